@@ -1,0 +1,106 @@
+# hotfix -- build, test, demo.  GNU make.  See README.md.
+#
+#   make            build build/hotfix (gcc, -Wall -Wextra -Werror)
+#   make check      install missing deps, then the whole test suite: gcc build, clang
+#                   ASan+UBSan build, valgrind over the end-to-end tests, lint
+#   make demo       install missing deps, then the KB936465 story on sample sites
+#   make payload    rebuild payloads/KB936465.cab and manifests/KB936465.xml
+#   make fuzz       build the libFuzzer targets (clang) and run each briefly
+#   make lint       cppcheck and clang-tidy over src/
+
+BUILD   ?= build
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+SAN     ?=
+PKGS    := libxml-2.0 libarchive openssl jansson
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef
+CFLAGS  ?= -O2 -g
+ifeq ($(SAN),1)
+CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+              -MMD -MP
+
+LIB_SRCS := $(wildcard src/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
+XSDS     := manifests/manifest.xsd manifests/site.xsd manifests/hierarchy.xsd \
+            manifests/installed.xsd
+GEN_SRC  := $(BUILD)/gen/schemas.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TESTLIB_OBJS := $(BUILD)/tests/unit/pegen.o
+
+.PHONY: all check demo deps unit e2e payload lint fuzz clean test-build
+all: $(BUILD)/hotfix
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(GEN_SRC): $(XSDS) scripts/embed-xsd
+	@mkdir -p $(dir $@)
+	scripts/embed-xsd $@ $(XSDS)
+
+$(BUILD)/gen/schemas.o: $(GEN_SRC)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c $< -o $@
+
+$(BUILD)/libhotfix.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hotfix: $(CLI_OBJS) $(BUILD)/libhotfix.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhotfix.a $(PKG_LIBS)
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/libhotfix.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+test-build: $(BUILD)/hotfix $(UNIT_BINS) $(BUILD)/tests/mkpe
+
+# The whole suite, as the README and .ci/run say.  Each pass prints one line per test.
+check: deps
+	$(MAKE) --no-print-directory test-build
+	tests/run --build $(BUILD)
+	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build
+	tests/run --build build/asan
+	tests/run --build $(BUILD) --valgrind --e2e-only
+	$(MAKE) --no-print-directory lint
+
+demo: deps all
+	scripts/demo $(BUILD)/hotfix
+
+payload:
+	scripts/build-kb936465
+	@echo "now sign it: scripts/sign-manifest manifests/KB936465.xml SIGNER.pem SIGNER.key"
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --inline-suppr --std=c11 -D_GNU_SOURCE --suppress=missingIncludeSystem \
+	    -Isrc src src/cli
+	clang-tidy --quiet $(LIB_SRCS) $(CLI_SRCS) -- -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) \
+	    2>/dev/null | (! grep -E 'warning:|error:')
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,118 @@
+/* audit: turn plans into per-file verdicts. */
+#include "audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+const char *hf_verdict_name(enum hf_verdict v)
+{
+	static const char *const names[] = { "ok",         "newer",    "outdated",
+					     "missing",    "unreadable", "modified",
+					     "not-applicable" };
+
+	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
+}
+
+int hf_verdict_compliant(enum hf_verdict v)
+{
+	return v == HF_V_OK || v == HF_V_NEWER || v == HF_V_NOTAPPLICABLE;
+}
+
+int hf_audit_compliant(const struct hf_audit *a, const struct hf_site *site)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if ((!site || a->recs[i].site == site) && !hf_verdict_compliant(a->recs[i].verdict))
+			return 0;
+	return 1;
+}
+
+static struct hf_audit_record *push(struct hf_audit *a)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct hf_audit_record *r = realloc(a->recs, cap * sizeof(*r));
+
+		if (!r)
+			return NULL;
+		a->recs = r;
+		a->cap = cap;
+	}
+	memset(&a->recs[a->n], 0, sizeof(a->recs[0]));
+	return &a->recs[a->n++];
+}
+
+static enum hf_verdict verdict_of(const struct hf_plan_item *it)
+{
+	switch (it->action) {
+	case HF_ACT_INSTALL:
+		return HF_V_OUTDATED;
+	case HF_ACT_CURRENT:
+		return HF_V_OK;
+	case HF_ACT_NEWER:
+		return HF_V_NEWER;
+	case HF_ACT_CONFLICT:
+		break;
+	}
+	if (!it->present)
+		return HF_V_MISSING;
+	if (!it->has_version)
+		return HF_V_UNREADABLE;
+	return HF_V_MODIFIED;
+}
+
+int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct hf_site *site,
+		  struct hf_err *err)
+{
+	struct hf_plan *plan = NULL;
+	struct hf_err why;
+	struct hf_audit_record *rec;
+	int r = hf_plan_applicable(m, site, &why);
+
+	if (r) {
+		rec = push(a);
+		if (!rec)
+			return hf_err_set(err, HF_E_NOMEM, "out of memory");
+		rec->site = site;
+		rec->manifest = m;
+		rec->verdict = HF_V_NOTAPPLICABLE;
+		snprintf(rec->note, sizeof(rec->note), "%.500s", why.msg);
+		return 0;
+	}
+	r = hf_plan_make(m, site, a->verify_hashes ? HF_HASH_ALL : HF_HASH_NONE, &plan, err);
+	if (r)
+		return r;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hf_plan_item *it = &plan->items[i];
+
+		rec = push(a);
+		if (!rec) {
+			hf_plan_free(plan);
+			return hf_err_set(err, HF_E_NOMEM, "out of memory");
+		}
+		rec->site = site;
+		rec->manifest = m;
+		rec->file = it->file;
+		rec->present = it->present;
+		rec->has_version = it->has_version;
+		rec->hashed = it->hashed;
+		rec->installed = it->installed;
+		rec->size = it->size;
+		memcpy(rec->sha256, it->sha256, HF_SHA256_LEN);
+		rec->verdict = verdict_of(it);
+		memcpy(rec->note, it->reason, sizeof(rec->note));
+	}
+	hf_plan_free(plan);
+	return 0;
+}
+
+void hf_audit_free(struct hf_audit *a)
+{
+	if (!a)
+		return;
+	free(a->recs);
+	a->recs = NULL;
+	a->n = a->cap = 0;
+}

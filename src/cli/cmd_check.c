@@ -1,0 +1,94 @@
+/* cli/check: `hotfix check MANIFEST --site DIR [--json]` -- the plan, changing nothing. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../payload.h"
+#include "../plan.h"
+#include "../report.h"
+#include "../site.h"
+#include "cli.h"
+
+static const char options[] = "Options:\n"
+			      "  --site DIR   the site's root directory (holds site.xml)\n"
+			      "  --json       print the result as one JSON document on stdout\n\n";
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
+						  { "site", required_argument, NULL, OPT_SITE },
+						  { "json", no_argument, NULL, OPT_JSON },
+						  { NULL, 0, NULL, 0 } };
+	const struct cli_cmd *cmd = cli_find("check");
+	struct cli_common c;
+	struct hf_trust trust;
+	struct hf_manifest *m = NULL;
+	struct hf_site *site = NULL;
+	struct hf_plan *plan = NULL;
+	struct hf_check_result res;
+	struct hf_err err;
+	const char *site_root = NULL;
+	int json = 0, opt, status, r;
+
+	cli_common_init(&c);
+	hf_err_clear(&err);
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == OPT_SITE)
+			site_root = optarg;
+		else if (opt == OPT_JSON)
+			json = 1;
+		else
+			return cli_usage_error(cmd, "unknown option or missing argument: %s",
+					       argv[optind - 1]);
+	}
+	if (c.help)
+		return cli_help(cmd, options);
+	if (optind != argc - 1)
+		return cli_usage_error(cmd, "exactly one MANIFEST is needed");
+	if (!site_root)
+		return cli_usage_error(cmd, "--site DIR is required");
+
+	cli_trust(&c, &trust);
+	r = hf_manifest_load(argv[optind], &trust, &m, &err);
+	if (r)
+		return cli_fail(&err);
+
+	memset(&res, 0, sizeof(res));
+	res.manifest = m;
+	res.site_root = site_root;
+	r = hf_site_open(site_root, &site, &err);
+	if (!r) {
+		res.site = site;
+		r = hf_plan_make(m, site, HF_HASH_EQUAL, &plan, &err);
+	}
+	if (!r) {
+		res.plan = plan;
+		if (plan->count[HF_ACT_CONFLICT]) {
+			hf_err_set(&err, HF_E_CONFLICT,
+				   "%s: %zu file(s) in conflict; %s cannot be applied as is",
+				   site->code, plan->count[HF_ACT_CONFLICT], m->id);
+			hf_err_hint(&err, "restore or investigate the files marked 'conflict'");
+		} else if (plan->count[HF_ACT_INSTALL]) {
+			r = hf_payload_verify(m, &err);
+			res.payload_checked = (r == 0);
+		}
+	}
+	res.code = err.code;
+	res.message = err.code != HF_OK ? err.msg : NULL;
+	status = 0;
+	if (json) {
+		if (hf_report_check_json(stdout, &res, 1))
+			status = 1;
+	} else if (!c.quiet || err.code != HF_OK) {
+		hf_report_check_text(stdout, &res);
+	}
+	if (err.code != HF_OK)
+		status = cli_fail(&err); /* messages go to stderr, also with --json */
+	hf_plan_free(plan);
+	hf_site_free(site);
+	hf_manifest_free(m);
+	return status;
+}

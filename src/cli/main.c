@@ -1,0 +1,76 @@
+/* cli/main: the table of commands; parses the command word and dispatches. */
+#include <stdio.h>
+#include <string.h>
+
+#include <archive.h>
+#include <libxml/xmlversion.h>
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+
+#include "../xml.h"
+#include "cli.h"
+
+static const struct cli_cmd commands[] = {
+	{ "check", cmd_check, "check MANIFEST --site DIR [--json]",
+	  "Verify the manifest and show what applying it would do to each file of the site;\n"
+	  "changes nothing on disk." },
+	{ "audit", cmd_audit,
+	  "audit MANIFEST... --site DIR [--verify-hashes] [--format text|json]",
+	  "Report, per file, the installed version against each manifest's, and whether\n"
+	  "the site is compliant." },
+	{ "list", cmd_list, "list --site DIR [--json]", "List the hotfixes installed on a site." },
+	{ "version", cmd_version, "version FILE...",
+	  "Print the file and product version of each PE file, from its version resource:\n"
+	  "PATH<TAB>FILEVERSION<TAB>PRODUCTVERSION ('-' when there is none)." },
+};
+
+const struct cli_cmd *cli_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int usage(FILE *out, int status)
+{
+	fprintf(out, "usage: hotfix COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  hotfix %s\n", commands[i].usage);
+	fprintf(out, "\n'hotfix COMMAND --help' describes a command; hotfix(1) describes all.\n"
+		     "'hotfix --version' prints the versions of hotfix and its libraries.\n");
+	return status;
+}
+
+static int print_version(void)
+{
+	printf("hotfix %s\nlibxml2 %s\n%s\n%s\n", HOTFIX_VERSION, LIBXML_DOTTED_VERSION,
+	       archive_version_details(), OpenSSL_version(OPENSSL_VERSION));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+	int status;
+
+	if (argc < 2)
+		return usage(stderr, 2);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return usage(stdout, 0);
+	if (!strcmp(argv[1], "--version"))
+		return print_version();
+	cmd = cli_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "hotfix: unknown command '%s'\n", argv[1]);
+		return usage(stderr, 2);
+	}
+	status = cmd->run(argc - 1, argv + 1);
+	hf_xml_cleanup();
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("hotfix: writing the output");
+		if (status == 0)
+			status = 1;
+	}
+	return status;
+}

@@ -1,0 +1,59 @@
+/* err: the error record every fallible function of the core fills in.
+ *
+ * Owns: struct hf_err (a fixed-size value, no allocation) and the mapping from error
+ * codes to the exit codes of DESIGN.md.  A function that fails sets the record once
+ * (hf_err_set) and returns a negative code; each caller may prefix context on the way
+ * up (hf_err_prefix).  Only main() turns it into a message and an exit status. */
+#ifndef HOTFIX_ERR_H
+#define HOTFIX_ERR_H
+
+#include <stddef.h>
+
+#define HF_MUST_CHECK __attribute__((warn_unused_result))
+#define HF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Error codes.  Values are positive in the record; functions return -code. */
+enum hf_code {
+	HF_OK = 0,
+	HF_E_NOMEM = 1024,    /* out of memory */
+	HF_E_IO,              /* a file could not be read or written */
+	HF_E_USAGE,           /* bad command line */
+	HF_E_SIGNATURE,       /* signature missing, invalid or untrusted */
+	HF_E_SCHEMA,          /* XML is not well-formed or does not match its schema */
+	HF_E_MALFORMED,       /* input is structurally wrong (bounds, values) */
+	HF_E_HASH,            /* SHA-256 mismatch */
+	HF_E_SIZE,            /* size mismatch or limit exceeded */
+	HF_E_NOTPE,           /* file is not a PE image */
+	HF_E_NOVERSION,       /* PE image has no usable version resource */
+	HF_E_NOTAPPLICABLE,   /* the hotfix does not apply to the site */
+	HF_E_CONFLICT,        /* the site's files are not what the plan may touch */
+	HF_E_NONCOMPLIANT,    /* audit found files out of date */
+	HF_E_BUSY,            /* another process holds the site's lock */
+};
+
+struct hf_err {
+	enum hf_code code;
+	char msg[1024];  /* "where: what failed: why" */
+	char hint[256];  /* what to do next; may be empty */
+};
+
+/* Reset the record to "no error". */
+void hf_err_clear(struct hf_err *err);
+
+/* Record an error and return -code, so a function can `return hf_err_set(...)`.
+ * err may be NULL (the error is then only returned). */
+int hf_err_set(struct hf_err *err, enum hf_code code, const char *fmt, ...) HF_PRINTF(3, 4);
+
+/* Prefix context to the message already recorded ("SEC: " + msg). Returns -err->code. */
+int hf_err_prefix(struct hf_err *err, const char *fmt, ...) HF_PRINTF(2, 3);
+
+/* Set the "what to do next" hint. */
+void hf_err_hint(struct hf_err *err, const char *fmt, ...) HF_PRINTF(2, 3);
+
+/* Exit status of DESIGN.md for an error code (0 for HF_OK). */
+int hf_exit_code(enum hf_code code);
+
+/* Short name of an error code, for JSON output and tests ("signature", "io", ...). */
+const char *hf_code_name(enum hf_code code);
+
+#endif

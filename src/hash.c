@@ -1,0 +1,100 @@
+/* hash: SHA-256 through OpenSSL's EVP interface, read in 256 KiB chunks. */
+#include "hash.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#define CHUNK (256 * 1024)
+
+int hf_sha256_fd(int fd, const char *name, uint8_t out[HF_SHA256_LEN], uint64_t *size_out,
+		 struct hf_err *err)
+{
+	uint8_t *buf = malloc(CHUNK);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint64_t total = 0;
+	int r = 0;
+
+	if (!ctx || !buf) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: cannot allocate a hash context", name);
+		goto out;
+	}
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: cannot initialise SHA-256", name);
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = hf_err_set(err, HF_E_IO, "%s: read failed: %s", name, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1) {
+			r = hf_err_set(err, HF_E_NOMEM, "%s: SHA-256 update failed", name);
+			goto out;
+		}
+		total += (uint64_t)n;
+	}
+	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: SHA-256 final failed", name);
+		goto out;
+	}
+	if (size_out)
+		*size_out = total;
+out:
+	EVP_MD_CTX_free(ctx);
+	free(buf);
+	return r;
+}
+
+int hf_sha256_buf(const void *buf, size_t len, uint8_t out[HF_SHA256_LEN], struct hf_err *err)
+{
+	if (EVP_Digest(buf, len, out, NULL, EVP_sha256(), NULL) != 1)
+		return hf_err_set(err, HF_E_NOMEM, "SHA-256 of a %zu-byte buffer failed", len);
+	return 0;
+}
+
+char *hf_sha256_hex(const uint8_t d[HF_SHA256_LEN], char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < HF_SHA256_LEN; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[2 * HF_SHA256_LEN] = '\0';
+	return hex;
+}
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int hf_sha256_parse(const char *hex, uint8_t out[HF_SHA256_LEN], struct hf_err *err)
+{
+	if (strlen(hex) != 2 * HF_SHA256_LEN)
+		return hf_err_set(err, HF_E_MALFORMED, "sha256 '%.70s' is not 64 hex digits", hex);
+	for (int i = 0; i < HF_SHA256_LEN; i++) {
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return hf_err_set(err, HF_E_MALFORMED,
+					  "sha256 '%.70s' has a character that is not lower-case hex",
+					  hex);
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* installed: the registry of hotfixes a site has installed (SITE/.hotfix/installed.xml).
+ *
+ * Owns: struct hf_installed (free with hf_installed_free).  This issue only reads it
+ * (`hotfix list`); `apply` writes it atomically.  A site without the file has installed
+ * nothing, which is a valid answer. */
+#ifndef HOTFIX_INSTALLED_H
+#define HOTFIX_INSTALLED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "hash.h"
+#include "site.h"
+#include "version.h"
+
+#define HF_INSTALLED_MAX (4 * 1024 * 1024)
+
+struct hf_inst_file {
+	char *path;
+	struct hf_version old_version, new_version;
+	uint8_t old_sha256[HF_SHA256_LEN], new_sha256[HF_SHA256_LEN];
+};
+
+struct hf_inst_hotfix {
+	char *id;
+	unsigned long revision;
+	uint8_t manifest_sha256[HF_SHA256_LEN];
+	char *time; /* xs:dateTime as written */
+	size_t nfiles;
+	struct hf_inst_file *files;
+};
+
+struct hf_installed {
+	size_t n;
+	struct hf_inst_hotfix *hotfixes;
+};
+
+/* Read the site's registry; a missing file gives an empty registry.  Errors: -HF_E_IO,
+ * -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE. */
+int hf_installed_load(const struct hf_site *site, struct hf_installed **out,
+		      struct hf_err *err) HF_MUST_CHECK;
+
+/* Parse a registry from memory (tests, fuzzing). */
+int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
+		       struct hf_installed **out, struct hf_err *err) HF_MUST_CHECK;
+
+void hf_installed_free(struct hf_installed *inst);
+
+#endif

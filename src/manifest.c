@@ -1,0 +1,341 @@
+/* manifest: load = read once + verify signature + parse + validate + check values. */
+#include "manifest.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "sig.h"
+#include "xml.h"
+
+int hf_path_is_safe(const char *path)
+{
+	const char *p = path;
+
+	if (!*p || *p == '/')
+		return 0;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' ||
+			    p[i] == ':')
+				return 0;
+		p += n;
+		if (*p == '/')
+			p++;
+		if (end && !*p)
+			return 0; /* trailing slash */
+	}
+	return 1;
+}
+
+void hf_manifest_free(struct hf_manifest *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nsets; i++) {
+		struct hf_fileset *s = &m->sets[i];
+
+		for (size_t j = 0; j < s->nfiles; j++) {
+			free(s->files[j].path);
+			free(s->files[j].source);
+			free(s->files[j].date);
+		}
+		free(s->files);
+		free(s->platform);
+	}
+	free(m->sets);
+	free(m->path);
+	free(m->id);
+	free(m->title);
+	free(m->product_name);
+	free(m->product_version);
+	free(m->payload_href);
+	free(m->payload_path);
+	free(m);
+}
+
+/* Parse an unsigned decimal attribute (already schema-checked) with an upper bound. */
+static int parse_u64(const char *text, uint64_t max, uint64_t *out, const char *what,
+		     const char *name, struct hf_err *err)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	errno = 0;
+	if (!text || !*text || *text == '-' || *text == '+')
+		return hf_err_set(err, HF_E_MALFORMED, "%s: %s is missing or not a number", name,
+				  what);
+	v = strtoull(text, &end, 10);
+	if (errno || *end || v > max)
+		return hf_err_set(err, HF_E_MALFORMED, "%s: %s '%.30s' is not a number up to %llu",
+				  name, what, text, (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+static int parse_file(xmlNode *node, struct hf_mfile *f, const char *name, struct hf_err *err)
+{
+	char *version = hf_xml_attr(node, "version");
+	char *size = hf_xml_attr(node, "size");
+	char *sha = hf_xml_attr(node, "sha256");
+	int r;
+
+	f->path = hf_xml_attr(node, "path");
+	f->source = hf_xml_attr(node, "source");
+	f->date = hf_xml_attr(node, "date");
+	if (!f->path || !f->source || !version || !size || !sha) {
+		r = hf_err_set(err, HF_E_MALFORMED, "%s:%ld: <file> lacks a required attribute",
+			       name, xmlGetLineNo(node));
+		goto out;
+	}
+	if (!hf_path_is_safe(f->path) || !hf_path_is_safe(f->source)) {
+		r = hf_err_set(err, HF_E_MALFORMED,
+			       "%s:%ld: unsafe path '%.200s' or source '%.200s' (must be relative, "
+			       "without '..')",
+			       name, xmlGetLineNo(node), f->path, f->source);
+		goto out;
+	}
+	r = hf_version_parse(version, &f->version, err);
+	if (!r)
+		r = parse_u64(size, UINT64_C(1) << 32, &f->size, "size", name, err);
+	if (!r)
+		r = hf_sha256_parse(sha, f->sha256, err);
+	if (r)
+		hf_err_prefix(err, "%s:%ld: %s: ", name, xmlGetLineNo(node), f->path);
+out:
+	free(version);
+	free(size);
+	free(sha);
+	return r;
+}
+
+static int parse_fileset(xmlNode *node, struct hf_fileset *s, const char *name,
+			 struct hf_err *err)
+{
+	char *sp = hf_xml_attr(node, "servicepack");
+	uint64_t v = 0;
+	size_t n = 0;
+	int r;
+
+	s->platform = hf_xml_attr(node, "platform");
+	r = parse_u64(sp, 99, &v, "servicepack", name, err);
+	free(sp);
+	if (r)
+		return r;
+	s->servicepack = (unsigned)v;
+	for (xmlNode *c = node->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			n++;
+	s->files = calloc(n ? n : 1, sizeof(*s->files));
+	if (!s->files)
+		return hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+	for (xmlNode *c = node->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		r = parse_file(c, &s->files[s->nfiles++], name, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* payload href is relative to the manifest's directory. */
+static char *resolve_payload(const char *manifest_name, const char *href)
+{
+	char *copy = strdup(manifest_name);
+	char *out = NULL;
+
+	if (!copy)
+		return NULL;
+	if (asprintf(&out, "%s/%s", dirname(copy), href) < 0)
+		out = NULL;
+	free(copy);
+	return out;
+}
+
+static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf_err *err)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	xmlNode *product = hf_xml_child(root, "product");
+	xmlNode *restart = hf_xml_child(root, "restart");
+	xmlNode *payload = hf_xml_child(root, "payload");
+	xmlNode *title = hf_xml_child(root, "title");
+	char *rev = hf_xml_attr(root, "revision");
+	char *restart_req = restart ? hf_xml_attr(restart, "required") : NULL;
+	char *psize = payload ? hf_xml_attr(payload, "size") : NULL;
+	char *psha = payload ? hf_xml_attr(payload, "sha256") : NULL;
+	uint64_t v = 0;
+	size_t n = 0;
+	int r;
+
+	m->id = hf_xml_attr(root, "id");
+	r = parse_u64(rev, UINT32_MAX, &v, "revision", name, err);
+	if (r)
+		goto out;
+	m->revision = (unsigned long)v;
+	if (title) {
+		xmlChar *t = xmlNodeGetContent(title);
+
+		m->title = strdup(t ? (const char *)t : "");
+		xmlFree(t);
+	}
+	m->product_name = hf_xml_attr(product, "name");
+	m->product_version = hf_xml_attr(product, "version");
+	m->restart_required = restart_req && (!strcmp(restart_req, "true") ||
+					      !strcmp(restart_req, "1"));
+	m->payload_href = hf_xml_attr(payload, "href");
+	r = parse_u64(psize, UINT64_C(1) << 40, &m->payload_size, "payload size", name, err);
+	if (!r)
+		r = hf_sha256_parse(psha ? psha : "", m->payload_sha256, err);
+	if (r)
+		goto out;
+	if (!m->id || !m->title || !m->product_name || !m->product_version || !m->payload_href) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	m->payload_path = resolve_payload(name, m->payload_href);
+	if (!m->payload_path) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	for (xmlNode *c = root->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "fileset"))
+			n++;
+	m->sets = calloc(n ? n : 1, sizeof(*m->sets));
+	if (!m->sets) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	for (xmlNode *c = root->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "fileset"))
+			continue;
+		r = parse_fileset(c, &m->sets[m->nsets++], name, err);
+		if (r)
+			goto out;
+	}
+out:
+	free(rev);
+	free(restart_req);
+	free(psize);
+	free(psha);
+	return r;
+}
+
+int hf_manifest_parse(const uint8_t *buf, size_t len, const char *name,
+		      struct hf_manifest **out, struct hf_err *err)
+{
+	struct hf_manifest *m = NULL;
+	xmlDoc *doc = NULL;
+	int r;
+
+	*out = NULL;
+	if (len > HF_MANIFEST_MAX)
+		return hf_err_set(err, HF_E_SIZE, "%s: %zu bytes, more than the manifest limit %d",
+				  name, len, HF_MANIFEST_MAX);
+	r = hf_xml_load(buf, len, HF_SCHEMA_MANIFEST, name, &doc, err);
+	if (r)
+		return r;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	m->path = strdup(name);
+	r = m->path ? hf_sha256_buf(buf, len, m->sha256, err)
+		    : hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+	if (!r)
+		r = build(doc, name, m, err);
+	if (!r) {
+		*out = m;
+		m = NULL;
+	}
+out:
+	hf_manifest_free(m);
+	xmlFreeDoc(doc);
+	return r;
+}
+
+int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_manifest **out,
+		     struct hf_err *err)
+{
+	uint8_t *buf = NULL, *sig = NULL;
+	size_t len = 0, siglen = 0;
+	char *sigpath = NULL;
+	struct hf_sig_info info = { "" };
+	int missing = 0;
+	int r;
+
+	*out = NULL;
+	r = hf_read_file(path, HF_MANIFEST_MAX, &buf, &len, NULL, err);
+	if (r) {
+		hf_err_hint(err, "check the manifest path");
+		goto out;
+	}
+	if (!trust->skip_signature) {
+		if (asprintf(&sigpath, "%s.p7s", path) < 0) {
+			sigpath = NULL;
+			r = hf_err_set(err, HF_E_NOMEM, "out of memory");
+			goto out;
+		}
+		r = hf_read_file(sigpath, HF_SIGNATURE_MAX, &sig, &siglen, &missing, err);
+		if (r) {
+			if (missing)
+				r = hf_err_set(err, HF_E_SIGNATURE,
+					       "%s: no signature (%s is missing); the manifest "
+					       "is not trusted",
+					       path, sigpath);
+			else /* present but unusable (too large, not a file): untrusted */
+				r = hf_err_prefix(err, "signature: ");
+			hf_err_hint(err, "get the .p7s signature from the publisher together with "
+					 "the manifest");
+			goto out;
+		}
+		r = hf_sig_verify(buf, len, sig, siglen, path, trust->trust_path, &info, err);
+		if (r)
+			goto out;
+	}
+	r = hf_manifest_parse(buf, len, path, out, err);
+	if (r)
+		goto out;
+	(*out)->signature_skipped = trust->skip_signature;
+	memcpy((*out)->signer, info.signer, sizeof((*out)->signer));
+out:
+	free(buf);
+	free(sig);
+	free(sigpath);
+	return r;
+}
+
+const struct hf_fileset *hf_manifest_fileset(const struct hf_manifest *m, unsigned servicepack)
+{
+	for (size_t i = 0; i < m->nsets; i++)
+		if (m->sets[i].servicepack == servicepack)
+			return &m->sets[i];
+	return NULL;
+}
+
+char *hf_manifest_servicepacks(const struct hf_manifest *m, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned sp = 0; sp <= 99; sp++) {
+		int n;
+
+		if (!hf_manifest_fileset(m, sp))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%u", used ? ", " : "", sp);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}

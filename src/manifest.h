@@ -1,0 +1,81 @@
+/* manifest: a hotfix manifest, read once, verified, parsed and validated.
+ *
+ * Owns: struct hf_manifest and everything it points to; free with hf_manifest_free().
+ * hf_manifest_load() reads MANIFEST and MANIFEST.p7s into memory once, verifies the
+ * signature over exactly those bytes (module sig), and only then parses that same
+ * buffer (module xml) -- the bytes verified are the bytes used. */
+#ifndef HOTFIX_MANIFEST_H
+#define HOTFIX_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "hash.h"
+#include "version.h"
+
+#define HF_MANIFEST_MAX (1024 * 1024) /* bytes */
+#define HF_SIGNATURE_MAX (64 * 1024)  /* bytes */
+
+struct hf_mfile {
+	char *path;   /* target, relative to the site root ("bin/i386/Distmgr.dll") */
+	char *source; /* entry name in the payload archive */
+	struct hf_version version;
+	uint64_t size;
+	uint8_t sha256[HF_SHA256_LEN];
+	char *date; /* may be NULL */
+};
+
+struct hf_fileset {
+	unsigned servicepack;
+	char *platform;
+	size_t nfiles;
+	struct hf_mfile *files;
+};
+
+struct hf_manifest {
+	char *path; /* as given on the command line */
+	char *id;
+	unsigned long revision;
+	char *title;
+	char *product_name, *product_version;
+	int restart_required;
+	char *payload_href; /* as written */
+	char *payload_path; /* resolved against the manifest's directory */
+	uint64_t payload_size;
+	uint8_t payload_sha256[HF_SHA256_LEN];
+	size_t nsets;
+	struct hf_fileset *sets;
+	uint8_t sha256[HF_SHA256_LEN]; /* of the manifest bytes */
+	int signature_skipped;         /* --insecure-skip-signature was used */
+	char signer[256];              /* subject of the signer ("" when skipped) */
+};
+
+struct hf_trust {
+	const char *trust_path; /* PEM file of trusted CAs */
+	int skip_signature;     /* --insecure-skip-signature */
+};
+
+/* Read, verify and parse the manifest at path.  Errors: -HF_E_IO (unreadable),
+ * -HF_E_SIGNATURE, -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE. */
+int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_manifest **out,
+		     struct hf_err *err) HF_MUST_CHECK;
+
+/* Parse and validate an in-memory manifest without any signature check (tests, fuzzing).
+ * name is used for messages and to resolve the payload path. */
+int hf_manifest_parse(const uint8_t *buf, size_t len, const char *name,
+		      struct hf_manifest **out, struct hf_err *err) HF_MUST_CHECK;
+
+void hf_manifest_free(struct hf_manifest *m);
+
+/* The file set for a service pack, or NULL. */
+const struct hf_fileset *hf_manifest_fileset(const struct hf_manifest *m, unsigned servicepack);
+
+/* "2, 3": the service packs that have file sets, ascending, into buf. */
+char *hf_manifest_servicepacks(const struct hf_manifest *m, char *buf, size_t len);
+
+/* 1 if path is a safe relative path: '/'-separated, no empty, "." or ".." component,
+ * not absolute, no backslash, no control character. */
+int hf_path_is_safe(const char *path);
+
+#endif

@@ -1,0 +1,269 @@
+/* report: text tables and JSON documents (jansson). */
+#include "report.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "hash.h"
+#include "version.h"
+
+const char *hf_check_result_word(const struct hf_check_result *r)
+{
+	if (r->code == HF_E_NOTAPPLICABLE)
+		return "not-applicable";
+	if (r->code != HF_OK && r->code != HF_E_CONFLICT)
+		return "error";
+	if (!r->plan)
+		return "error";
+	if (r->plan->count[HF_ACT_CONFLICT])
+		return "conflict";
+	if (r->plan->count[HF_ACT_INSTALL])
+		return "install";
+	return "current";
+}
+
+static void signature_line(FILE *out, const struct hf_manifest *m)
+{
+	if (m->signature_skipped)
+		fprintf(out, "  signature: NOT CHECKED (--insecure-skip-signature)\n");
+	else
+		fprintf(out, "  signature: verified, signed by %s\n", m->signer);
+}
+
+void hf_report_check_text(FILE *out, const struct hf_check_result *r)
+{
+	const struct hf_manifest *m = r->manifest;
+	const struct hf_plan *p = r->plan;
+	char a[HF_VERSION_STRLEN], b[HF_VERSION_STRLEN];
+
+	if (!r->site) {
+		fprintf(out, "%s revision %lu: site %s: %s\n", m->id, m->revision, r->site_root,
+			r->message ? r->message : "cannot open the site");
+		return;
+	}
+	fprintf(out, "%s revision %lu on site %s (%s, %s %s SP%u) at %s\n", m->id, m->revision,
+		r->site->code, hf_site_type_name(r->site->type), r->site->product_name,
+		r->site->product_version, r->site->servicepack, r->site->root);
+	signature_line(out, m);
+	if (!p) {
+		fprintf(out, "  result: %s: %s\n", hf_check_result_word(r),
+			r->message ? r->message : "");
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct hf_plan_item *it = &p->items[i];
+
+		fprintf(out, "  %-9s %-28s %-15s -> %-15s %s\n", hf_action_name(it->action),
+			it->file->path, it->has_version ? hf_version_format(&it->installed, a) : "-",
+			hf_version_format(&it->file->version, b), it->reason);
+	}
+	if (r->payload_checked)
+		fprintf(out, "  payload: %s: size and SHA-256 match the manifest\n",
+			m->payload_href);
+	fprintf(out,
+		"  result: %s: %zu to install, %zu current, %zu newer, %zu conflicts; restart "
+		"required: %s\n",
+		hf_check_result_word(r), p->count[HF_ACT_INSTALL], p->count[HF_ACT_CURRENT],
+		p->count[HF_ACT_NEWER], p->count[HF_ACT_CONFLICT],
+		m->restart_required ? "yes" : "no");
+	if (r->code != HF_OK && r->code != HF_E_CONFLICT && r->message)
+		fprintf(out, "  error: %s\n", r->message);
+}
+
+static json_t *hex_or_null(int valid, const uint8_t d[HF_SHA256_LEN])
+{
+	char hex[HF_SHA256_HEX];
+
+	return valid ? json_string(hf_sha256_hex(d, hex)) : json_null();
+}
+
+static json_t *version_or_null(int valid, const struct hf_version *v)
+{
+	char buf[HF_VERSION_STRLEN];
+
+	return valid ? json_string(hf_version_format(v, buf)) : json_null();
+}
+
+static json_t *manifest_json(const struct hf_manifest *m)
+{
+	char hex[HF_SHA256_HEX];
+
+	return json_pack("{s:s, s:I, s:s, s:s, s:b, s:{s:b, s:s?}}", "hotfix", m->id,
+			 "revision", (json_int_t)m->revision, "manifest", m->path,
+			 "manifest_sha256", hf_sha256_hex(m->sha256, hex), "restart_required",
+			 m->restart_required, "signature", "verified", !m->signature_skipped,
+			 "signer", m->signature_skipped ? NULL : m->signer);
+}
+
+static json_t *check_json(const struct hf_check_result *r)
+{
+	json_t *o = json_object(), *files = json_array();
+	const struct hf_plan *p = r->plan;
+
+	json_object_set_new(o, "root", json_string(r->site_root));
+	if (r->site) {
+		json_object_set_new(o, "site", json_string(r->site->code));
+		json_object_set_new(o, "type", json_string(hf_site_type_name(r->site->type)));
+		json_object_set_new(o, "servicepack", json_integer(r->site->servicepack));
+	}
+	json_object_set_new(o, "result", json_string(hf_check_result_word(r)));
+	json_object_set_new(o, "error", r->code != HF_OK && r->message
+						? json_string(r->message) : json_null());
+	json_object_set_new(o, "error_code", json_string(hf_code_name(r->code)));
+	json_object_set_new(o, "payload_verified", json_boolean(r->payload_checked));
+	for (size_t i = 0; p && i < p->n; i++) {
+		const struct hf_plan_item *it = &p->items[i];
+
+		json_array_append_new(
+			files, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "path",
+					 it->file->path, "action", hf_action_name(it->action),
+					 "installed_version",
+					 version_or_null(it->has_version, &it->installed),
+					 "target_version", version_or_null(1, &it->file->version),
+					 "size", it->present ? json_integer((json_int_t)it->size)
+							     : json_null(),
+					 "sha256", hex_or_null(it->hashed, it->sha256), "reason",
+					 it->reason));
+	}
+	json_object_set_new(o, "files", files);
+	return o;
+}
+
+static int dump(FILE *out, json_t *doc)
+{
+	int r = doc ? json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+
+	if (r == 0)
+		fputc('\n', out);
+	json_decref(doc);
+	return r == 0 ? 0 : hf_err_set(NULL, HF_E_NOMEM, "JSON output failed");
+}
+
+int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n)
+{
+	json_t *doc, *sites = json_array();
+
+	doc = n ? manifest_json(r[0].manifest) : json_object();
+	json_object_set_new(doc, "schema", json_string("urn:hotfix:check:1"));
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(sites, check_json(&r[i]));
+	json_object_set_new(doc, "sites", sites);
+	return dump(out, doc);
+}
+
+void hf_report_audit_text(FILE *out, const struct hf_audit *a)
+{
+	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN], hex[HF_SHA256_HEX];
+
+	fprintf(out, "%-4s %-9s %-3s %-10s %-24s %-15s %-15s %9s %-14s%s\n", "SITE", "TYPE", "SP",
+		"HOTFIX", "PATH", "INSTALLED", "EXPECTED", "SIZE", "VERDICT",
+		a->verify_hashes ? " SHA256" : "");
+	for (size_t i = 0; i < a->n; i++) {
+		const struct hf_audit_record *r = &a->recs[i];
+
+		if (!r->file) {
+			fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9s %-14s %s\n",
+				r->site->code, hf_site_type_name(r->site->type),
+				r->site->servicepack, r->manifest->id, "-", "-", "-", "-",
+				hf_verdict_name(r->verdict), r->note);
+			continue;
+		}
+		fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9llu %-14s%s%s\n",
+			r->site->code, hf_site_type_name(r->site->type), r->site->servicepack,
+			r->manifest->id, r->file->path,
+			r->has_version ? hf_version_format(&r->installed, v1) : "-",
+			hf_version_format(&r->file->version, v2), (unsigned long long)r->size,
+			hf_verdict_name(r->verdict), a->verify_hashes ? " " : "",
+			a->verify_hashes ? (r->hashed ? hf_sha256_hex(r->sha256, hex) : "-") : "");
+	}
+	fprintf(out, "%s\n", hf_audit_compliant(a, NULL) ? "compliant" : "NOT compliant");
+}
+
+int hf_report_audit_json(FILE *out, const struct hf_audit *a)
+{
+	json_t *doc = json_object(), *recs = json_array(), *sites = json_array();
+
+	json_object_set_new(doc, "schema", json_string("urn:hotfix:audit:1"));
+	json_object_set_new(doc, "verify_hashes", json_boolean(a->verify_hashes));
+	json_object_set_new(doc, "compliant", json_boolean(hf_audit_compliant(a, NULL)));
+	for (size_t i = 0; i < a->n; i++) {
+		const struct hf_audit_record *r = &a->recs[i];
+
+		json_array_append_new(
+			recs,
+			json_pack("{s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+				  "site", r->site->code, "type", hf_site_type_name(r->site->type),
+				  "servicepack", (json_int_t)r->site->servicepack, "hotfix",
+				  r->manifest->id, "revision", (json_int_t)r->manifest->revision,
+				  "path", r->file ? json_string(r->file->path) : json_null(),
+				  "installed_version", version_or_null(r->has_version, &r->installed),
+				  "expected_version",
+				  r->file ? version_or_null(1, &r->file->version) : json_null(),
+				  "size", r->present ? json_integer((json_int_t)r->size) : json_null(),
+				  "sha256", hex_or_null(r->hashed, r->sha256), "verdict",
+				  hf_verdict_name(r->verdict), "note", r->note));
+		/* a site's records are contiguous (audit.h) */
+		if (i == 0 || a->recs[i - 1].site != r->site)
+			json_array_append_new(sites,
+					      json_pack("{s:s, s:s, s:b}", "site", r->site->code,
+							"root", r->site->root, "compliant",
+							hf_audit_compliant(a, r->site)));
+	}
+	json_object_set_new(doc, "sites", sites);
+	json_object_set_new(doc, "records", recs);
+	return dump(out, doc);
+}
+
+void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_installed *inst)
+{
+	char a[HF_VERSION_STRLEN], b[HF_VERSION_STRLEN];
+
+	if (inst->n == 0) {
+		fprintf(out, "%s: no hotfixes installed\n", site->code);
+		return;
+	}
+	for (size_t i = 0; i < inst->n; i++) {
+		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
+
+		fprintf(out, "%s: %s revision %lu installed %s, %zu file%s\n", site->code, h->id,
+			h->revision, h->time, h->nfiles, h->nfiles == 1 ? "" : "s");
+		for (size_t j = 0; j < h->nfiles; j++)
+			fprintf(out, "  %-28s %s -> %s\n", h->files[j].path,
+				hf_version_format(&h->files[j].old_version, a),
+				hf_version_format(&h->files[j].new_version, b));
+	}
+}
+
+int hf_report_list_json(FILE *out, const struct hf_site *site, const struct hf_installed *inst)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:s}", "schema", "urn:hotfix:list:1", "site",
+				site->code, "root", site->root);
+	json_t *arr = json_array();
+	char hex[HF_SHA256_HEX];
+
+	for (size_t i = 0; i < inst->n; i++) {
+		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
+		json_t *files = json_array();
+
+		for (size_t j = 0; j < h->nfiles; j++) {
+			const struct hf_inst_file *f = &h->files[j];
+			char o[HF_SHA256_HEX];
+
+			json_array_append_new(
+				files,
+				json_pack("{s:s, s:o, s:s, s:o, s:s}", "path", f->path, "old_version",
+					  version_or_null(1, &f->old_version), "old_sha256",
+					  hf_sha256_hex(f->old_sha256, o), "new_version",
+					  version_or_null(1, &f->new_version), "new_sha256",
+					  hf_sha256_hex(f->new_sha256, hex)));
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:o}", "hotfix", h->id,
+						     "revision", (json_int_t)h->revision, "time",
+						     h->time, "manifest_sha256",
+						     hf_sha256_hex(h->manifest_sha256, hex), "files",
+						     files));
+	}
+	json_object_set_new(doc, "installed", arr);
+	return dump(out, doc);
+}

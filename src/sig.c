@@ -1,0 +1,149 @@
+/* sig: OpenSSL CMS verification with hotfix's stricter acceptance rules. */
+#include "sig.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+/* The OpenSSL error queue as one line ("reason (detail); reason"), then cleared. */
+static void drain_errors(char *out, size_t outlen)
+{
+	const char *data = NULL;
+	int flags = 0;
+	unsigned long e;
+	size_t used = 0;
+
+	out[0] = '\0';
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+		const char *reason = ERR_reason_error_string(e);
+		int n = snprintf(out + used, outlen - used, "%s%s%s%s%s", used ? "; " : "",
+				 reason ? reason : "unknown error",
+				 (flags & ERR_TXT_STRING) && data && *data ? " (" : "",
+				 (flags & ERR_TXT_STRING) && data ? data : "",
+				 (flags & ERR_TXT_STRING) && data && *data ? ")" : "");
+
+		if (n < 0 || (size_t)n >= outlen - used)
+			break;
+		used += (size_t)n;
+	}
+	ERR_clear_error();
+}
+
+int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+		  const char *name, const char *trust_path, struct hf_sig_info *info,
+		  struct hf_err *err)
+{
+	char why[512];
+	BIO *sigbio = NULL, *content = NULL;
+	CMS_ContentInfo *cms = NULL;
+	X509_STORE *store = NULL;
+	STACK_OF(X509) *signers = NULL;
+	X509 *signer;
+	char subject[256] = "";
+	uint32_t xku;
+	int r = 0;
+
+	ERR_clear_error();
+	if (siglen > INT32_MAX || len > INT32_MAX)
+		return hf_err_set(err, HF_E_SIGNATURE, "%s: signature or manifest too large", name);
+	sigbio = BIO_new_mem_buf(sig, (int)siglen);
+	content = BIO_new_mem_buf(data, (int)len);
+	store = X509_STORE_new();
+	if (!sigbio || !content || !store) {
+		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory verifying the signature", name);
+		goto out;
+	}
+	cms = d2i_CMS_bio(sigbio, NULL);
+	if (!cms) {
+		drain_errors(why, sizeof(why));
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: not a DER CMS signature: %s", name,
+			       why);
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: CMS content is not SignedData", name);
+		goto out;
+	}
+	if (CMS_is_detached(cms) != 1) {
+		r = hf_err_set(err, HF_E_SIGNATURE,
+			       "%s.p7s: signature is not detached (it carries its own content)",
+			       name);
+		goto out;
+	}
+	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: signed content type is not id-data",
+			       name);
+		goto out;
+	}
+	if (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1) {
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: %d signers; exactly one is accepted",
+			       name, sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)));
+		goto out;
+	}
+	{
+		FILE *probe = fopen(trust_path, "r");
+
+		if (!probe) {
+			r = hf_err_set(err, HF_E_IO, "trust file %s: cannot open: %s", trust_path,
+				       strerror(errno));
+			hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust "
+					 "or $HOTFIX_TRUST");
+			goto out;
+		}
+		fclose(probe);
+	}
+	if (X509_STORE_load_file(store, trust_path) != 1) {
+		drain_errors(why, sizeof(why));
+		r = hf_err_set(err, HF_E_IO, "trust file %s: cannot load CA certificates: %s",
+			       trust_path, why);
+		hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust or "
+				 "$HOTFIX_TRUST");
+		goto out;
+	}
+	/* OpenSSL 3.0 checks the S/MIME purpose by default; codeSigning is checked below. */
+	X509_VERIFY_PARAM_set_purpose(X509_STORE_get0_param(store), X509_PURPOSE_ANY);
+	if (CMS_verify(cms, NULL, store, content, NULL, CMS_BINARY) != 1) {
+		drain_errors(why, sizeof(why));
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s: signature does not verify: %s", name, why);
+		goto out;
+	}
+	signers = CMS_get0_signers(cms);
+	if (!signers || sk_X509_num(signers) != 1) {
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: cannot identify the one signer", name);
+		goto out;
+	}
+	signer = sk_X509_value(signers, 0);
+	X509_NAME_oneline(X509_get_subject_name(signer), subject, sizeof(subject));
+	if (info)
+		memcpy(info->signer, subject, sizeof(info->signer));
+	xku = X509_get_extended_key_usage(signer);
+	if (!(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) || !(xku & XKU_CODE_SIGN)) {
+		r = hf_err_set(err, HF_E_SIGNATURE,
+			       "%s: signer %s lacks the codeSigning extended key usage", name, subject);
+		goto out;
+	}
+	if (X509_check_ca(signer) != 0) {
+		r = hf_err_set(err, HF_E_SIGNATURE,
+			       "%s: signer %s is a CA certificate; manifests must be signed by a "
+			       "code-signing leaf",
+			       name, subject);
+		goto out;
+	}
+out:
+	if (r == -HF_E_SIGNATURE && err && !err->hint[0])
+		hf_err_hint(err, "obtain a manifest signed by a trusted publisher; do not apply "
+				 "this one");
+	sk_X509_free(signers);
+	CMS_ContentInfo_free(cms);
+	X509_STORE_free(store);
+	BIO_free(sigbio);
+	BIO_free(content);
+	ERR_clear_error();
+	return r;
+}

@@ -1,0 +1,189 @@
+/* site: site.xml and symlink-safe access to the site's files. */
+#include "site.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "xml.h"
+
+const char *hf_site_type_name(enum hf_site_type type)
+{
+	switch (type) {
+	case HF_SITE_CENTRAL:
+		return "central";
+	case HF_SITE_PRIMARY:
+		return "primary";
+	case HF_SITE_SECONDARY:
+		return "secondary";
+	}
+	return "?";
+}
+
+void hf_site_free(struct hf_site *site)
+{
+	if (!site)
+		return;
+	if (site->rootfd >= 0)
+		close(site->rootfd);
+	free(site->root);
+	free(site->product_name);
+	free(site->product_version);
+	free(site);
+}
+
+static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err *err)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	xmlNode *product = hf_xml_child(root, "product");
+	char *code = hf_xml_attr(root, "code");
+	char *type = hf_xml_attr(root, "type");
+	char *parent = hf_xml_attr(root, "parent");
+	char *sp = hf_xml_attr(product, "servicepack");
+	char *end = NULL;
+	unsigned long v;
+	int r = 0;
+
+	s->product_name = hf_xml_attr(product, "name");
+	s->product_version = hf_xml_attr(product, "version");
+	if (!code || !type || !sp || !s->product_name || !s->product_version ||
+	    strlen(code) != 3 || (parent && strlen(parent) != 3)) {
+		r = hf_err_set(err, HF_E_MALFORMED, "%s: incomplete site identity", name);
+		goto out;
+	}
+	memcpy(s->code, code, 4);
+	if (parent)
+		memcpy(s->parent, parent, 4);
+	if (!strcmp(type, "central"))
+		s->type = HF_SITE_CENTRAL;
+	else if (!strcmp(type, "primary"))
+		s->type = HF_SITE_PRIMARY;
+	else
+		s->type = HF_SITE_SECONDARY;
+	errno = 0;
+	v = strtoul(sp, &end, 10);
+	if (errno || *end || v > 99) {
+		r = hf_err_set(err, HF_E_MALFORMED, "%s: servicepack '%.20s' is not 0..99", name, sp);
+		goto out;
+	}
+	s->servicepack = (unsigned)v;
+	if (s->type == HF_SITE_CENTRAL && parent)
+		r = hf_err_set(err, HF_E_MALFORMED, "%s: central site %s names a parent (%s)", name,
+			       s->code, parent);
+	else if (s->type != HF_SITE_CENTRAL && !parent)
+		r = hf_err_set(err, HF_E_MALFORMED, "%s: %s site %s has no parent", name, type,
+			       s->code);
+out:
+	free(code);
+	free(type);
+	free(parent);
+	free(sp);
+	return r;
+}
+
+int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
+{
+	struct hf_site *s = calloc(1, sizeof(*s));
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	xmlDoc *doc = NULL;
+	char name[4200];
+	int fd = -1, r;
+
+	*out = NULL;
+	if (!s)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	s->rootfd = -1;
+	s->root = strdup(root);
+	snprintf(name, sizeof(name), "%s/site.xml", root);
+	if (!s->root) {
+		r = hf_err_set(err, HF_E_NOMEM, "out of memory");
+		goto out;
+	}
+	s->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0) {
+		r = hf_err_set(err, HF_E_IO, "site %s: cannot open the directory: %s", root,
+			       strerror(errno));
+		hf_err_hint(err, "give the site's root directory (the one holding site.xml)");
+		goto out;
+	}
+	fd = openat(s->rootfd, "site.xml", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
+		hf_err_hint(err, "is %s a site root? every site has a site.xml", root);
+		goto out;
+	}
+	r = hf_read_fd(fd, name, HF_SITE_XML_MAX, &buf, &len, err);
+	if (!r)
+		r = hf_xml_load(buf, len, HF_SCHEMA_SITE, name, &doc, err);
+	if (!r)
+		r = fill(s, doc, name, err);
+	if (!r) {
+		*out = s;
+		s = NULL;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	xmlFreeDoc(doc);
+	free(buf);
+	hf_site_free(s);
+	return r;
+}
+
+int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,
+		      struct hf_err *err)
+{
+	char comp[256];
+	const char *p = rel;
+	int dir = site->rootfd, next;
+
+	*fd = -1;
+	*sys_errno = 0;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		int flags = slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+				  : O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+		if (n == 0 || n >= sizeof(comp)) {
+			*sys_errno = EINVAL;
+			next = -1;
+		} else {
+			memcpy(comp, p, n);
+			comp[n] = '\0';
+			next = openat(dir, comp, flags);
+			if (next < 0)
+				*sys_errno = errno;
+		}
+		if (dir != site->rootfd)
+			close(dir);
+		if (next < 0) {
+			if (*sys_errno == ELOOP || *sys_errno == ENOTDIR)
+				return hf_err_set(err, HF_E_IO,
+						  "%s: %s: '%s' is a symbolic link or not a "
+						  "directory; refusing to follow it",
+						  site->code, rel, comp);
+			return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel,
+					  strerror(*sys_errno));
+		}
+		if (!slash)
+			break;
+		dir = next;
+		p = slash + 1;
+	}
+	*fd = next;
+	return 0;
+}
+
+int hf_site_has_state(const struct hf_site *site)
+{
+	struct stat st;
+
+	return fstatat(site->rootfd, ".hotfix", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}

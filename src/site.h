@@ -1,0 +1,43 @@
+/* site: one installation of the product -- its identity (site.xml) and its files.
+ *
+ * Owns: struct hf_site (free with hf_site_free), including an O_PATH descriptor of the
+ * site root.  Files of the site are opened relative to that descriptor one component at
+ * a time with O_NOFOLLOW, so a symlink planted in the site never leads outside it. */
+#ifndef HOTFIX_SITE_H
+#define HOTFIX_SITE_H
+
+#include "err.h"
+
+#define HF_SITE_XML_MAX (64 * 1024)
+
+enum hf_site_type { HF_SITE_CENTRAL, HF_SITE_PRIMARY, HF_SITE_SECONDARY };
+
+struct hf_site {
+	char *root;      /* as given */
+	int rootfd;      /* O_PATH | O_DIRECTORY */
+	char code[4];    /* 3 characters */
+	enum hf_site_type type;
+	char parent[4];  /* "" for none */
+	char *product_name, *product_version;
+	unsigned servicepack;
+};
+
+/* Open the site at root: read and validate root/site.xml.  Errors: -HF_E_IO (no such
+ * directory or no site.xml), -HF_E_SCHEMA, -HF_E_MALFORMED (e.g. a central site with a
+ * parent, or another site without one). */
+int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err) HF_MUST_CHECK;
+
+void hf_site_free(struct hf_site *site);
+
+const char *hf_site_type_name(enum hf_site_type type);
+
+/* Open a file of the site read-only; rel must satisfy hf_path_is_safe().  No component
+ * may be a symlink.  On failure *sys_errno is the errno (ENOENT: missing; ELOOP: a
+ * symlink on the way). */
+int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,
+		      struct hf_err *err) HF_MUST_CHECK;
+
+/* 1 if root/.hotfix exists (a directory), 0 if not. */
+int hf_site_has_state(const struct hf_site *site);
+
+#endif
