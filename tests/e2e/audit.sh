@@ -1,0 +1,56 @@
+# hotfix audit: per-file verdicts, compliance exit codes, --verify-hashes, JSON.
+. "$HOTFIX_TOP/tests/lib.sh"
+
+site "$T/cen" CEN central - 3
+hf audit "$KB" --site "$T/cen" --trust "$TRUST"
+expect_rc 1
+expect_out_count "outdated" 3
+expect_out "NOT compliant"
+
+# Bring the files to the hotfix's versions: compliant.
+mkdll "$T/cen/bin/i386/Basesvr.dll" 2.50.4253.3102 1769472
+mkdll "$T/cen/bin/i386/Baseutil.dll" 2.50.4253.3102 614400
+mkdll "$T/cen/bin/i386/Distmgr.dll" 2.50.4253.3200 421888
+before=$(snapshot "$T/cen")
+hf audit "$KB" --site "$T/cen" --trust "$TRUST" --verify-hashes
+expect_rc 0
+expect_out "Basesvr.dll .* ok  *e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4"
+expect_out "Distmgr.dll .* newer"
+expect_out "^compliant"
+[ "$(snapshot "$T/cen")" = "$before" ] || fail "audit changed the site"
+
+# A modified file at the right version: only --verify-hashes sees it.
+mkdll "$T/cen/bin/i386/Baseutil.dll" 2.50.4253.3102 615000
+hf audit "$KB" --site "$T/cen" --trust "$TRUST"
+expect_rc 0
+hf audit "$KB" --site "$T/cen" --trust "$TRUST" --verify-hashes
+expect_rc 1
+expect_out "Baseutil.dll .* modified"
+
+# Missing file.
+rm "$T/cen/bin/i386/Baseutil.dll"
+hf audit "$KB" --site "$T/cen" --trust "$TRUST" --format json
+expect_rc 1
+jq -e '.schema == "urn:hotfix:audit:1" and .compliant == false and
+       (.records | length) == 3 and
+       ([.records[] | select(.path == "bin/i386/Baseutil.dll") | .verdict] == ["missing"]) and
+       .sites[0].site == "CEN"' "$T/out" >/dev/null || fail "JSON shape"
+
+# Several manifests, one not applicable to the site's service pack and one broken:
+# the rest is still audited, and the exit status reports the bad input (4).
+sed -e 's/id="KB936465"/id="KB999999"/' -e 's/servicepack="3"/servicepack="4"/' "$KB" > "$T/other.xml"
+sign "$T/other.xml"
+cp "$T/other.xml" "$T/unsigned.xml"
+site "$T/pri" PRI primary CEN 3
+hf audit "$KB" "$T/other.xml" --site "$T/pri" --trust "$TRUST"
+expect_rc 1
+expect_out "KB999999 .* not-applicable"
+hf audit "$KB" "$T/unsigned.xml" --site "$T/pri" --trust "$TRUST"
+expect_rc 4
+expect_err "unsigned.xml: no signature"
+expect_out_count "KB936465 .* outdated" 3
+
+hf audit "$KB" --site "$T/pri" --trust "$TRUST" --format csv
+expect_rc 2
+expect_err "unknown format 'csv'"
+echo PASS

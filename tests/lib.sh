@@ -1,0 +1,66 @@
+# tests/lib.sh: helpers for the end-to-end tests (sourced by tests/e2e/*.sh).
+# Every test gets a fresh temp dir ($T), removed on exit; fails at the first broken
+# assertion with a message saying what was expected and what happened.
+set -u
+TOP=${HOTFIX_TOP:-$(pwd)}
+BIN=${HOTFIX_BIN:-$TOP/build/hotfix}
+WRAP=${HOTFIX_WRAP:-}
+MKPE=${HOTFIX_MKPE:-$TOP/build/tests/mkpe}
+export HOTFIX_DLL_CACHE=${HOTFIX_DLL_CACHE:-$TOP/build/dll-cache}
+TRUST=$TOP/manifests/demo-pki/demo-ca.pem
+KB=$TOP/manifests/KB936465.xml
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+unset HOTFIX_TRUST
+
+fail() {
+    echo "FAIL: $*"
+    [ -f "$T/out" ] && { echo "--- stdout:"; cat "$T/out"; }
+    [ -f "$T/err" ] && { echo "--- stderr:"; cat "$T/err"; }
+    exit 1
+}
+
+# hf ARGS...: run hotfix; stdout in $T/out, stderr in $T/err, status in $RC.
+hf() {
+    # shellcheck disable=SC2086
+    $WRAP "$BIN" "$@" > "$T/out" 2> "$T/err"
+    RC=$?
+    echo "+ hotfix $* -> $RC"
+}
+
+expect_rc() { [ "$RC" -eq "$1" ] || fail "expected exit $1, got $RC"; }
+expect_out() { grep -q -- "$1" "$T/out" || fail "stdout lacks '$1'"; }
+expect_err() { grep -q -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
+expect_no_out() { ! grep -q -- "$1" "$T/out" || fail "stdout has '$1'"; }
+expect_out_count() { # PATTERN N
+    n=$(grep -c -- "$1" "$T/out")
+    [ "$n" -eq "$2" ] || fail "stdout has '$1' $n times, expected $2"
+}
+
+# site DIR CODE TYPE PARENT SP: a sample site with the pre-hotfix DLLs.
+site() { "$TOP/scripts/make-sample-site" "$@" || fail "make-sample-site $*"; }
+
+# snapshot DIR: every path, type, mode, size, mtime and content hash, sorted.
+snapshot() {
+    (cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort &&
+        find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
+}
+
+# kbcopy DIR: a private copy of the KB936465 manifest, signature and payload, for tampering.
+kbcopy() {
+    mkdir -p "$1/manifests" "$1/payloads"
+    cp "$KB" "$KB.p7s" "$1/manifests/"
+    cp "$TOP/payloads/KB936465.cab" "$1/payloads/"
+}
+
+# sign MANIFEST [NAME]: sign with the demo PKI (or $T/pki-NAME made by make-pki).
+sign() {
+    if [ $# -ge 2 ]; then
+        "$TOP/scripts/sign-manifest" "$1" "$T/pki/$2-signer.pem" "$T/pki/$2-signer.key" >/dev/null
+    else
+        "$TOP/scripts/sign-manifest" "$1" "$TOP/manifests/demo-pki/demo-signer.pem" \
+            "$TOP/manifests/demo-pki/demo-signer.key" >/dev/null
+    fi || fail "signing $1"
+}
+
+mkdll() { "$TOP/scripts/mkdll" "$@" || fail "mkdll $*"; }
