@@ -152,6 +152,12 @@ static int dir_find(struct image *im, uint32_t rel, long id, int level, uint32_t
 	if (r)
 		return r;
 	count = (uint32_t)le16(hdr + 12) + le16(hdr + 14);
+	/* rel + 16 <= rsrc_size was checked by rsrc_read above */
+	if (count > (im->rsrc_size - rel - 16) / 8)
+		return hf_err_set(im->err, HF_E_MALFORMED,
+				  "%s: resource directory at offset 0x%x declares %u entries, more "
+				  "than fit in the resource data",
+				  im->src->name, rel, count);
 	for (uint32_t i = 0; i < count; i++) {
 		/* rel + 16 + 8*i cannot overflow: rel < rsrc_size and i < 131072 */
 		r = rsrc_read(im, rel + 16 + 8 * i, sizeof(ent), ent, "resource directory entry");
