@@ -269,6 +269,7 @@ int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_m
 	uint8_t *buf = NULL, *sig = NULL;
 	size_t len = 0, siglen = 0;
 	char *sigpath = NULL;
+	struct hf_manifest *m = NULL;
 	struct hf_sig_info info = { "" };
 	int missing = 0;
 	int r;
@@ -302,11 +303,12 @@ int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_m
 		if (r)
 			goto out;
 	}
-	r = hf_manifest_parse(buf, len, path, out, err);
-	if (r)
+	r = hf_manifest_parse(buf, len, path, &m, err);
+	if (r || !m)
 		goto out;
-	(*out)->signature_skipped = trust->skip_signature;
-	memcpy((*out)->signer, info.signer, sizeof((*out)->signer));
+	m->signature_skipped = trust->skip_signature;
+	memcpy(m->signer, info.signer, sizeof(m->signer));
+	*out = m;
 out:
 	free(buf);
 	free(sig);

@@ -97,7 +97,7 @@ static int rva_to_off(struct image *im, uint32_t rva, uint32_t len, const char *
 		      uint64_t *off)
 {
 	for (uint16_t i = 0; i < im->nsections; i++) {
-		uint8_t sh[40];
+		uint8_t sh[40] = { 0 };
 		struct section s;
 		uint32_t span;
 		int r = src_read(im->src, im->sec_table + (uint64_t)i * 40, sizeof(sh), sh,
@@ -129,7 +129,7 @@ static int rva_to_off(struct image *im, uint32_t rva, uint32_t len, const char *
 /* Read len bytes at offset rel from the start of the resource directory. */
 static int rsrc_read(struct image *im, uint32_t rel, uint32_t len, void *out, const char *what)
 {
-	uint64_t off;
+	uint64_t off = 0;
 	int r;
 
 	if (rel > im->rsrc_size || len > im->rsrc_size - rel)
@@ -145,7 +145,7 @@ static int rsrc_read(struct image *im, uint32_t rel, uint32_t len, void *out, co
  * entry, named or not).  On success *target is the entry's OffsetToData field. */
 static int dir_find(struct image *im, uint32_t rel, long id, int level, uint32_t *target)
 {
-	uint8_t hdr[16], ent[8];
+	uint8_t hdr[16] = { 0 }, ent[8] = { 0 };
 	uint32_t count;
 	int r = rsrc_read(im, rel, sizeof(hdr), hdr, "resource directory");
 
@@ -180,7 +180,7 @@ static int dir_find(struct image *im, uint32_t rel, long id, int level, uint32_t
 static int read_headers(struct image *im)
 {
 	struct src *s = im->src;
-	uint8_t dos[64], nt[24], opt[2], dd[8];
+	uint8_t dos[64] = { 0 }, nt[24] = { 0 }, opt[2] = { 0 }, dd[8] = { 0 };
 	uint32_t lfanew, ndirs, ndirs_off, dirs_off;
 	uint16_t opt_size, magic;
 	uint64_t opt_off;
@@ -238,7 +238,7 @@ static int read_headers(struct image *im)
 				  "%s: optional header (%u bytes) has no resource data directory",
 				  s->name, opt_size);
 	{
-		uint8_t nb[4];
+		uint8_t nb[4] = { 0 };
 
 		r = src_read(s, opt_off + ndirs_off, sizeof(nb), nb, "NumberOfRvaAndSizes", im->err);
 		if (r)
@@ -269,10 +269,10 @@ static int read_headers(struct image *im)
 static int walk(struct src *s, struct hf_pe_info *out, struct hf_err *err)
 {
 	struct image im = { .src = s, .err = err };
-	uint32_t target, data_rva, data_size;
-	uint8_t entry[16], vi[FIXED_OFFSET + FIXED_SIZE];
+	uint32_t target = 0, data_rva, data_size;
+	uint8_t entry[16] = { 0 }, vi[FIXED_OFFSET + FIXED_SIZE] = { 0 };
 	static const uint8_t key[] = "V\0S\0_\0V\0E\0R\0S\0I\0O\0N\0_\0I\0N\0F\0O\0\0";
-	uint64_t off;
+	uint64_t off = 0;
 	int r = read_headers(&im);
 
 	if (r)

@@ -63,7 +63,7 @@ int cmd_audit(int argc, char **argv)
 	cli_trust(&c, &trust);
 	if (hf_site_open(site_root, &site, &err))
 		return cli_fail(&err);
-	ms = calloc((size_t)(argc - optind), sizeof(*ms));
+	ms = calloc((size_t)(argc - optind), sizeof(struct hf_manifest *));
 	if (!ms) {
 		hf_site_free(site);
 		hf_err_set(&err, HF_E_NOMEM, "out of memory");
