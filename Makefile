@@ -94,6 +94,7 @@ payload:
 	@echo "now sign it: scripts/sign-manifest manifests/KB936465.xml SIGNER.pem SIGNER.key"
 
 lint:
+	groff -ww -z -man doc/hotfix.1 2>&1 | (! grep .)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --inline-suppr --std=c11 -D_GNU_SOURCE --suppress=missingIncludeSystem \
 	    -Isrc src src/cli
