@@ -5,7 +5,7 @@
 #                   ASan+UBSan build, valgrind over the end-to-end tests, lint
 #   make demo       install missing deps, then the KB936465 story on sample sites
 #   make payload    rebuild payloads/KB936465.cab and manifests/KB936465.xml
-#   make fuzz       build the libFuzzer targets (clang) and run each briefly
+#   make fuzz       build the libFuzzer targets (clang) and run each 60 s (SECONDS=N)
 #   make lint       cppcheck and clang-tidy over src/
 
 BUILD   ?= build
@@ -84,6 +84,7 @@ check: deps
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build
 	tests/run --build build/asan
 	tests/run --build $(BUILD) --valgrind --e2e-only
+	tests/fuzz/run 5
 	$(MAKE) --no-print-directory lint
 
 demo: deps all
@@ -92,6 +93,9 @@ demo: deps all
 payload:
 	scripts/build-kb936465
 	@echo "now sign it: scripts/sign-manifest manifests/KB936465.xml SIGNER.pem SIGNER.key"
+
+fuzz:
+	tests/fuzz/run $(or $(SECONDS),60)
 
 lint:
 	groff -ww -z -man doc/hotfix.1 2>&1 | (! grep .)
