@@ -5,7 +5,7 @@
 #                   ASan+UBSan build, valgrind over the end-to-end tests, lint
 #   make demo       install missing deps, then the KB936465 story on sample sites
 #   make payload    rebuild payloads/KB936465.cab and manifests/KB936465.xml
-#   make fuzz       build the libFuzzer targets (clang) and run each 60 s (SECONDS=N)
+#   make fuzz       build the libFuzzer targets (clang) and run each 60 s (FUZZ_SECONDS=N)
 #   make lint       cppcheck and clang-tidy over src/
 
 BUILD   ?= build
@@ -95,7 +95,7 @@ payload:
 	@echo "now sign it: scripts/sign-manifest manifests/KB936465.xml SIGNER.pem SIGNER.key"
 
 fuzz:
-	tests/fuzz/run $(or $(SECONDS),60)
+	tests/fuzz/run $(or $(FUZZ_SECONDS),60)
 
 lint:
 	groff -ww -z -man doc/hotfix.1 2>&1 | (! grep .)
