@@ -57,6 +57,18 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 		fprintf(out, "  %-9s %-28s %-15s -> %-15s %s\n", hf_action_name(it->action),
 			it->file->path, it->has_version ? hf_version_format(&it->installed, a) : "-",
 			hf_version_format(&it->file->version, b), it->reason);
+		if (r->verbose) {
+			char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
+
+			if (it->present)
+				fprintf(out, "            installed: %llu bytes, sha256 %s\n",
+					(unsigned long long)it->size,
+					it->hashed ? hf_sha256_hex(it->sha256, h1)
+						   : "(not computed: the version decides)");
+			fprintf(out, "            hotfix:    %llu bytes, sha256 %s, from %s\n",
+				(unsigned long long)it->file->size,
+				hf_sha256_hex(it->file->sha256, h2), it->file->source);
+		}
 	}
 	if (r->payload_checked)
 		fprintf(out, "  payload: %s: size and SHA-256 match the manifest\n",

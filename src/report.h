@@ -24,6 +24,7 @@ struct hf_check_result {
 	enum hf_code code;          /* HF_OK, or why the check failed */
 	const char *message;        /* the error message, when code != HF_OK */
 	int payload_checked;        /* the payload's size and SHA-256 were verified */
+	int verbose;                /* text: also print sizes and hashes per file */
 };
 
 /* Result word for a check: "install", "current", "conflict", "not-applicable", "error". */

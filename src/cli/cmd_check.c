@@ -10,7 +10,9 @@
 
 static const char options[] = "Options:\n"
 			      "  --site DIR   the site's root directory (holds site.xml)\n"
-			      "  --json       print the result as one JSON document on stdout\n\n";
+			      "  --json       print the result as one JSON document on stdout\n"
+			      "  -v           also print each file's size and SHA-256, installed and\n"
+			      "               in the hotfix\n\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -59,6 +61,7 @@ int cmd_check(int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	res.manifest = m;
 	res.site_root = site_root;
+	res.verbose = c.verbose;
 	r = hf_site_open(site_root, &site, &err);
 	if (!r) {
 		res.site = site;

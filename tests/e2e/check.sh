@@ -18,6 +18,12 @@ expect_out "restart required: no"
 [ "$(snapshot "$T/cen")" = "$before" ] || fail "check changed the site"
 [ ! -e "$T/cen/.hotfix" ] || fail "check created .hotfix/"
 
+# -v: sizes and hashes per file, the hotfix's from the manifest.
+hf check "$KB" --site "$T/cen" --trust "$TRUST" -v
+expect_rc 0
+expect_out "hotfix:    421888 bytes, sha256 344096c2d20be122b03ad3c539a35049dfa60cfd23121ddaaf8297d02878883a, from SP3/i386/Distmgr.dll"
+expect_out "installed: 1769472 bytes, sha256 (not computed"
+
 # SP2 picks the SP2 file set.
 hf check "$KB" --site "$T/pri" --trust "$TRUST"
 expect_rc 0
