@@ -47,33 +47,39 @@ all: $(BUILD)/hotfix
 deps:
 	@scripts/install-deps
 
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(GEN_SRC): $(XSDS) scripts/embed-xsd
 	@mkdir -p $(dir $@)
-	scripts/embed-xsd $@ $(XSDS)
+	$(Q)scripts/embed-xsd $@ $(XSDS)
 
 $(BUILD)/gen/schemas.o: $(GEN_SRC)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-variable-declarations -c $< -o $@
 
 $(BUILD)/libhotfix.a: $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/hotfix: $(CLI_OBJS) $(BUILD)/libhotfix.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhotfix.a $(PKG_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhotfix.a $(PKG_LIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/libhotfix.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 test-build: $(BUILD)/hotfix $(UNIT_BINS) $(BUILD)/tests/mkpe
 
