@@ -16,6 +16,11 @@ SAN     ?=
 PKGS    := libxml-2.0 libarchive openssl jansson
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ifeq ($(filter deps check demo clean,$(MAKECMDGOALS)),)
+ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+$(error build dependencies missing: run scripts/install-deps (make check and make demo do it first))
+endif
+endif
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -93,7 +98,9 @@ check: deps
 	tests/fuzz/run 5
 	$(MAKE) --no-print-directory lint
 
-demo: deps all
+# Recursive: on a fresh machine the libraries' flags exist only after deps ran.
+demo: deps
+	$(MAKE) --no-print-directory all
 	scripts/demo $(BUILD)/hotfix
 
 payload:
