@@ -59,7 +59,7 @@ int hf_read_fd(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
 int hf_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, int *missing,
 		 struct hf_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* FIFO: no block */
 	int r;
 
 	if (missing)

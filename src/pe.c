@@ -350,7 +350,7 @@ int hf_pe_read_fd(int fd, uint64_t size, const char *name, struct hf_pe_info *ou
 int hf_pe_read_path(const char *path, struct hf_pe_info *out, struct hf_err *err)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not block */
 	int r;
 
 	if (fd < 0)

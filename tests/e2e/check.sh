@@ -86,6 +86,13 @@ hf check "$KB" --site "$T/sec" --trust "$TRUST" --json
 expect_rc 3
 jq -e '.sites[0].result == "not-applicable"' "$T/out" >/dev/null || fail "JSON n/a"
 
+# A FIFO as manifest is refused at once, never waited on.
+mkfifo "$T/fifo.xml"
+timeout 10 "$BIN" check "$T/fifo.xml" --site "$T/cen" --trust "$TRUST" > "$T/out" 2> "$T/err"
+RC=$?
+expect_rc 4
+expect_err "not a regular file"
+
 # Broken or absent sites.
 hf check "$KB" --site "$T/nowhere" --trust "$TRUST"
 expect_rc 4

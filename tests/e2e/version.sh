@@ -53,4 +53,11 @@ expect_err "beyond the end of the file"
 hf version "$T/nonexistent.dll"
 expect_rc 4
 expect_err "No such file"
+
+# A FIFO (or device) is refused at once, never waited on.
+mkfifo "$T/fifo.dll"
+timeout 10 "$BIN" version "$T/fifo.dll" > "$T/out" 2> "$T/err"
+RC=$?
+expect_rc 4
+expect_err "not a regular file"
 echo PASS
