@@ -75,6 +75,16 @@ $(BUILD)/hotfix: $(CLI_OBJS) $(BUILD)/libhotfix.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libhotfix.a $(PKG_LIBS)
 
+# The same program with the fault hook of src/fsop.c compiled in (tests only).  Its
+# fsop-fault.o defines every fsop symbol, so the archive's fsop.o is never pulled in.
+$(BUILD)/src/fsop-fault.o: src/fsop.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DHF_FAULT_INJECTION -c $< -o $@
+
+$(BUILD)/hotfix-fault: $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(BUILD)/libhotfix.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(BUILD)/libhotfix.a $(PKG_LIBS)
+
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
@@ -86,7 +96,11 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/lib
 $(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
-test-build: $(BUILD)/hotfix $(UNIT_BINS) $(BUILD)/tests/mkpe
+$(BUILD)/tests/holdfile: $(BUILD)/tests/unit/holdfile.o
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+test-build: $(BUILD)/hotfix $(BUILD)/hotfix-fault $(UNIT_BINS) $(BUILD)/tests/mkpe \
+            $(BUILD)/tests/holdfile
 
 # The whole suite, as the README and .ci/run say.  Each pass prints one line per test.
 check: deps

@@ -29,6 +29,7 @@ enum hf_code {
 	HF_E_CONFLICT,        /* the site's files are not what the plan may touch */
 	HF_E_NONCOMPLIANT,    /* audit found files out of date */
 	HF_E_BUSY,            /* another process holds the site's lock */
+	HF_E_TXN,             /* a transaction failed part-way (and was undone, or must be) */
 };
 
 struct hf_err {

@@ -98,3 +98,39 @@ int hf_sha256_parse(const char *hex, uint8_t out[HF_SHA256_LEN], struct hf_err *
 	}
 	return 0;
 }
+
+int hf_sha256_init(struct hf_sha256_ctx *c, struct hf_err *err)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	c->md = NULL;
+	if (!ctx)
+		return hf_err_set(err, HF_E_NOMEM, "cannot allocate a hash context");
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return hf_err_set(err, HF_E_NOMEM, "cannot initialise SHA-256");
+	}
+	c->md = ctx;
+	return 0;
+}
+
+int hf_sha256_update(struct hf_sha256_ctx *c, const void *buf, size_t len, struct hf_err *err)
+{
+	if (EVP_DigestUpdate((EVP_MD_CTX *)c->md, buf, len) != 1)
+		return hf_err_set(err, HF_E_NOMEM, "SHA-256 update failed");
+	return 0;
+}
+
+int hf_sha256_final(struct hf_sha256_ctx *c, uint8_t out[HF_SHA256_LEN], struct hf_err *err)
+{
+	int ok = EVP_DigestFinal_ex((EVP_MD_CTX *)c->md, out, NULL) == 1;
+
+	hf_sha256_abort(c);
+	return ok ? 0 : hf_err_set(err, HF_E_NOMEM, "SHA-256 final failed");
+}
+
+void hf_sha256_abort(struct hf_sha256_ctx *c)
+{
+	EVP_MD_CTX_free((EVP_MD_CTX *)c->md);
+	c->md = NULL;
+}

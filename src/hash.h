@@ -18,6 +18,20 @@
 int hf_sha256_fd(int fd, const char *name, uint8_t out[HF_SHA256_LEN], uint64_t *size_out,
 		 struct hf_err *err) HF_MUST_CHECK;
 
+/* Incremental SHA-256, for data hashed while it is written elsewhere (staging). */
+struct hf_sha256_ctx {
+	void *md; /* EVP_MD_CTX, opaque here */
+};
+
+int hf_sha256_init(struct hf_sha256_ctx *c, struct hf_err *err) HF_MUST_CHECK;
+int hf_sha256_update(struct hf_sha256_ctx *c, const void *buf, size_t len,
+		     struct hf_err *err) HF_MUST_CHECK;
+/* Finish into out and release the context (also on failure). */
+int hf_sha256_final(struct hf_sha256_ctx *c, uint8_t out[HF_SHA256_LEN],
+		    struct hf_err *err) HF_MUST_CHECK;
+/* Release a context that will not be finished (safe after final, or never inited). */
+void hf_sha256_abort(struct hf_sha256_ctx *c);
+
 /* SHA-256 of a buffer. */
 int hf_sha256_buf(const void *buf, size_t len, uint8_t out[HF_SHA256_LEN],
 		  struct hf_err *err) HF_MUST_CHECK;

@@ -7,26 +7,130 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/xmlwriter.h>
+
 #include "fileio.h"
 #include "xml.h"
 
 #define REGISTRY ".hotfix/installed.xml"
 
+void hf_inst_hotfix_clear(struct hf_inst_hotfix *h)
+{
+	for (size_t j = 0; j < h->nfiles; j++)
+		free(h->files[j].path);
+	free(h->files);
+	free(h->id);
+	free(h->time);
+	memset(h, 0, sizeof(*h));
+}
+
 void hf_installed_free(struct hf_installed *inst)
 {
 	if (!inst)
 		return;
-	for (size_t i = 0; i < inst->n; i++) {
-		struct hf_inst_hotfix *h = &inst->hotfixes[i];
-
-		for (size_t j = 0; j < h->nfiles; j++)
-			free(h->files[j].path);
-		free(h->files);
-		free(h->id);
-		free(h->time);
-	}
+	for (size_t i = 0; i < inst->n; i++)
+		hf_inst_hotfix_clear(&inst->hotfixes[i]);
 	free(inst->hotfixes);
 	free(inst);
+}
+
+struct hf_inst_hotfix *hf_installed_find(const struct hf_installed *inst, const char *id)
+{
+	for (size_t i = 0; i < inst->n; i++)
+		if (!strcmp(inst->hotfixes[i].id, id))
+			return &inst->hotfixes[i];
+	return NULL;
+}
+
+int hf_installed_add(struct hf_installed *inst, struct hf_inst_hotfix *h, struct hf_err *err)
+{
+	struct hf_inst_hotfix *n = realloc(inst->hotfixes, (inst->n + 1) * sizeof(*n));
+
+	if (!n)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	inst->hotfixes = n;
+	n[inst->n++] = *h;
+	memset(h, 0, sizeof(*h));
+	return 0;
+}
+
+int hf_installed_remove(struct hf_installed *inst, const char *id)
+{
+	struct hf_inst_hotfix *h = hf_installed_find(inst, id);
+	size_t i;
+
+	if (!h)
+		return 0;
+	i = (size_t)(h - inst->hotfixes);
+	hf_inst_hotfix_clear(h);
+	memmove(h, h + 1, (inst->n - i - 1) * sizeof(*h));
+	inst->n--;
+	return 1;
+}
+
+static int write_entry(xmlTextWriter *w, const struct hf_inst_hotfix *h)
+{
+	char hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN], rev[24];
+	int bad = 0;
+
+	snprintf(rev, sizeof(rev), "%lu", h->revision);
+	bad |= xmlTextWriterStartElement(w, BAD_CAST "hotfix") < 0;
+	bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "id", BAD_CAST h->id) < 0;
+	bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "revision", BAD_CAST rev) < 0;
+	bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "manifest-sha256",
+					   BAD_CAST hf_sha256_hex(h->manifest_sha256, hex)) < 0;
+	bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST h->time) < 0;
+	for (size_t j = 0; j < h->nfiles; j++) {
+		const struct hf_inst_file *f = &h->files[j];
+
+		bad |= xmlTextWriterStartElement(w, BAD_CAST "file") < 0;
+		bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "path", BAD_CAST f->path) < 0;
+		bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "old-version",
+						   BAD_CAST hf_version_format(&f->old_version, v)) < 0;
+		bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "old-sha256",
+						   BAD_CAST hf_sha256_hex(f->old_sha256, hex)) < 0;
+		bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "new-version",
+						   BAD_CAST hf_version_format(&f->new_version, v)) < 0;
+		bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "new-sha256",
+						   BAD_CAST hf_sha256_hex(f->new_sha256, hex)) < 0;
+		bad |= xmlTextWriterEndElement(w) < 0;
+	}
+	bad |= xmlTextWriterEndElement(w) < 0;
+	return bad ? -1 : 0;
+}
+
+int hf_installed_format(const struct hf_installed *inst, uint8_t **buf, size_t *len,
+			struct hf_err *err)
+{
+	xmlBuffer *xb = xmlBufferCreate();
+	xmlTextWriter *w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
+	int bad = !w;
+
+	*buf = NULL;
+	*len = 0;
+	if (!bad) {
+		bad |= xmlTextWriterSetIndent(w, 1) < 0;
+		bad |= xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0;
+		bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
+		bad |= xmlTextWriterStartElementNS(w, NULL, BAD_CAST "installed",
+						   BAD_CAST "urn:hotfix:installed:1") < 0;
+		for (size_t i = 0; !bad && i < inst->n; i++)
+			bad |= write_entry(w, &inst->hotfixes[i]) < 0;
+		bad |= xmlTextWriterEndDocument(w) < 0;
+	}
+	xmlFreeTextWriter(w); /* flushes into xb */
+	if (!bad) {
+		*len = (size_t)xmlBufferLength(xb);
+		*buf = malloc(*len + 1);
+		if (*buf) {
+			memcpy(*buf, xmlBufferContent(xb), *len);
+			(*buf)[*len] = '\0';
+		}
+	}
+	xmlBufferFree(xb);
+	if (bad || !*buf)
+		return hf_err_set(err, HF_E_NOMEM, "cannot format the installed-hotfix registry");
+	return 0;
 }
 
 static size_t count_children(xmlNode *node)
@@ -140,21 +244,34 @@ int hf_installed_load(const struct hf_site *site, struct hf_installed **out, str
 	char name[4200];
 	uint8_t *buf = NULL;
 	size_t len = 0;
+	struct hf_err local;
 	int fd = -1, sys_errno = 0, r;
 
 	*out = NULL;
+	hf_err_clear(&local);
 	snprintf(name, sizeof(name), "%s/%s", site->root, REGISTRY);
-	r = hf_site_open_file(site, REGISTRY, &fd, &sys_errno, err);
+	r = hf_site_open_file(site, REGISTRY, &fd, &sys_errno, &local);
 	if (r && sys_errno == ENOENT) {
 		*out = calloc(1, sizeof(**out));
 		return *out ? 0 : hf_err_set(err, HF_E_NOMEM, "out of memory");
 	}
-	if (r)
+	if (r) {
+		if (err)
+			*err = local;
 		return r;
+	}
 	r = hf_read_fd(fd, name, HF_INSTALLED_MAX, &buf, &len, err);
 	close(fd);
 	if (!r)
 		r = hf_installed_parse(buf, len, name, out, err);
+	if (!r) {
+		(*out)->present = 1;
+		r = hf_sha256_buf(buf, len, (*out)->sha256, err);
+		if (r) {
+			hf_installed_free(*out);
+			*out = NULL;
+		}
+	}
 	free(buf);
 	return r;
 }

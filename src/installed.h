@@ -1,8 +1,9 @@
 /* installed: the registry of hotfixes a site has installed (SITE/.hotfix/installed.xml).
  *
- * Owns: struct hf_installed (free with hf_installed_free).  This issue only reads it
- * (`hotfix list`); `apply` writes it atomically.  A site without the file has installed
- * nothing, which is a valid answer. */
+ * Owns: struct hf_installed (free with hf_installed_free) and the file's format, both
+ * ways: parse (list, audit, rollback) and format (apply and rollback write the bytes
+ * through module fsop, atomically).  A site without the file has installed nothing,
+ * which is a valid answer. */
 #ifndef HOTFIX_INSTALLED_H
 #define HOTFIX_INSTALLED_H
 
@@ -34,6 +35,8 @@ struct hf_inst_hotfix {
 struct hf_installed {
 	size_t n;
 	struct hf_inst_hotfix *hotfixes;
+	int present;                   /* the file existed (hf_installed_load) */
+	uint8_t sha256[HF_SHA256_LEN]; /* of its bytes, when present */
 };
 
 /* Read the site's registry; a missing file gives an empty registry.  Errors: -HF_E_IO,
@@ -46,5 +49,23 @@ int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
 		       struct hf_installed **out, struct hf_err *err) HF_MUST_CHECK;
 
 void hf_installed_free(struct hf_installed *inst);
+
+/* The entry for id, or NULL. */
+struct hf_inst_hotfix *hf_installed_find(const struct hf_installed *inst, const char *id);
+
+/* Append h (moved in: inst owns its strings afterwards; h is zeroed). */
+int hf_installed_add(struct hf_installed *inst, struct hf_inst_hotfix *h,
+		     struct hf_err *err) HF_MUST_CHECK;
+
+/* Remove and free the entry for id; 0 if there was none. */
+int hf_installed_remove(struct hf_installed *inst, const char *id);
+
+/* Free what an entry owns. */
+void hf_inst_hotfix_clear(struct hf_inst_hotfix *h);
+
+/* The registry as XML bytes (a new buffer; free() it).  hf_installed_parse() reads
+ * them back to the same registry. */
+int hf_installed_format(const struct hf_installed *inst, uint8_t **buf, size_t *len,
+			struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -1,6 +1,7 @@
 /* manifest: load = read once + verify signature + parse + validate + check values. */
 #include "manifest.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -33,6 +34,18 @@ int hf_path_is_safe(const char *path)
 		if (end && !*p)
 			return 0; /* trailing slash */
 	}
+	return 1;
+}
+
+int hf_id_is_safe(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 64 || !isalnum((unsigned char)id[0]))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!isalnum((unsigned char)id[i]) && !strchr("._-", id[i]))
+			return 0;
 	return 1;
 }
 

@@ -78,4 +78,8 @@ char *hf_manifest_servicepacks(const struct hf_manifest *m, char *buf, size_t le
  * not absolute, no backslash, no control character. */
 int hf_path_is_safe(const char *path);
 
+/* 1 if id is a valid hotfix id (as the schema says: [A-Za-z0-9][A-Za-z0-9._-]{0,63}),
+ * which also makes it safe as a file name. */
+int hf_id_is_safe(const char *id);
+
 #endif

@@ -1,11 +1,21 @@
-/* payload: size and SHA-256 of the payload archive, checked in one streaming pass. */
+/* payload: verify the payload archive and extract the entries a plan needs. */
 #include "payload.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "fsop.h"
+#include "hash.h"
+
+#define READ_CHUNK (64 * 1024)
+#define MAX_ENTRIES 100000
 
 int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err)
 {
@@ -52,5 +62,248 @@ out:
 		hf_err_hint(err, "the payload is damaged or not the one this manifest describes; "
 				 "fetch it again from the publisher");
 	close(fd);
+	return r;
+}
+
+/* The archive's bytes as libarchive pulls them: counted, bounded, hashed. */
+struct source {
+	int fd;
+	const char *name;
+	uint64_t limit, total;
+	struct hf_sha256_ctx sha;
+	int failed; /* a read error or NOMEM; message in err */
+	struct hf_err *err;
+	uint8_t buf[READ_CHUNK];
+};
+
+static ssize_t pull(struct source *s)
+{
+	ssize_t n;
+
+	do
+		n = read(s->fd, s->buf, sizeof(s->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		s->failed = 1;
+		return hf_err_set(s->err, HF_E_IO, "payload %s: read failed: %s", s->name,
+				  strerror(errno));
+	}
+	if ((uint64_t)n > s->limit - s->total) {
+		s->failed = 1;
+		return hf_err_set(s->err, HF_E_SIZE, "payload %s: larger than the manifest's %llu bytes",
+				  s->name, (unsigned long long)s->limit);
+	}
+	s->total += (uint64_t)n;
+	if (n > 0 && hf_sha256_update(&s->sha, s->buf, (size_t)n, s->err)) {
+		s->failed = 1;
+		return -1;
+	}
+	return n;
+}
+
+static la_ssize_t read_cb(struct archive *a, void *data, const void **buf)
+{
+	struct source *s = data;
+	ssize_t n = pull(s);
+
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", s->err->msg);
+		return -1;
+	}
+	*buf = s->buf;
+	return n;
+}
+
+static struct hf_payload_want *wanted(struct hf_payload_want *want, size_t n, const char *name)
+{
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(want[i].source, name))
+			return &want[i];
+	return NULL;
+}
+
+static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_payload_want *w,
+			 const char *payload, struct hf_err *err)
+{
+	struct hf_sha256_ctx sha = { 0 };
+	uint8_t got[HF_SHA256_LEN];
+	char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
+	uint64_t total = 0;
+	int r;
+
+	if (w->done)
+		return hf_err_set(err, HF_E_MALFORMED, "payload %s: entry %s appears twice", payload,
+				  w->source);
+	if (archive_entry_filetype(e) != AE_IFREG)
+		return hf_err_set(err, HF_E_MALFORMED, "payload %s: entry %s is not a regular file",
+				  payload, w->source);
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
+	    (uint64_t)archive_entry_size(e) != w->size)
+		return hf_err_set(err, HF_E_SIZE, "payload %s: entry %s has %lld bytes, the manifest says %llu",
+				  payload, w->source, (long long)archive_entry_size(e),
+				  (unsigned long long)w->size);
+	r = hf_sha256_init(&sha, err);
+	while (!r) {
+		const void *buf;
+		size_t len;
+		la_int64_t off;
+		int ar = archive_read_data_block(a, &buf, &len, &off);
+
+		if (ar == ARCHIVE_EOF)
+			break;
+		if (ar < ARCHIVE_WARN) {
+			r = hf_err_set(err, HF_E_MALFORMED, "payload %s: entry %s: %s", payload,
+				       w->source, archive_error_string(a));
+			break;
+		}
+		if (off < 0 || (uint64_t)off != total) {
+			r = hf_err_set(err, HF_E_MALFORMED, "payload %s: entry %s is sparse", payload,
+				       w->source);
+			break;
+		}
+		if (len > w->size - total) {
+			r = hf_err_set(err, HF_E_SIZE, "payload %s: entry %s is larger than the manifest's %llu bytes",
+				       payload, w->source, (unsigned long long)w->size);
+			break;
+		}
+		total += len;
+		r = hf_sha256_update(&sha, buf, len, err);
+		if (!r && hf_fs_write(w->fd, buf, len) != 0)
+			r = hf_err_set(err, HF_E_IO, "staging %s: write failed: %s", w->source,
+				       strerror(errno));
+	}
+	if (!r)
+		r = hf_sha256_final(&sha, got, err);
+	hf_sha256_abort(&sha);
+	if (r)
+		return r;
+	if (total != w->size)
+		return hf_err_set(err, HF_E_SIZE, "payload %s: entry %s has %llu bytes, the manifest says %llu",
+				  payload, w->source, (unsigned long long)total,
+				  (unsigned long long)w->size);
+	if (memcmp(got, w->sha256, HF_SHA256_LEN) != 0)
+		return hf_err_set(err, HF_E_HASH, "payload %s: entry %s has SHA-256 %s, the manifest says %s",
+				  payload, w->source, hf_sha256_hex(got, h1),
+				  hf_sha256_hex(w->sha256, h2));
+	w->done = 1;
+	return 0;
+}
+
+static int walk(struct archive *a, struct source *src, struct hf_payload_want *want, size_t n,
+		const char *payload, struct hf_err *err)
+{
+	for (long count = 0;; count++) {
+		struct archive_entry *e;
+		struct hf_payload_want *w;
+		int ar = archive_read_next_header(a, &e);
+
+		if (ar == ARCHIVE_EOF)
+			return 0;
+		if (src->failed)
+			return -(int)err->code;
+		if (ar < ARCHIVE_WARN)
+			return hf_err_set(err, HF_E_MALFORMED, "payload %s: %s", payload,
+					  archive_error_string(a));
+		if (count >= MAX_ENTRIES)
+			return hf_err_set(err, HF_E_MALFORMED, "payload %s: more than %d entries",
+					  payload, MAX_ENTRIES);
+		w = wanted(want, n, archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
+		if (w) {
+			int r = extract_entry(a, e, w, payload, err);
+
+			if (r)
+				return src->failed ? -(int)err->code : r;
+		}
+	}
+}
+
+int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want, size_t n,
+		       struct hf_err *err)
+{
+	struct source *src = calloc(1, sizeof(*src));
+	struct archive *a = NULL;
+	uint8_t digest[HF_SHA256_LEN];
+	char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
+	struct stat st;
+	int r = 0;
+
+	if (!src)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	src->name = m->payload_path;
+	src->limit = m->payload_size;
+	src->err = err;
+	src->fd = open(m->payload_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (src->fd < 0) {
+		r = hf_err_set(err, HF_E_IO, "payload %s: cannot open: %s", m->payload_path,
+			       strerror(errno));
+		hf_err_hint(err, "keep the payload at '%s' relative to the manifest",
+			    m->payload_href);
+		goto out;
+	}
+	if (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		r = hf_err_set(err, HF_E_IO, "payload %s: not a regular file", m->payload_path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size != m->payload_size) {
+		r = hf_err_set(err, HF_E_SIZE, "payload %s: %llu bytes, the manifest says %llu",
+			       m->payload_path, (unsigned long long)st.st_size,
+			       (unsigned long long)m->payload_size);
+		goto out;
+	}
+	r = hf_sha256_init(&src->sha, err);
+	if (r)
+		goto out;
+	a = archive_read_new();
+	if (!a) {
+		r = hf_err_set(err, HF_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* only in-process decoders: never a filter that runs an external program */
+	archive_read_support_format_cab(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	if (archive_read_open(a, src, NULL, read_cb, NULL) != ARCHIVE_OK) {
+		r = src->failed ? -(int)err->code
+				: hf_err_set(err, HF_E_MALFORMED, "payload %s: not a CAB, tar or zip archive: %s",
+					     m->payload_path, archive_error_string(a));
+		goto out;
+	}
+	r = walk(a, src, want, n, m->payload_path, err);
+	while (!r) { /* the rest of the file: the whole of it is hashed */
+		ssize_t got = pull(src);
+
+		if (got < 0)
+			r = -(int)err->code;
+		if (got <= 0)
+			break;
+	}
+	if (!r)
+		r = hf_sha256_final(&src->sha, digest, err);
+	if (!r && src->total != m->payload_size)
+		r = hf_err_set(err, HF_E_SIZE, "payload %s: changed size while being read",
+			       m->payload_path);
+	if (!r && memcmp(digest, m->payload_sha256, HF_SHA256_LEN) != 0)
+		r = hf_err_set(err, HF_E_HASH, "payload %s: SHA-256 %s, the manifest says %s",
+			       m->payload_path, hf_sha256_hex(digest, h1),
+			       hf_sha256_hex(m->payload_sha256, h2));
+	for (size_t i = 0; !r && i < n; i++)
+		if (!want[i].done)
+			r = hf_err_set(err, HF_E_MALFORMED, "payload %s: has no entry %s",
+				       m->payload_path, want[i].source);
+out:
+	if (r == -HF_E_SIZE || r == -HF_E_HASH || r == -HF_E_MALFORMED)
+		hf_err_hint(err, "the payload is damaged or not the one this manifest describes; "
+				 "fetch it again from the publisher");
+	if (a)
+		archive_read_free(a);
+	hf_sha256_abort(&src->sha);
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src);
 	return r;
 }

@@ -1,10 +1,18 @@
-/* payload: the archive that carries a hotfix's new files.
+/* payload: the archive that carries a hotfix's new files (CAB, tar or zip, through
+ * libarchive).
  *
- * Owns: checks of the payload file against its manifest.  For now: existence, exact
- * size and SHA-256, computed in one streaming pass before anything else reads it.
- * (Extraction through libarchive joins this module with `apply`.) */
+ * Owns: checks of the payload file against its manifest (exact size and SHA-256) and the
+ * extraction of the entries a plan needs.  Extraction reads the archive once, hashing
+ * every byte libarchive consumes (and the rest of the file after the last entry), so the
+ * archive's own size and SHA-256 are verified in the same pass; each wanted entry is
+ * written to a descriptor the caller opened, hashed and counted while it is written, and
+ * never beyond the size the manifest gives it.  Nothing is written anywhere else: entry
+ * names only select, they never become paths. */
 #ifndef HOTFIX_PAYLOAD_H
 #define HOTFIX_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "manifest.h"
@@ -12,5 +20,21 @@
 /* Verify the payload named by the manifest.  Errors: -HF_E_IO (missing, unreadable),
  * -HF_E_SIZE, -HF_E_HASH; the message prints both values compared. */
 int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err) HF_MUST_CHECK;
+
+/* One entry wanted from the payload. */
+struct hf_payload_want {
+	const char *source;    /* entry name in the archive ("SP3/i386/Basesvr.dll") */
+	uint64_t size;         /* expected size */
+	const uint8_t *sha256; /* expected SHA-256 */
+	int fd;                /* where its bytes go (writes go through module fsop) */
+	int done;              /* set once written and verified */
+};
+
+/* Read the payload once, verify it, and write each wanted entry to its fd.
+ * Errors: -HF_E_IO (unreadable, or a write failed), -HF_E_SIZE, -HF_E_HASH,
+ * -HF_E_MALFORMED (not an archive libarchive reads, an entry missing, duplicated or
+ * not a regular file). */
+int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want, size_t n,
+		       struct hf_err *err) HF_MUST_CHECK;
 
 #endif

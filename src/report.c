@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "hash.h"
+#include "journal.h"
 #include "version.h"
 
 const char *hf_check_result_word(const struct hf_check_result *r)
@@ -162,6 +163,112 @@ int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n)
 		json_array_append_new(sites, check_json(&r[i]));
 	json_object_set_new(doc, "sites", sites);
 	return dump(out, doc);
+}
+
+void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct hf_recovery *rec)
+{
+	if (!rec->pending)
+		return;
+	if (!rec->journal)
+		fprintf(out, "hotfix: %s: cleaned up after a transaction interrupted before it "
+			     "changed anything\n", site->code);
+	else if (rec->finished)
+		fprintf(out, "hotfix: %s: the interrupted %s of %s had committed; finished it\n",
+			site->code, hf_journal_op_name(rec->op), rec->id);
+	else
+		fprintf(out, "hotfix: %s: undid the interrupted %s of %s (%zu file(s) restored); "
+			     "the site is as before it\n",
+			site->code, hf_journal_op_name(rec->op), rec->id, rec->restored);
+}
+
+const char *hf_apply_result_word(const struct hf_apply_result *r)
+{
+	if (r->check.code == HF_E_BUSY)
+		return "busy";
+	if (r->check.code == HF_E_TXN)
+		return "failed";
+	if (r->txn && r->check.code == HF_OK)
+		return r->txn->changed ? "applied" : "current";
+	return hf_check_result_word(&r->check);
+}
+
+void hf_report_apply_text(FILE *out, const struct hf_apply_result *r)
+{
+	const struct hf_txn_result *t = r->txn;
+	const char *word = hf_apply_result_word(r);
+
+	hf_report_check_text(out, &r->check);
+	if (!t)
+		return;
+	if (!strcmp(word, "applied"))
+		fprintf(out, "  applied: %zu file(s) replaced, originals kept for rollback; "
+			     "restart required: %s\n",
+			t->changed, r->check.manifest->restart_required ? "yes" : "no");
+	else if (!strcmp(word, "current"))
+		fprintf(out, "  nothing to do: every file is current or newer; nothing changed\n");
+	else if (!strcmp(word, "failed"))
+		fprintf(out, "  FAILED at step '%s'; %s\n", t->step,
+			t->undone ? "undone: the site is as before" : "NOT undone: run 'hotfix recover'");
+}
+
+static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
+{
+	json_object_set_new(o, "changed", json_integer(t ? (json_int_t)t->changed : 0));
+	json_object_set_new(o, "failed_step", t && t->step[0] ? json_string(t->step) : json_null());
+	json_object_set_new(o, "undone", json_boolean(t && t->undone));
+	return o;
+}
+
+int hf_report_apply_json(FILE *out, const struct hf_apply_result *r)
+{
+	json_t *doc = manifest_json(r->check.manifest), *site = check_json(&r->check);
+
+	json_object_set_new(doc, "schema", json_string("urn:hotfix:apply:1"));
+	json_object_set_new(site, "result", json_string(hf_apply_result_word(r)));
+	txn_json(site, r->txn);
+	json_object_set_new(doc, "sites", json_pack("[o]", site));
+	return dump(out, doc);
+}
+
+const char *hf_rollback_result_word(const struct hf_rollback_result *r)
+{
+	switch (r->code) {
+	case HF_OK:
+		return "rolled-back";
+	case HF_E_NOTAPPLICABLE:
+		return "not-installed";
+	case HF_E_CONFLICT:
+		return "conflict";
+	case HF_E_TXN:
+		return "failed";
+	case HF_E_BUSY:
+		return "busy";
+	default:
+		return "error";
+	}
+}
+
+void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r)
+{
+	if (r->code == HF_OK)
+		fprintf(out, "%s: %s rolled back: %zu file(s) restored to the originals\n",
+			r->site->code, r->id, r->txn->changed);
+	else
+		fprintf(out, "%s: %s: %s\n", r->site ? r->site->code : r->site_root, r->id,
+			hf_rollback_result_word(r));
+}
+
+int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r)
+{
+	json_t *site = json_pack("{s:s, s:s?, s:s, s:o, s:s}", "root", r->site_root, "site",
+				 r->site ? r->site->code : NULL, "result",
+				 hf_rollback_result_word(r), "error",
+				 r->message ? json_string(r->message) : json_null(), "error_code",
+				 hf_code_name(r->code));
+
+	txn_json(site, r->txn);
+	return dump(out, json_pack("{s:s, s:s, s:[o]}", "schema", "urn:hotfix:rollback:1",
+				   "hotfix", r->id, "sites", site));
 }
 
 void hf_report_audit_text(FILE *out, const struct hf_audit *a)

@@ -2,7 +2,8 @@
  *
  * Owns: all output formatting, and the JSON library (jansson), which no other module
  * touches.  JSON documents carry a "schema" member naming their shape and version
- * (urn:hotfix:check:1, urn:hotfix:audit:1, urn:hotfix:list:1); see doc/hotfix.1. */
+ * (urn:hotfix:check:1, urn:hotfix:apply:1, urn:hotfix:rollback:1, urn:hotfix:audit:1,
+ * urn:hotfix:list:1); see doc/hotfix.1. */
 #ifndef HOTFIX_REPORT_H
 #define HOTFIX_REPORT_H
 
@@ -14,6 +15,7 @@
 #include "manifest.h"
 #include "plan.h"
 #include "site.h"
+#include "txn.h"
 
 /* The outcome of checking one manifest against one site. */
 struct hf_check_result {
@@ -32,6 +34,34 @@ const char *hf_check_result_word(const struct hf_check_result *r);
 
 void hf_report_check_text(FILE *out, const struct hf_check_result *r);
 int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n) HF_MUST_CHECK;
+
+/* One line saying what recovery did ("" when nothing was pending). */
+void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct hf_recovery *rec);
+
+/* apply: the plan (as check prints it) and what the transaction did. */
+struct hf_apply_result {
+	struct hf_check_result check;
+	const struct hf_txn_result *txn; /* NULL if no transaction was attempted */
+};
+
+/* "applied", "current", "conflict", "not-applicable", "failed", "busy", "error". */
+const char *hf_apply_result_word(const struct hf_apply_result *r);
+void hf_report_apply_text(FILE *out, const struct hf_apply_result *r);
+int hf_report_apply_json(FILE *out, const struct hf_apply_result *r) HF_MUST_CHECK;
+
+/* rollback of one hotfix on one site. */
+struct hf_rollback_result {
+	const struct hf_site *site; /* NULL if it could not be opened */
+	const char *site_root, *id;
+	const struct hf_txn_result *txn;
+	enum hf_code code;
+	const char *message;
+};
+
+/* "rolled-back", "not-installed", "conflict", "failed", "busy", "error". */
+const char *hf_rollback_result_word(const struct hf_rollback_result *r);
+void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r);
+int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r) HF_MUST_CHECK;
 
 void hf_report_audit_text(FILE *out, const struct hf_audit *a);
 int hf_report_audit_json(FILE *out, const struct hf_audit *a) HF_MUST_CHECK;

@@ -64,3 +64,30 @@ sign() {
 }
 
 mkdll() { "$TOP/scripts/mkdll" "$@" || fail "mkdll $*"; }
+
+FAULT_BIN=${HOTFIX_FAULT_BIN:-$TOP/build/hotfix-fault}
+HOLDFILE=${HOTFIX_HOLDFILE:-$TOP/build/tests/holdfile}
+
+# tree DIR [mtime]: the site's files outside .hotfix -- path, type, mode, owner, link
+# count, size (and, with a second argument, the mtime of each non-directory) and each
+# file's SHA-256.  The root itself is left out: it gains .hotfix.
+tree() {
+    fmt='%p %y %m %U:%G %n %s'
+    [ $# -ge 2 ] && fmt="$fmt %T@"
+    (cd "$1" && find . -mindepth 1 -path ./.hotfix -prune -o ! -type d -printf "$fmt\n" |
+        sort && find . -mindepth 1 -path ./.hotfix -prune -o -type d -printf '%p %m %U:%G\n' |
+        sort && find . -path ./.hotfix -prune -o -type f -print0 | sort -z |
+        xargs -0 -r sha256sum)
+}
+
+# no_residue DIR: nothing of a transaction is left (journal, staging, temporaries).
+no_residue() {
+    for f in journal journal.tmp staging installed.xml.tmp; do
+        [ ! -e "$1/.hotfix/$f" ] || fail "$1/.hotfix/$f is left over"
+    done
+    left=$(find "$1" -name '*.hotfix-tmp' | head -n 1)
+    [ -z "$left" ] || fail "temporary $left is left over"
+}
+
+# installed DIR ID: 0 if the site's registry lists ID.
+installed() { [ -f "$1/.hotfix/installed.xml" ] && grep -q "id=\"$2\"" "$1/.hotfix/installed.xml"; }

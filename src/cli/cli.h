@@ -10,6 +10,8 @@
 
 #include "../err.h"
 #include "../manifest.h"
+#include "../site.h"
+#include "../state.h"
 
 #define HOTFIX_VERSION "0.1.0"
 #define HOTFIX_DEFAULT_TRUST "/etc/hotfix/trust.pem"
@@ -31,7 +33,7 @@ struct cli_common {
 
 /* Long options shared by all commands; ids are >= 1000 so commands may use letters. */
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_HIERARCHY, OPT_JSON,
-       OPT_VERIFY_HASHES, OPT_FORMAT };
+       OPT_VERIFY_HASHES, OPT_FORMAT, OPT_DRY_RUN };
 
 #define CLI_COMMON_LONGOPTS                                                      \
 	{ "trust", required_argument, NULL, OPT_TRUST },                         \
@@ -63,7 +65,20 @@ void cli_trust(const struct cli_common *c, struct hf_trust *t);
 
 const struct cli_cmd *cli_find(const char *name);
 
+/* Open the site at root, lock its state (readers shared, writers exclusive) and recover
+ * whatever a crash left pending, saying so on stderr.  On failure *site may be set (free
+ * it) and *st is NULL. */
+int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **site,
+		  struct hf_state **st, struct hf_err *err) HF_MUST_CHECK;
+
+/* `check` itself (also `apply --dry-run`): returns the exit status. */
+int cli_check(const struct cli_common *c, const char *manifest, const char *site_root,
+	      int json);
+
 int cmd_check(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_version(int argc, char **argv);

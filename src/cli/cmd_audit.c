@@ -28,6 +28,7 @@ int cmd_audit(int argc, char **argv)
 	struct hf_trust trust;
 	struct hf_manifest **ms = NULL;
 	struct hf_site *site = NULL;
+	struct hf_state *st = NULL;
 	struct hf_audit audit = { 0 };
 	struct hf_err err;
 	const char *site_root = NULL, *format = "text";
@@ -61,10 +62,13 @@ int cmd_audit(int argc, char **argv)
 		return cli_usage_error(cmd, "unknown format '%s' (text or json)", format);
 
 	cli_trust(&c, &trust);
-	if (hf_site_open(site_root, &site, &err))
+	if (cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err)) {
+		hf_site_free(site);
 		return cli_fail(&err);
+	}
 	ms = calloc((size_t)(argc - optind), sizeof(struct hf_manifest *));
 	if (!ms) {
+		hf_state_close(st);
 		hf_site_free(site);
 		hf_err_set(&err, HF_E_NOMEM, "out of memory");
 		return cli_fail(&err);
@@ -93,6 +97,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (!bad_input)
 		status = hf_audit_compliant(&audit, NULL) ? 0 : 1;
+	hf_state_close(st);
 	hf_audit_free(&audit);
 	for (size_t i = 0; i < nm; i++)
 		hf_manifest_free(ms[i]);

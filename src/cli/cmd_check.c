@@ -6,6 +6,7 @@
 #include "../plan.h"
 #include "../report.h"
 #include "../site.h"
+#include "../txn.h"
 #include "cli.h"
 
 static const char options[] = "Options:\n"
@@ -13,6 +14,61 @@ static const char options[] = "Options:\n"
 			      "  --json       print the result as one JSON document on stdout\n"
 			      "  -v           also print each file's size and SHA-256, installed and\n"
 			      "               in the hotfix\n\n";
+
+int cli_check(const struct cli_common *c, const char *manifest, const char *site_root, int json)
+{
+	struct hf_trust trust;
+	struct hf_manifest *m = NULL;
+	struct hf_site *site = NULL;
+	struct hf_state *st = NULL;
+	struct hf_plan *plan = NULL;
+	struct hf_check_result res;
+	struct hf_err err;
+	int status, r;
+
+	hf_err_clear(&err);
+	cli_trust(c, &trust);
+	r = hf_manifest_load(manifest, &trust, &m, &err);
+	if (r)
+		return cli_fail(&err);
+
+	memset(&res, 0, sizeof(res));
+	res.manifest = m;
+	res.site_root = site_root;
+	res.verbose = c->verbose;
+	r = cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err);
+	res.site = site;
+	if (!r)
+		r = hf_plan_make(m, site, HF_HASH_EQUAL, &plan, &err);
+	if (!r) {
+		res.plan = plan;
+		if (plan->count[HF_ACT_CONFLICT]) {
+			hf_err_set(&err, HF_E_CONFLICT,
+				   "%s: %zu file(s) in conflict; %s cannot be applied as is",
+				   site->code, plan->count[HF_ACT_CONFLICT], m->id);
+			hf_err_hint(&err, "restore or investigate the files marked 'conflict'");
+		} else if (plan->count[HF_ACT_INSTALL]) {
+			r = hf_payload_verify(m, &err);
+			res.payload_checked = (r == 0);
+		}
+	}
+	hf_state_close(st); /* the lock is not needed for printing */
+	res.code = err.code;
+	res.message = err.code != HF_OK ? err.msg : NULL;
+	status = 0;
+	if (json) {
+		if (hf_report_check_json(stdout, &res, 1))
+			status = 1;
+	} else if (!c->quiet || err.code != HF_OK) {
+		hf_report_check_text(stdout, &res);
+	}
+	if (err.code != HF_OK)
+		status = cli_fail(&err); /* messages go to stderr, also with --json */
+	hf_plan_free(plan);
+	hf_site_free(site);
+	hf_manifest_free(m);
+	return status;
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -22,17 +78,10 @@ int cmd_check(int argc, char **argv)
 						  { NULL, 0, NULL, 0 } };
 	const struct cli_cmd *cmd = cli_find("check");
 	struct cli_common c;
-	struct hf_trust trust;
-	struct hf_manifest *m = NULL;
-	struct hf_site *site = NULL;
-	struct hf_plan *plan = NULL;
-	struct hf_check_result res;
-	struct hf_err err;
 	const char *site_root = NULL;
-	int json = 0, opt, status, r;
+	int json = 0, opt;
 
 	cli_common_init(&c);
-	hf_err_clear(&err);
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -53,45 +102,6 @@ int cmd_check(int argc, char **argv)
 	if (!site_root)
 		return cli_usage_error(cmd, "--site DIR is required");
 
-	cli_trust(&c, &trust);
-	r = hf_manifest_load(argv[optind], &trust, &m, &err);
-	if (r)
-		return cli_fail(&err);
-
-	memset(&res, 0, sizeof(res));
-	res.manifest = m;
-	res.site_root = site_root;
-	res.verbose = c.verbose;
-	r = hf_site_open(site_root, &site, &err);
-	if (!r) {
-		res.site = site;
-		r = hf_plan_make(m, site, HF_HASH_EQUAL, &plan, &err);
-	}
-	if (!r) {
-		res.plan = plan;
-		if (plan->count[HF_ACT_CONFLICT]) {
-			hf_err_set(&err, HF_E_CONFLICT,
-				   "%s: %zu file(s) in conflict; %s cannot be applied as is",
-				   site->code, plan->count[HF_ACT_CONFLICT], m->id);
-			hf_err_hint(&err, "restore or investigate the files marked 'conflict'");
-		} else if (plan->count[HF_ACT_INSTALL]) {
-			r = hf_payload_verify(m, &err);
-			res.payload_checked = (r == 0);
-		}
-	}
-	res.code = err.code;
-	res.message = err.code != HF_OK ? err.msg : NULL;
-	status = 0;
-	if (json) {
-		if (hf_report_check_json(stdout, &res, 1))
-			status = 1;
-	} else if (!c.quiet || err.code != HF_OK) {
-		hf_report_check_text(stdout, &res);
-	}
-	if (err.code != HF_OK)
-		status = cli_fail(&err); /* messages go to stderr, also with --json */
-	hf_plan_free(plan);
-	hf_site_free(site);
-	hf_manifest_free(m);
-	return status;
+	return cli_check(&c, argv[optind], site_root, json);
 }
+

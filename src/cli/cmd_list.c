@@ -19,6 +19,7 @@ int cmd_list(int argc, char **argv)
 	const struct cli_cmd *cmd = cli_find("list");
 	struct cli_common c;
 	struct hf_site *site = NULL;
+	struct hf_state *st = NULL;
 	struct hf_installed *inst = NULL;
 	struct hf_err err;
 	const char *site_root = NULL;
@@ -45,13 +46,15 @@ int cmd_list(int argc, char **argv)
 		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (!site_root)
 		return cli_usage_error(cmd, "--site DIR is required");
-	if (hf_site_open(site_root, &site, &err) || hf_installed_load(site, &inst, &err)) {
+	if (cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err) ||
+	    hf_installed_load(site, &inst, &err)) {
 		status = cli_fail(&err);
 	} else if (json) {
 		status = hf_report_list_json(stdout, site, inst) ? 1 : 0;
 	} else {
 		hf_report_list_text(stdout, site, inst);
 	}
+	hf_state_close(st);
 	hf_installed_free(inst);
 	hf_site_free(site);
 	return status;

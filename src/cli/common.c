@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../report.h"
+#include "../txn.h"
 #include "cli.h"
 
 void cli_common_init(struct cli_common *c)
@@ -60,11 +62,27 @@ int cli_help(const struct cli_cmd *cmd, const char *options_text)
 	       "  -q, --quiet                print less\n"
 	       "  -v, --verbose              print more\n"
 	       "  -h, --help                 this help\n"
-	       "\nExit status: 0 done/compliant, 1 conflict/not compliant, 2 usage,\n"
-	       "3 not applicable, 4 verification failed or unreadable input, 5 site busy.\n"
+	       "\nExit status: 0 done/nothing to do/compliant, 1 conflict, failed (and undone)\n"
+	       "or not compliant, 2 usage, 3 not applicable, 4 verification failed or\n"
+	       "unreadable input, 5 site busy.\n"
 	       "See hotfix(1).\n",
 	       cmd->usage, cmd->summary, options_text, HOTFIX_DEFAULT_TRUST);
 	return 0;
+}
+
+int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **site,
+		  struct hf_state **st, struct hf_err *err)
+{
+	struct hf_recovery rec;
+	int r;
+
+	*st = NULL;
+	r = hf_site_open(root, site, err);
+	if (r)
+		return r;
+	r = hf_txn_open(*site, mode, st, &rec, err);
+	hf_report_recovery_text(stderr, *site, &rec);
+	return r;
 }
 
 int cli_fail(const struct hf_err *err)

@@ -14,6 +14,13 @@ static const struct cli_cmd commands[] = {
 	{ "check", cmd_check, "check MANIFEST --site DIR [--json]",
 	  "Verify the manifest and show what applying it would do to each file of the site;\n"
 	  "changes nothing on disk." },
+	{ "apply", cmd_apply, "apply MANIFEST --site DIR [--dry-run] [--json]",
+	  "Install the hotfix on the site: stage, verify, journal, back up, swap, commit.\n"
+	  "Crash-safe: the site ends exactly as before or as after." },
+	{ "rollback", cmd_rollback, "rollback HOTFIX-ID --site DIR [--json]",
+	  "Restore the originals an installed hotfix replaced, if its files are unchanged." },
+	{ "recover", cmd_recover, "recover --site DIR",
+	  "Finish or undo a transaction a crash interrupted, and say which." },
 	{ "audit", cmd_audit,
 	  "audit MANIFEST... --site DIR [--verify-hashes] [--format text|json]",
 	  "Report, per file, the installed version against each manifest's, and whether\n"

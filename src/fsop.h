@@ -1,0 +1,78 @@
+/* fsop: every change hotfix makes to a disk goes through this module.
+ *
+ * Owns: the thin wrappers around the mutating system calls (create, write, fsync, rename,
+ * link, unlink, mkdir, chown, chmod, utimens) and the helpers built only from them
+ * (mkdir -p, rm -r, copy with hash, atomic whole-file write).  Wrappers behave like the
+ * system calls (-1 and errno); helpers fill a struct hf_err.
+ *
+ * Test builds compile this file with -DHF_FAULT_INJECTION (build/hotfix-fault): then
+ * $HOTFIX_FAULT selects a fault at the K-th mutating operation of the process --
+ *   count      print "hotfix-fault: N operations" to stderr at exit
+ *   crash:K    SIGKILL the process just before operation K
+ *   enospc:K   operation K fails with ENOSPC (eio:K: EIO)
+ *   exdev      every link() fails with EXDEV (forces the copy fallbacks)
+ *   stall:K    sleep 3 s just before operation K (holding whatever it holds)
+ * and $HOTFIX_FAULT_TRACE=1 prints each operation.  The production binary has none of it. */
+#ifndef HOTFIX_FSOP_H
+#define HOTFIX_FSOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "err.h"
+#include "hash.h"
+
+/* Create name in dirfd exclusively (O_EXCL, no symlink), read-write.  Returns the fd. */
+int hf_fs_create(int dirfd, const char *name, mode_t mode);
+/* Open name in dirfd for appending, creating it if missing. */
+int hf_fs_open_append(int dirfd, const char *name, mode_t mode);
+/* Write all of buf (retrying short writes and EINTR). */
+int hf_fs_write(int fd, const void *buf, size_t len);
+int hf_fs_fsync(int fd);
+int hf_fs_rename(int olddir, const char *oldname, int newdir, const char *newname);
+int hf_fs_link(int olddir, const char *oldname, int newdir, const char *newname);
+int hf_fs_unlink(int dirfd, const char *name, int flags);
+int hf_fs_mkdir(int dirfd, const char *name, mode_t mode);
+int hf_fs_fchown(int fd, uid_t uid, gid_t gid);
+int hf_fs_fchmod(int fd, mode_t mode);
+int hf_fs_futimens(int fd, const struct timespec times[2]);
+
+/* unlinkat that treats "already gone" as success. */
+int hf_fs_unlink_if(int dirfd, const char *name, int flags);
+
+/* Open (creating what is missing, mode 0755) the directory rel below dirfd, one
+ * component at a time, never following a symlink; returns an O_RDONLY directory fd
+ * in *out.  name is for messages. */
+int hf_fs_mkdirs(int dirfd, const char *rel, int *out, const char *name,
+		 struct hf_err *err) HF_MUST_CHECK;
+
+/* Same, creating nothing when create is 0 (a missing directory is -HF_E_IO). */
+int hf_fs_opendirs(int dirfd, const char *rel, int create, int *out, const char *name,
+		   struct hf_err *err) HF_MUST_CHECK;
+
+/* Open (O_RDONLY) the directory that holds rel's last component below base, as
+ * hf_fs_opendirs does; *leaf points into rel at that last component. */
+int hf_fs_open_parent(int base, const char *rel, int create, int *dirfd, const char **leaf,
+		      const char *name, struct hf_err *err) HF_MUST_CHECK;
+
+/* Remove name below dirfd and everything in it (not following symlinks); missing is
+ * fine.  Depth is limited to 64. */
+int hf_fs_rmtree(int dirfd, const char *name, const char *display, struct hf_err *err) HF_MUST_CHECK;
+
+/* Copy everything from src (at its offset) to dst, hashing as it goes; fails with
+ * -HF_E_SIZE past max bytes.  sha256/size may be NULL. */
+int hf_fs_copy(int src, int dst, uint64_t max, uint8_t sha256[HF_SHA256_LEN], uint64_t *size,
+	       const char *name, struct hf_err *err) HF_MUST_CHECK;
+
+/* Give fd the owner, mode and times of st (owner only when it differs). */
+int hf_fs_copy_meta(int fd, const struct stat *st, int times, const char *name,
+		    struct hf_err *err) HF_MUST_CHECK;
+
+/* Replace name in dirfd with exactly buf: write name.tmp, fsync, rename, fsync dirfd. */
+int hf_fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len,
+		       const char *display, struct hf_err *err) HF_MUST_CHECK;
+
+#endif

@@ -1,0 +1,96 @@
+/* hlog: append-only per-hotfix log lines. */
+#include "hlog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsop.h"
+
+struct hf_hlog {
+	int fd;
+	char op[16];
+	char name[4200];
+};
+
+char *hf_utc_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+	return buf;
+}
+
+static void disable(struct hf_hlog *log, const char *what)
+{
+	fprintf(stderr, "hotfix: warning: %s: %s: %s; the log misses this run\n", log->name,
+		what, strerror(errno));
+	if (log->fd >= 0)
+		close(log->fd);
+	log->fd = -1;
+}
+
+struct hf_hlog *hf_hlog_open(const struct hf_state *st, const char *id, const char *op)
+{
+	struct hf_hlog *log = calloc(1, sizeof(*log));
+	char file[96];
+	struct hf_err err;
+	int dir = -1;
+
+	if (!log)
+		return NULL;
+	log->fd = -1;
+	snprintf(log->op, sizeof(log->op), "%s", op);
+	snprintf(log->name, sizeof(log->name), "%s/%s/%s/%s.log", st->site->root, HF_STATE_DIR,
+		 HF_STATE_LOG, id);
+	snprintf(file, sizeof(file), "%s.log", id);
+	hf_err_clear(&err);
+	if (hf_state_subdir(st, HF_STATE_LOG, &dir, &err) != 0) {
+		fprintf(stderr, "hotfix: warning: %s; the log misses this run\n", err.msg);
+		return log;
+	}
+	log->fd = hf_fs_open_append(dir, file, 0644);
+	if (log->fd < 0)
+		disable(log, "cannot open");
+	close(dir);
+	return log;
+}
+
+void hf_hlog(struct hf_hlog *log, const char *fmt, ...)
+{
+	char line[2048], now[32];
+	va_list ap;
+	int n, m;
+
+	if (!log || log->fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%s pid %ld %s: ", hf_utc_now(now, sizeof(now)),
+		     (long)getpid(), log->op);
+	va_start(ap, fmt);
+	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	if (hf_fs_write(log->fd, line, (size_t)n) != 0)
+		disable(log, "write failed");
+}
+
+void hf_hlog_close(struct hf_hlog *log)
+{
+	if (!log)
+		return;
+	if (log->fd >= 0 && hf_fs_fsync(log->fd) != 0)
+		disable(log, "fsync failed");
+	if (log->fd >= 0)
+		close(log->fd);
+	free(log);
+}

@@ -1,0 +1,206 @@
+/* state: SITE/.hotfix and its flock(). */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "fsop.h"
+
+/* The command line of pid, spaces for NULs, at most len-1 bytes. */
+static void proc_cmdline(long pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0' || buf[i] == '\n')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+void hf_lock_holder(int fd, char *buf, size_t len)
+{
+	struct stat st;
+	char line[256];
+	FILE *f;
+
+	buf[0] = '\0';
+	if (fstat(fd, &st) != 0)
+		return;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" ("->" marks waiters) */
+		char kind[16], adv[16], rw[16];
+		unsigned maj, min;
+		unsigned long long ino;
+		long pid;
+		char cmd[160];
+
+		if (strstr(line, "->"))
+			continue;
+		if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu", kind, adv, rw, &pid, &maj,
+			   &min, &ino) != 7)
+			continue;
+		if (strcmp(kind, "FLOCK") || ino != (unsigned long long)st.st_ino ||
+		    maj != major(st.st_dev) || min != minor(st.st_dev))
+			continue;
+		proc_cmdline(pid, cmd, sizeof(cmd));
+		snprintf(buf, len, "pid %ld%s%s%s", pid, *cmd ? " (" : "", cmd, *cmd ? ")" : "");
+		break;
+	}
+	fclose(f);
+}
+
+static int busy(const struct hf_state *st, struct hf_err *err)
+{
+	char who[256];
+
+	hf_lock_holder(st->lockfd, who, sizeof(who));
+	hf_err_set(err, HF_E_BUSY, "site %s (%s) is busy: %s holds %s/%s/%s", st->site->code,
+		   st->site->root, *who ? who : "another process", st->site->root, HF_STATE_DIR,
+		   HF_STATE_LOCK);
+	hf_err_hint(err, "wait for it to finish; hotfix never waits for a lock");
+	return -HF_E_BUSY;
+}
+
+static int take(struct hf_state *st, enum hf_lock_mode mode, struct hf_err *err)
+{
+	int op = (mode == HF_LOCK_EXCLUSIVE ? LOCK_EX : LOCK_SH) | LOCK_NB;
+
+	while (flock(st->lockfd, op) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK)
+			return busy(st, err);
+		return hf_err_set(err, HF_E_IO, "%s/%s/%s: flock failed: %s", st->site->root,
+				  HF_STATE_DIR, HF_STATE_LOCK, strerror(errno));
+	}
+	st->mode = mode;
+	return 0;
+}
+
+int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
+		  struct hf_err *err)
+{
+	struct hf_state *st = calloc(1, sizeof(*st));
+	int r = 0;
+
+	*out = NULL;
+	if (!st)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	st->site = site;
+	st->dirfd = st->lockfd = -1;
+	if (mode == HF_LOCK_EXCLUSIVE) {
+		int sitefd = openat(site->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (sitefd < 0) {
+			r = hf_err_set(err, HF_E_IO, "%s: cannot open: %s", site->root,
+				       strerror(errno));
+			goto out;
+		}
+		if (hf_fs_mkdir(sitefd, HF_STATE_DIR, 0755) == 0)
+			(void)hf_fs_fsync(sitefd); /* failure shows up on the next write */
+		else if (errno != EEXIST)
+			r = hf_err_set(err, HF_E_IO, "%s/%s: cannot create: %s", site->root,
+				       HF_STATE_DIR, strerror(errno));
+		close(sitefd);
+		if (r)
+			goto out;
+	}
+	st->dirfd = openat(site->rootfd, HF_STATE_DIR,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (st->dirfd < 0) {
+		if (errno == ENOENT && mode == HF_LOCK_SHARED) {
+			*out = st; /* nothing installed here yet: nothing to lock */
+			return 0;
+		}
+		r = hf_err_set(err, HF_E_IO, "%s/%s: cannot open: %s", site->root, HF_STATE_DIR,
+			       errno == ENOTDIR || errno == ELOOP ? "not a directory (or a symlink)"
+								  : strerror(errno));
+		goto out;
+	}
+	if (mode == HF_LOCK_EXCLUSIVE)
+		st->lockfd = openat(st->dirfd, HF_STATE_LOCK,
+				    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	else
+		st->lockfd = openat(st->dirfd, HF_STATE_LOCK, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (st->lockfd < 0) {
+		if (errno == ENOENT && mode == HF_LOCK_SHARED) {
+			*out = st;
+			return 0;
+		}
+		r = hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot open: %s", site->root, HF_STATE_DIR,
+			       HF_STATE_LOCK, strerror(errno));
+		goto out;
+	}
+	r = take(st, mode, err);
+out:
+	if (r) {
+		hf_state_close(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+int hf_state_upgrade(struct hf_state *st, struct hf_err *err)
+{
+	if (st->mode == HF_LOCK_EXCLUSIVE)
+		return 0;
+	if (st->lockfd < 0)
+		return hf_err_set(err, HF_E_IO, "%s/%s/%s is missing", st->site->root,
+				  HF_STATE_DIR, HF_STATE_LOCK);
+	return take(st, HF_LOCK_EXCLUSIVE, err);
+}
+
+int hf_state_pending(const struct hf_state *st)
+{
+	struct stat sb;
+
+	if (st->dirfd < 0)
+		return 0;
+	return fstatat(st->dirfd, HF_STATE_JOURNAL, &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       fstatat(st->dirfd, HF_STATE_JOURNAL ".tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       fstatat(st->dirfd, HF_STATE_STAGING, &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       fstatat(st->dirfd, HF_STATE_REGISTRY ".tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int hf_state_subdir(const struct hf_state *st, const char *name, int *fd, struct hf_err *err)
+{
+	char display[4200];
+
+	snprintf(display, sizeof(display), "%s/%s", st->site->root, HF_STATE_DIR);
+	return hf_fs_mkdirs(st->dirfd, name, fd, display, err);
+}
+
+void hf_state_close(struct hf_state *st)
+{
+	if (!st)
+		return;
+	if (st->lockfd >= 0)
+		close(st->lockfd); /* releases the flock */
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	free(st);
+}

@@ -1,0 +1,54 @@
+/* state: a site's .hotfix directory -- the installer's own files -- and its lock.
+ *
+ * Owns: struct hf_state (free with hf_state_close, which releases the lock), holding an
+ * O_RDONLY descriptor of SITE/.hotfix and the flock()ed descriptor of SITE/.hotfix/lock.
+ * Writers (apply, rollback, recover) take the lock exclusively and create .hotfix if it
+ * is missing; readers (check, audit, list) take it shared and create nothing -- a site
+ * without .hotfix has no state to protect.  Nobody ever waits: a lock held by another
+ * process is -HF_E_BUSY at once, naming the holder's pid and command. */
+#ifndef HOTFIX_STATE_H
+#define HOTFIX_STATE_H
+
+#include "err.h"
+#include "site.h"
+
+#define HF_STATE_DIR ".hotfix"
+#define HF_STATE_LOCK "lock"
+#define HF_STATE_JOURNAL "journal"
+#define HF_STATE_REGISTRY "installed.xml"
+#define HF_STATE_STAGING "staging"
+#define HF_STATE_BACKUP "backup"
+#define HF_STATE_LOG "log"
+
+enum hf_lock_mode { HF_LOCK_SHARED, HF_LOCK_EXCLUSIVE };
+
+struct hf_state {
+	const struct hf_site *site;
+	int dirfd;  /* SITE/.hotfix, or -1 when a reader found none */
+	int lockfd; /* -1 when not locked */
+	enum hf_lock_mode mode;
+};
+
+/* Open and lock the site's state.  Errors: -HF_E_BUSY, -HF_E_IO. */
+int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
+		  struct hf_err *err) HF_MUST_CHECK;
+
+/* Turn a shared lock into an exclusive one (a reader that must recover first); creates
+ * nothing.  Errors: -HF_E_BUSY, -HF_E_IO. */
+int hf_state_upgrade(struct hf_state *st, struct hf_err *err) HF_MUST_CHECK;
+
+/* 1 if a transaction was interrupted: a journal, or residue of one (journal.tmp,
+ * staging/, installed.xml.tmp) -- the site must be recovered before anything else. */
+int hf_state_pending(const struct hf_state *st);
+
+/* Open (creating if needed) a subdirectory of .hotfix; O_RDONLY directory fd in *fd. */
+int hf_state_subdir(const struct hf_state *st, const char *name, int *fd,
+		    struct hf_err *err) HF_MUST_CHECK;
+
+void hf_state_close(struct hf_state *st);
+
+/* Describe who holds the lock on the file open as fd ("pid 1234 (hotfix apply ...)")
+ * from /proc/locks; "" if nobody can be named. */
+void hf_lock_holder(int fd, char *buf, size_t len);
+
+#endif

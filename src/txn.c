@@ -1,0 +1,956 @@
+/* txn: apply, rollback and recovery of one site (see txn.h for the order of steps). */
+#include "txn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsop.h"
+#include "hlog.h"
+#include "installed.h"
+#include "payload.h"
+#include "pe.h"
+
+#define TMP_SUFFIX ".hotfix-tmp"
+#define LIST_MAX 8 /* files named in one message */
+
+/* One transaction at work on one site. */
+struct ctx {
+	struct hf_state *st;
+	const struct hf_site *site;
+	struct hf_hlog *log;
+	char sdir[4200]; /* "SITE/.hotfix", for messages */
+};
+
+static void ctx_init(struct ctx *c, struct hf_state *st)
+{
+	memset(c, 0, sizeof(*c));
+	c->st = st;
+	c->site = st->site;
+	snprintf(c->sdir, sizeof(c->sdir), "%s/%s", st->site->root, HF_STATE_DIR);
+}
+
+static int tmp_name(const char *leaf, char *buf, size_t len, struct hf_err *err)
+{
+	if (snprintf(buf, len, ".%s" TMP_SUFFIX, leaf) >= (int)len)
+		return hf_err_set(err, HF_E_MALFORMED, "%s: file name too long", leaf);
+	return 0;
+}
+
+/* SHA-256 (and stat) of dir/leaf, a regular file; *present is 0 when it does not exist. */
+static int hash_at(int dir, const char *leaf, int *present, uint8_t out[HF_SHA256_LEN],
+		   struct stat *st, const char *display, struct hf_err *err)
+{
+	struct stat sb;
+	int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r;
+
+	*present = 0;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", display,
+				  errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return hf_err_set(err, HF_E_IO, "%s: not a regular file", display);
+	}
+	*present = 1;
+	r = hf_sha256_fd(fd, display, out, NULL, err);
+	if (st)
+		*st = sb;
+	close(fd);
+	return r;
+}
+
+/* "version 1.2.3.4, SHA-256 ab.." of dir/leaf, or "missing", for messages. */
+static void describe(int dir, const char *leaf, char *buf, size_t len)
+{
+	uint8_t sha[HF_SHA256_LEN];
+	char hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN];
+	struct hf_pe_info pe;
+	struct stat st;
+	int present = 0, fd;
+
+	if (hash_at(dir, leaf, &present, sha, &st, leaf, NULL) != 0) {
+		snprintf(buf, len, "unreadable");
+		return;
+	}
+	if (!present) {
+		snprintf(buf, len, "missing");
+		return;
+	}
+	fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0 && hf_pe_read_fd(fd, (uint64_t)st.st_size, leaf, &pe, NULL) == 0)
+		snprintf(buf, len, "version %s, SHA-256 %s", hf_version_format(&pe.file_version, v),
+			 hf_sha256_hex(sha, hex));
+	else
+		snprintf(buf, len, "no version resource, SHA-256 %s", hf_sha256_hex(sha, hex));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Copy sdir/sleaf to a new ddir/dleaf with the same owner, mode and times; fsync it. */
+static int copy_file(int sdir, const char *sleaf, int ddir, const char *dleaf,
+		     const char *display, struct hf_err *err)
+{
+	struct stat st;
+	int src, dst, r;
+
+	src = openat(sdir, sleaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (src < 0)
+		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", display, strerror(errno));
+	if (fstat(src, &st) != 0) {
+		close(src);
+		return hf_err_set(err, HF_E_IO, "%s: stat failed: %s", display, strerror(errno));
+	}
+	dst = hf_fs_create(ddir, dleaf, 0600);
+	if (dst < 0) {
+		close(src);
+		return hf_err_set(err, HF_E_IO, "%s: cannot create a copy: %s", display,
+				  strerror(errno));
+	}
+	r = hf_fs_copy(src, dst, UINT64_MAX, NULL, NULL, display, err);
+	if (!r)
+		r = hf_fs_copy_meta(dst, &st, 1, display, err);
+	if (!r && hf_fs_fsync(dst) != 0)
+		r = hf_err_set(err, HF_E_IO, "%s: fsync of the copy failed: %s", display,
+			       strerror(errno));
+	close(dst);
+	close(src);
+	if (r)
+		(void)hf_fs_unlink_if(ddir, dleaf, 0);
+	return r;
+}
+
+/* ddir/dleaf becomes the same content as sdir/sleaf -- a hard link, or a copy with owner,
+ * mode and times when a link is impossible -- and that entry is made durable. */
+static int keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
+		struct hf_err *err)
+{
+	int r = 0;
+
+	if (hf_fs_unlink_if(ddir, dleaf, 0) != 0)
+		return hf_err_set(err, HF_E_IO, "%s: cannot remove an old copy: %s", display,
+				  strerror(errno));
+	if (hf_fs_link(sdir, sleaf, ddir, dleaf) != 0) {
+		if (errno != EXDEV && errno != EPERM && errno != EMLINK && errno != EOPNOTSUPP)
+			return hf_err_set(err, HF_E_IO, "%s: hard link failed: %s", display,
+					  strerror(errno));
+		r = copy_file(sdir, sleaf, ddir, dleaf, display, err);
+	}
+	if (!r && hf_fs_fsync(ddir) != 0)
+		r = hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
+			       strerror(errno));
+	return r;
+}
+
+/* Replace tdir/tleaf by the content of sdir/sleaf in one rename(2). */
+static int place(int sdir, const char *sleaf, int tdir, const char *tleaf, const char *display,
+		 struct hf_err *err)
+{
+	char tmp[300];
+	int r = tmp_name(tleaf, tmp, sizeof(tmp), err);
+
+	if (!r)
+		r = keep(sdir, sleaf, tdir, tmp, display, err);
+	if (!r && hf_fs_rename(tdir, tmp, tdir, tleaf) != 0)
+		r = hf_err_set(err, HF_E_IO, "%s: rename over the file failed: %s", display,
+			       strerror(errno));
+	if (!r && hf_fs_fsync(tdir) != 0)
+		r = hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
+			       strerror(errno));
+	return r;
+}
+
+/* The directory holding a site file (creating nothing). */
+static int site_parent(const struct ctx *c, const char *path, int *dir, const char **leaf,
+		       struct hf_err *err)
+{
+	char display[4200];
+
+	snprintf(display, sizeof(display), "%s: %s", c->site->code, path);
+	return hf_fs_open_parent(c->site->rootfd, path, 0, dir, leaf, display, err);
+}
+
+/* Hash of installed.xml as it is on disk; *present 0 when there is none. */
+static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA256_LEN],
+			 struct hf_err *err)
+{
+	char display[4300];
+
+	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
+	return hash_at(c->st->dirfd, HF_STATE_REGISTRY, present, sha, NULL, display, err);
+}
+
+/* Remove staging, temporaries and (rollback) the backup, then the journal. */
+static int finish(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
+{
+	char tmp[300], display[4300];
+	int r = 0;
+
+	for (size_t i = 0; !r && i < j->n; i++) {
+		const char *leaf;
+		int dir;
+
+		if (site_parent(c, j->files[i].path, &dir, &leaf, err) != 0) {
+			hf_err_clear(err); /* a directory that is gone holds no temporary */
+			continue;
+		}
+		r = tmp_name(leaf, tmp, sizeof(tmp), err);
+		if (!r && hf_fs_unlink_if(dir, tmp, 0) != 0)
+			r = hf_err_set(err, HF_E_IO, "%s: cannot remove %s: %s", j->files[i].path,
+				       tmp, strerror(errno));
+		close(dir);
+	}
+	if (!r && j->op == HF_JOURNAL_ROLLBACK) {
+		int bdir = openat(c->st->dirfd, HF_STATE_BACKUP,
+				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_BACKUP);
+		if (bdir >= 0) {
+			r = hf_fs_rmtree(bdir, j->id, display, err);
+			if (!r && hf_fs_fsync(bdir) != 0)
+				r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
+					       strerror(errno));
+			close(bdir);
+		}
+	}
+	if (!r)
+		r = hf_fs_rmtree(c->st->dirfd, HF_STATE_STAGING, c->sdir, err);
+	if (!r && hf_fs_unlink_if(c->st->dirfd, HF_STATE_REGISTRY ".tmp", 0) != 0)
+		r = hf_err_set(err, HF_E_IO, "%s/%s.tmp: cannot remove: %s", c->sdir,
+			       HF_STATE_REGISTRY, strerror(errno));
+	if (!r)
+		r = hf_journal_remove(c->st->dirfd, c->sdir, err);
+	return r;
+}
+
+/* Where the `from` content of file i was kept: apply -> backup/<ID>/<path>,
+ * rollback -> staging/<i>. */
+static int kept_copy(const struct ctx *c, const struct hf_journal *j, size_t i, int *dir,
+		     const char **leaf, char *name, size_t len, struct hf_err *err)
+{
+	char rel[1200], display[4300];
+
+	if (j->op == HF_JOURNAL_ROLLBACK) {
+		snprintf(name, len, "%zu", i);
+		*leaf = name;
+		snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_STAGING);
+		return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, 0, dir, display, err);
+	}
+	snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[i].path);
+	return hf_fs_open_parent(c->st->dirfd, rel, 0, dir, leaf, c->sdir, err);
+}
+
+/* Put every file whose content is `to` back to `from`, then finish. */
+static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *rec,
+		struct hf_err *err)
+{
+	char hex[HF_SHA256_HEX], display[4300];
+	int r = 0;
+
+	for (size_t k = j->n; !r && k-- > 0;) {
+		const struct hf_jfile *f = &j->files[k];
+		uint8_t cur[HF_SHA256_LEN], kept[HF_SHA256_LEN];
+		const char *leaf, *kleaf;
+		char tmp[300], kname[32];
+		int dir, kdir, present, kpresent;
+
+		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
+		r = site_parent(c, f->path, &dir, &leaf, err);
+		if (r)
+			break;
+		r = tmp_name(leaf, tmp, sizeof(tmp), err);
+		if (!r && hf_fs_unlink_if(dir, tmp, 0) != 0)
+			r = hf_err_set(err, HF_E_IO, "%s: cannot remove %s: %s", display, tmp,
+				       strerror(errno));
+		if (!r)
+			r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+		if (r || (present && !memcmp(cur, f->from, HF_SHA256_LEN))) {
+			close(dir);
+			continue; /* already as before */
+		}
+		if (present && memcmp(cur, f->to, HF_SHA256_LEN) != 0) {
+			r = hf_err_set(err, HF_E_CONFLICT,
+				       "%s has SHA-256 %s: neither the content before the interrupted "
+				       "%s of %s nor after it; something else changed it",
+				       display, hf_sha256_hex(cur, hex), hf_journal_op_name(j->op),
+				       j->id);
+			close(dir);
+			break;
+		}
+		r = kept_copy(c, j, k, &kdir, &kleaf, kname, sizeof(kname), err);
+		if (!r) {
+			r = hash_at(kdir, kleaf, &kpresent, kept, NULL, display, err);
+			if (!r && (!kpresent || memcmp(kept, f->from, HF_SHA256_LEN) != 0))
+				r = hf_err_set(err, HF_E_CONFLICT,
+					       "%s: the copy of the original kept for undo is %s",
+					       display, kpresent ? "damaged" : "missing");
+			if (!r)
+				r = place(kdir, kleaf, dir, leaf, display, err);
+			if (!r) {
+				rec->restored++;
+				hf_hlog(c->log, "undo: %s restored (sha256 %s)", f->path,
+					hf_sha256_hex(f->from, hex));
+			}
+			close(kdir);
+		}
+		close(dir);
+	}
+	if (!r && j->op == HF_JOURNAL_APPLY) {
+		int bdir = openat(c->st->dirfd, HF_STATE_BACKUP,
+				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (bdir >= 0) {
+			snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_BACKUP);
+			r = hf_fs_rmtree(bdir, j->id, display, err);
+			if (!r && hf_fs_fsync(bdir) != 0)
+				r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
+					       strerror(errno));
+			close(bdir);
+		}
+	}
+	if (!r)
+		r = finish(c, j, err);
+	return r;
+}
+
+int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
+{
+	struct hf_journal *j = NULL;
+	struct ctx c;
+	uint8_t reg[HF_SHA256_LEN];
+	int present = 0, r;
+
+	memset(rec, 0, sizeof(*rec));
+	ctx_init(&c, st);
+	if (!hf_state_pending(st))
+		return 0;
+	rec->pending = 1;
+	r = hf_journal_read(st->dirfd, c.sdir, &j, err);
+	if (r) {
+		hf_err_prefix(err, "%s: cannot recover: ", st->site->code);
+		hf_err_hint(err, "hotfix will not guess what was in flight: compare the files with "
+				 "'hotfix audit', then move %s/%s aside and run 'hotfix recover'",
+			    c.sdir, HF_STATE_JOURNAL);
+		return r;
+	}
+	if (!j) { /* interrupted before the journal existed: nothing on the site changed */
+		r = hf_fs_rmtree(st->dirfd, HF_STATE_STAGING, c.sdir, err);
+		if (!r && hf_fs_unlink_if(st->dirfd, HF_STATE_REGISTRY ".tmp", 0) != 0)
+			r = hf_err_set(err, HF_E_IO, "%s/%s.tmp: cannot remove: %s", c.sdir,
+				       HF_STATE_REGISTRY, strerror(errno));
+		if (!r)
+			r = hf_journal_remove(st->dirfd, c.sdir, err);
+		return r;
+	}
+	rec->journal = 1;
+	rec->op = j->op;
+	snprintf(rec->id, sizeof(rec->id), "%s", j->id);
+	c.log = hf_hlog_open(st, j->id, "recover");
+	r = registry_hash(&c, &present, reg, err);
+	if (r) {
+		/* keep r */
+	} else if (present && !memcmp(reg, j->after, HF_SHA256_LEN)) {
+		rec->finished = 1;
+		hf_hlog(c.log, "the interrupted %s had committed; finishing its clean-up",
+			hf_journal_op_name(j->op));
+		r = finish(&c, j, err);
+	} else if (present ? j->has_before && !memcmp(reg, j->before, HF_SHA256_LEN)
+			   : !j->has_before) {
+		hf_hlog(c.log, "the interrupted %s had not committed; undoing it",
+			hf_journal_op_name(j->op));
+		r = undo(&c, j, rec, err);
+	} else {
+		r = hf_err_set(err, HF_E_CONFLICT,
+			       "%s: cannot recover the interrupted %s of %s: %s/%s matches neither "
+			       "the state before nor after it",
+			       st->site->code, hf_journal_op_name(j->op), j->id, c.sdir,
+			       HF_STATE_REGISTRY);
+		hf_err_hint(err, "someone edited it during the transaction; restore it from a "
+				 "backup, then run 'hotfix recover'");
+	}
+	if (r)
+		hf_hlog(c.log, "recovery failed: %s", err->msg);
+	else
+		hf_hlog(c.log, "%s %s of %s (%zu file(s) restored)",
+			rec->finished ? "finished" : "undid", hf_journal_op_name(j->op), j->id,
+			rec->restored);
+	hf_hlog_close(c.log);
+	hf_journal_free(j);
+	return r;
+}
+
+int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
+		struct hf_recovery *rec, struct hf_err *err)
+{
+	struct hf_state *st = NULL;
+	int r;
+
+	memset(rec, 0, sizeof(*rec));
+	*out = NULL;
+	r = hf_state_open(site, mode, &st, err);
+	if (r)
+		return r;
+	if (hf_state_pending(st)) {
+		r = hf_state_upgrade(st, err);
+		if (!r)
+			r = hf_txn_recover(st, rec, err);
+		if (r) {
+			hf_state_close(st);
+			return r;
+		}
+	}
+	*out = st;
+	return 0;
+}
+
+/* After a failure at `step`: recover in process, and say what state the site is in. */
+static int fail(struct ctx *c, struct hf_txn_result *res, const char *step, int r,
+		struct hf_err *err)
+{
+	struct hf_err again;
+	char cause[sizeof(err->msg)];
+	int verification = r == -HF_E_HASH || r == -HF_E_SIZE || r == -HF_E_MALFORMED ||
+			   r == -HF_E_NOTPE || r == -HF_E_NOVERSION;
+
+	snprintf(res->step, sizeof(res->step), "%s", step);
+	snprintf(cause, sizeof(cause), "%s", err->msg);
+	hf_hlog(c->log, "failed at %s: %s", step, cause);
+	hf_err_clear(&again);
+	if (hf_txn_recover(c->st, &res->rec, &again) != 0) {
+		hf_hlog(c->log, "could not undo: %s", again.msg);
+		hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undoing it failed too: %s",
+			   c->site->code, step, cause, again.msg);
+		hf_err_hint(err, "fix the cause, then run 'hotfix recover --site %s'",
+			    c->site->root);
+		return -HF_E_TXN;
+	}
+	if (res->rec.finished)
+		return 1; /* the commit had happened: done after all */
+	res->undone = 1;
+	if (verification && !res->rec.journal)
+		return r; /* the payload failed verification; nothing on the site was touched */
+	hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undone, the site is as before",
+		   c->site->code, step, cause);
+	return -HF_E_TXN;
+}
+
+static int conflict_message(const struct hf_plan *plan, struct hf_err *err)
+{
+	char list[900] = "", hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN];
+	size_t shown = 0, len = 0;
+
+	for (size_t i = 0; i < plan->n && shown < LIST_MAX; i++) {
+		const struct hf_plan_item *it = &plan->items[i];
+
+		if (it->action != HF_ACT_CONFLICT)
+			continue;
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s (%s%s%s%s): %s",
+					shown ? "; " : "", it->file->path,
+					it->present ? "version " : "missing",
+					it->present && it->has_version ? hf_version_format(&it->installed, v)
+								       : it->present ? "none" : "",
+					it->hashed ? ", SHA-256 " : "",
+					it->hashed ? hf_sha256_hex(it->sha256, hex) : "", it->reason);
+		if (len >= sizeof(list))
+			break;
+		shown++;
+	}
+	hf_err_set(err, HF_E_CONFLICT, "%s: %zu file(s) in conflict, nothing was changed: %s",
+		   plan->site->code, plan->count[HF_ACT_CONFLICT], list);
+	hf_err_hint(err, "restore the files named (or investigate who changed them), then apply "
+			 "again");
+	return -HF_E_CONFLICT;
+}
+
+/* The registry entry apply will add. */
+static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
+		     const uint8_t (*from)[HF_SHA256_LEN], struct hf_inst_hotfix *h,
+		     struct hf_err *err)
+{
+	const struct hf_manifest *m = plan->manifest;
+	char now[32];
+
+	memset(h, 0, sizeof(*h));
+	h->id = strdup(m->id);
+	h->time = strdup(hf_utc_now(now, sizeof(now)));
+	h->files = calloc(n, sizeof(*h->files));
+	if (!h->id || !h->time || !h->files) {
+		hf_inst_hotfix_clear(h);
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	}
+	h->revision = m->revision;
+	memcpy(h->manifest_sha256, m->sha256, HF_SHA256_LEN);
+	for (size_t k = 0; k < n; k++) {
+		const struct hf_plan_item *it = &plan->items[idx[k]];
+		struct hf_inst_file *f = &h->files[k];
+
+		f->path = strdup(it->file->path);
+		if (!f->path) {
+			hf_inst_hotfix_clear(h);
+			return hf_err_set(err, HF_E_NOMEM, "out of memory");
+		}
+		h->nfiles++;
+		f->old_version = it->installed;
+		f->new_version = it->file->version;
+		memcpy(f->old_sha256, from[k], HF_SHA256_LEN);
+		memcpy(f->new_sha256, it->file->sha256, HF_SHA256_LEN);
+	}
+	return 0;
+}
+
+/* Registry bytes after the change, and the journal's registry fields. */
+static int next_registry(struct ctx *c, struct hf_inst_hotfix *add, const char *remove,
+			 struct hf_journal *j, uint8_t **bytes, size_t *len, struct hf_err *err)
+{
+	struct hf_installed *reg = NULL;
+	int r = hf_installed_load(c->site, &reg, err);
+
+	if (r)
+		return r;
+	j->has_before = reg->present;
+	memcpy(j->before, reg->sha256, HF_SHA256_LEN);
+	if (add)
+		r = hf_installed_add(reg, add, err);
+	if (!r && remove)
+		(void)hf_installed_remove(reg, remove);
+	if (!r)
+		r = hf_installed_format(reg, bytes, len, err);
+	if (!r)
+		r = hf_sha256_buf(*bytes, *len, j->after, err);
+	hf_installed_free(reg);
+	return r;
+}
+
+/* Stage every file: extract, check the version resource, give it the target's owner and
+ * mode, fsync.  st_target[k] is the target's stat. */
+static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, size_t n,
+		 const struct stat *st_target, struct hf_err *err)
+{
+	struct hf_payload_want *want = calloc(n, sizeof(*want));
+	char name[32], display[4300], v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN];
+	int sdir = -1, r;
+
+	if (!want)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	for (size_t k = 0; k < n; k++)
+		want[k].fd = -1;
+	r = hf_state_subdir(c->st, HF_STATE_STAGING, &sdir, err);
+	for (size_t k = 0; !r && k < n; k++) {
+		const struct hf_mfile *f = plan->items[idx[k]].file;
+
+		snprintf(name, sizeof(name), "%zu", k);
+		want[k].source = f->source;
+		want[k].size = f->size;
+		want[k].sha256 = f->sha256;
+		want[k].fd = hf_fs_create(sdir, name, 0600);
+		if (want[k].fd < 0)
+			r = hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot create: %s", c->sdir,
+				       HF_STATE_STAGING, name, strerror(errno));
+	}
+	if (!r)
+		r = hf_payload_extract(plan->manifest, want, n, err);
+	for (size_t k = 0; !r && k < n; k++) {
+		const struct hf_mfile *f = plan->items[idx[k]].file;
+		struct hf_pe_info pe;
+
+		snprintf(display, sizeof(display), "staged %s", f->source);
+		r = hf_pe_read_fd(want[k].fd, f->size, display, &pe, err);
+		if (!r && hf_version_cmp(&pe.file_version, &f->version) != 0)
+			r = hf_err_set(err, HF_E_MALFORMED,
+				       "%s: its version resource says %s, the manifest says %s",
+				       display, hf_version_format(&pe.file_version, v1),
+				       hf_version_format(&f->version, v2));
+		if (!r)
+			r = hf_fs_copy_meta(want[k].fd, &st_target[k], 0, display, err);
+		if (!r && hf_fs_fsync(want[k].fd) != 0)
+			r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
+				       strerror(errno));
+		if (!r)
+			hf_hlog(c->log, "staged %s from %s (%llu bytes, sha256 verified)",
+				f->path, f->source, (unsigned long long)f->size);
+	}
+	if (!r && hf_fs_fsync(sdir) != 0)
+		r = hf_err_set(err, HF_E_IO, "%s/%s: fsync failed: %s", c->sdir, HF_STATE_STAGING,
+			       strerror(errno));
+	for (size_t k = 0; k < n; k++)
+		if (want[k].fd >= 0)
+			close(want[k].fd);
+	if (sdir >= 0)
+		close(sdir);
+	free(want);
+	return r;
+}
+
+/* Forward steps shared by apply and rollback, once the journal is written: keep what
+ * each swap replaces, swap, commit, finish.  src(k) is where file k's new content is. */
+struct forward {
+	int (*source)(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
+		      const char **leaf, char *name, size_t len, struct hf_err *err);
+};
+
+static int apply_source(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
+			const char **leaf, char *name, size_t len, struct hf_err *err)
+{
+	(void)j;
+	snprintf(name, len, "%zu", k);
+	*leaf = name;
+	return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, 0, dir, c->sdir, err);
+}
+
+static int rollback_source(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
+			   const char **leaf, char *name, size_t len, struct hf_err *err)
+{
+	char rel[1200];
+
+	(void)name;
+	(void)len;
+	snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[k].path);
+	return hf_fs_open_parent(c->st->dirfd, rel, 0, dir, leaf, c->sdir, err);
+}
+
+/* Keep every file the swap will replace (where kept_copy() will look for it). */
+static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
+{
+	char display[4300], hex[HF_SHA256_HEX], rel[1200], name[32];
+	int r = 0;
+
+	for (size_t k = 0; !r && k < j->n; k++) {
+		const struct hf_jfile *f = &j->files[k];
+		uint8_t cur[HF_SHA256_LEN];
+		const char *leaf, *kleaf;
+		int dir, kdir, present;
+
+		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
+		r = site_parent(c, f->path, &dir, &leaf, err);
+		if (r)
+			break;
+		r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+		if (!r && (!present || memcmp(cur, f->from, HF_SHA256_LEN) != 0))
+			r = hf_err_set(err, HF_E_CONFLICT, "%s changed during the transaction (%s)",
+				       display, present ? hf_sha256_hex(cur, hex) : "missing");
+		if (!r) {
+			if (j->op == HF_JOURNAL_APPLY) {
+				snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, j->id,
+					 f->path);
+				r = hf_fs_open_parent(c->st->dirfd, rel, 1, &kdir, &kleaf, c->sdir,
+						      err);
+			} else {
+				snprintf(name, sizeof(name), "%zu", k);
+				kleaf = name;
+				r = hf_state_subdir(c->st, HF_STATE_STAGING, &kdir, err);
+			}
+			if (!r) {
+				r = keep(dir, leaf, kdir, kleaf, display, err);
+				close(kdir);
+			}
+		}
+		if (!r)
+			hf_hlog(c->log, "kept %s (sha256 %s) in %s", f->path,
+				hf_sha256_hex(f->from, hex),
+				j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
+		close(dir);
+	}
+	return r;
+}
+
+static int swap_all(struct ctx *c, const struct hf_journal *j, const struct forward *fw,
+		    size_t *changed, struct hf_err *err)
+{
+	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
+		v2[HF_VERSION_STRLEN], name[32];
+	int r = 0;
+
+	for (size_t k = 0; !r && k < j->n; k++) {
+		const struct hf_jfile *f = &j->files[k];
+		const char *leaf, *sleaf;
+		int dir, sdir;
+
+		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
+		r = site_parent(c, f->path, &dir, &leaf, err);
+		if (r)
+			break;
+		r = fw->source(c, j, k, &sdir, &sleaf, name, sizeof(name), err);
+		if (!r) {
+			r = place(sdir, sleaf, dir, leaf, display, err);
+			close(sdir);
+		}
+		close(dir);
+		if (!r) {
+			(*changed)++;
+			hf_hlog(c->log, "swapped %s: %s (sha256 %s) -> %s (sha256 %s)", f->path,
+				hf_version_format(&f->from_version, v1), hf_sha256_hex(f->from, h1),
+				hf_version_format(&f->to_version, v2), hf_sha256_hex(f->to, h2));
+		}
+	}
+	return r;
+}
+
+/* journal -> keep -> swap -> commit -> finish; on failure, recover in process. */
+static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t reglen,
+	       const struct forward *fw, struct hf_txn_result *res, struct hf_err *err)
+{
+	char display[4300];
+	const char *step = "journal";
+	int r;
+
+	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
+	r = hf_journal_write(c->st->dirfd, j, c->sdir, err);
+	if (!r) {
+		hf_hlog(c->log, "journal written (%zu file(s))", j->n);
+		step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep";
+		r = keep_all(c, j, err);
+	}
+	if (!r) {
+		step = "swap";
+		r = swap_all(c, j, fw, &res->changed, err);
+	}
+	if (!r) {
+		step = "commit";
+		r = hf_fs_write_atomic(c->st->dirfd, HF_STATE_REGISTRY, reg, reglen, display, err);
+	}
+	if (!r) {
+		hf_hlog(c->log, "committed: %s", j->op == HF_JOURNAL_APPLY
+							? "recorded in installed.xml"
+							: "removed from installed.xml");
+		step = "finish";
+		r = finish(c, j, err);
+	}
+	if (!r) {
+		hf_hlog(c->log, "done: %zu file(s)", res->changed);
+		return 0;
+	}
+	r = fail(c, res, step, r, err);
+	if (r == 1) {
+		hf_hlog(c->log, "done after recovery: %zu file(s)", j->n);
+		res->changed = j->n;
+		return 0;
+	}
+	res->changed = 0;
+	return r;
+}
+
+int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_result *res,
+		 struct hf_err *err)
+{
+	static const struct forward fw = { apply_source };
+	const struct hf_manifest *m = plan->manifest;
+	struct hf_journal j;
+	struct hf_inst_hotfix entry;
+	struct hf_installed *reg = NULL;
+	struct ctx c;
+	size_t *idx = NULL, n = 0;
+	uint8_t (*from)[HF_SHA256_LEN] = NULL;
+	struct stat *tst = NULL;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	char hex[HF_SHA256_HEX], display[4300];
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	memset(&j, 0, sizeof(j));
+	memset(&entry, 0, sizeof(entry));
+	ctx_init(&c, st);
+	if (plan->count[HF_ACT_CONFLICT])
+		return conflict_message(plan, err);
+	if (plan->count[HF_ACT_INSTALL] == 0)
+		return 0;
+	r = hf_installed_load(c.site, &reg, err);
+	if (r)
+		return r;
+	if (hf_installed_find(reg, m->id)) {
+		r = hf_err_set(err, HF_E_CONFLICT,
+			       "%s: %s is recorded as installed, yet %zu file(s) are older than it; "
+			       "nothing was changed",
+			       c.site->code, m->id, plan->count[HF_ACT_INSTALL]);
+		hf_err_hint(err, "the files were changed after it was installed: roll it back "
+				 "('hotfix rollback %s') or restore them, then apply again",
+			    m->id);
+		hf_installed_free(reg);
+		return r;
+	}
+	hf_installed_free(reg);
+
+	n = plan->count[HF_ACT_INSTALL];
+	idx = calloc(n, sizeof(*idx));
+	from = calloc(n, sizeof(*from));
+	tst = calloc(n, sizeof(*tst));
+	j.files = calloc(n, sizeof(*j.files));
+	if (!idx || !from || !tst || !j.files) {
+		r = hf_err_set(err, HF_E_NOMEM, "out of memory");
+		goto out;
+	}
+	j.op = HF_JOURNAL_APPLY;
+	snprintf(j.id, sizeof(j.id), "%s", m->id);
+	j.revision = m->revision;
+	for (size_t i = 0, k = 0; i < plan->n; i++) {
+		const struct hf_plan_item *it = &plan->items[i];
+		const char *leaf;
+		int dir, present = 0;
+
+		if (it->action != HF_ACT_INSTALL)
+			continue;
+		snprintf(display, sizeof(display), "%s: %s", c.site->code, it->file->path);
+		r = site_parent(&c, it->file->path, &dir, &leaf, err);
+		if (r)
+			goto out;
+		r = hash_at(dir, leaf, &present, from[k], &tst[k], display, err);
+		close(dir);
+		if (!r && (!present || (it->hashed && memcmp(it->sha256, from[k], HF_SHA256_LEN))))
+			r = hf_err_set(err, HF_E_CONFLICT, "%s changed while being planned", display);
+		if (r)
+			goto out;
+		idx[k] = i;
+		j.files[k].path = it->file->path; /* borrowed; not freed below */
+		j.files[k].from_version = it->installed;
+		j.files[k].to_version = it->file->version;
+		memcpy(j.files[k].from, from[k], HF_SHA256_LEN);
+		memcpy(j.files[k].to, it->file->sha256, HF_SHA256_LEN);
+		j.n = ++k;
+	}
+
+	c.log = hf_hlog_open(st, m->id, "apply");
+	hf_hlog(c.log, "start: %s revision %lu (manifest sha256 %s), site %s (%s), %zu file(s)",
+		m->id, m->revision, hf_sha256_hex(m->sha256, hex), c.site->code, c.site->root, n);
+	r = stage(&c, plan, idx, n, tst, err);
+	if (r) {
+		r = fail(&c, res, "stage", r, err);
+		goto out;
+	}
+	r = entry_for(plan, idx, n, (const uint8_t (*)[HF_SHA256_LEN])from, &entry, err);
+	if (!r)
+		r = next_registry(&c, &entry, NULL, &j, &bytes, &len, err);
+	if (r) {
+		r = fail(&c, res, "stage", r, err);
+		goto out;
+	}
+	r = run(&c, &j, bytes, len, &fw, res, err);
+out:
+	hf_hlog_close(c.log);
+	hf_inst_hotfix_clear(&entry);
+	free(bytes);
+	free(j.files);
+	free(tst);
+	free(from);
+	free(idx);
+	return r;
+}
+
+int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *res,
+		    struct hf_err *err)
+{
+	static const struct forward fw = { rollback_source };
+	struct hf_installed *reg = NULL;
+	const struct hf_inst_hotfix *h;
+	struct hf_journal j;
+	struct ctx c;
+	uint8_t *bytes = NULL;
+	size_t len = 0, bad = 0, blen = 0;
+	char list[900] = "", display[4300], what[160], rel[1200];
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	memset(&j, 0, sizeof(j));
+	ctx_init(&c, st);
+	r = hf_installed_load(c.site, &reg, err);
+	if (r)
+		return r;
+	h = hf_installed_find(reg, id);
+	if (!h) {
+		r = hf_err_set(err, HF_E_NOTAPPLICABLE, "%s: %s is not installed; nothing to roll back",
+			       c.site->code, id);
+		hf_err_hint(err, "'hotfix list --site %s' shows what is installed", c.site->root);
+		goto out;
+	}
+	j.files = calloc(h->nfiles, sizeof(*j.files));
+	if (!j.files) {
+		r = hf_err_set(err, HF_E_NOMEM, "out of memory");
+		goto out;
+	}
+	j.op = HF_JOURNAL_ROLLBACK;
+	snprintf(j.id, sizeof(j.id), "%s", h->id);
+	j.revision = h->revision;
+	for (size_t k = 0; k < h->nfiles; k++) {
+		const struct hf_inst_file *f = &h->files[k];
+		uint8_t cur[HF_SHA256_LEN];
+		const char *leaf;
+		int dir, present = 0, problem = 0;
+
+		snprintf(display, sizeof(display), "%s: %s", c.site->code, f->path);
+		if (!hf_path_is_safe(f->path)) {
+			r = hf_err_set(err, HF_E_MALFORMED, "%s: unsafe path in installed.xml",
+				       display);
+			goto out;
+		}
+		if (site_parent(&c, f->path, &dir, &leaf, err) == 0) {
+			r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+			if (!r && (!present || memcmp(cur, f->new_sha256, HF_SHA256_LEN))) {
+				describe(dir, leaf, what, sizeof(what));
+				problem = 1;
+				blen += (size_t)snprintf(list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
+							 "%s%s is %s, not what %s installed",
+							 bad ? "; " : "", f->path, what, id);
+			}
+			close(dir);
+			if (r)
+				goto out;
+		} else {
+			problem = 1;
+			blen += (size_t)snprintf(list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
+						 "%s%s: its directory is gone", bad ? "; " : "",
+						 f->path);
+		}
+		snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, id, f->path);
+		if (!problem) {
+			if (hf_fs_open_parent(st->dirfd, rel, 0, &dir, &leaf, c.sdir, err) == 0) {
+				r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+				close(dir);
+				if (r)
+					goto out;
+			} else {
+				present = 0;
+			}
+			if (!present || memcmp(cur, f->old_sha256, HF_SHA256_LEN)) {
+				problem = 1;
+				blen += (size_t)snprintf(list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
+							 "%sthe backup of %s is %s", bad ? "; " : "",
+							 f->path, present ? "damaged" : "missing");
+			}
+		}
+		bad += (size_t)problem;
+		j.files[k].path = f->path; /* borrowed */
+		j.files[k].from_version = f->new_version;
+		j.files[k].to_version = f->old_version;
+		memcpy(j.files[k].from, f->new_sha256, HF_SHA256_LEN);
+		memcpy(j.files[k].to, f->old_sha256, HF_SHA256_LEN);
+		j.n++;
+	}
+	if (bad) {
+		r = hf_err_set(err, HF_E_CONFLICT, "%s: cannot roll back %s, nothing was changed: %s",
+			       c.site->code, id, list);
+		hf_err_hint(err, "a later change touched these files; restore them to the versions "
+				 "%s installed (see 'hotfix list'), or leave it installed",
+			    id);
+		goto out;
+	}
+	r = next_registry(&c, NULL, id, &j, &bytes, &len, err);
+	if (r)
+		goto out;
+	c.log = hf_hlog_open(st, id, "rollback");
+	hf_hlog(c.log, "start: %s revision %lu, site %s (%s), %zu file(s)", id, j.revision,
+		c.site->code, c.site->root, j.n);
+	r = run(&c, &j, bytes, len, &fw, res, err);
+out:
+	hf_hlog_close(c.log);
+	free(bytes);
+	free(j.files);
+	hf_installed_free(reg);
+	return r;
+}

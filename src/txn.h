@@ -1,0 +1,76 @@
+/* txn: transactions on one site -- apply a plan, roll back an installed hotfix, recover
+ * an interrupted transaction -- so that a site is always exactly before or after.
+ *
+ * Owns the order of operations (DESIGN.md "How data flows"):
+ *   stage    each new file into .hotfix/staging/<i>, hashed while written, checked
+ *            against the manifest, fsync'd, given the target's owner and mode
+ *   journal  .hotfix/journal written and fsync'd before the first change to the site
+ *   keep     what the swap replaces: apply hard-links each original into
+ *            .hotfix/backup/<ID>/<path>; rollback hard-links the hotfix's file into
+ *            staging/<i> (copy + fsync when a hard link is impossible)
+ *   swap     link the new content to .<name>.hotfix-tmp beside the target and
+ *            rename(2) it over the target (a process that has the old file open or
+ *            mapped keeps the old inode); fsync the directory
+ *   commit   .hotfix/installed.xml replaced atomically
+ *   finish   staging and temporaries removed (rollback: the backup too), journal removed
+ *
+ * Where a transaction stands is read off the site, never off a progress record: if
+ * installed.xml is the journal's registry-after, the commit happened and recovery
+ * finishes the clean-up; if it is registry-before, recovery undoes -- every file whose
+ * content is the journal's `to` gets `from` back from where it was kept.  Each step is
+ * idempotent, so a crash during recovery is recovered the same way, and any failure
+ * after staging began is handled by this same recovery in process. */
+#ifndef HOTFIX_TXN_H
+#define HOTFIX_TXN_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "journal.h"
+#include "plan.h"
+#include "site.h"
+#include "state.h"
+
+/* What recovery found and did. */
+struct hf_recovery {
+	int pending;   /* something was in flight (journal or residue) */
+	int journal;   /* a journal was found (else only residue was cleaned) */
+	enum hf_journal_op op;
+	char id[65];
+	int finished;  /* 1: the commit had happened, clean-up finished; 0: undone */
+	size_t restored; /* files put back (undo) */
+};
+
+/* The outcome of apply or rollback. */
+struct hf_txn_result {
+	size_t changed;  /* files replaced; 0 with success = nothing to do */
+	char step[16];   /* on failure: the step that failed */
+	int undone;      /* on failure: the site was put back as before */
+	struct hf_recovery rec; /* what the in-process recovery did, on failure */
+};
+
+/* Lock the site (readers shared, writers exclusive) and recover whatever is pending
+ * first -- a reader upgrades its lock for that.  rec says what was recovered. */
+int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **st,
+		struct hf_recovery *rec, struct hf_err *err) HF_MUST_CHECK;
+
+/* Finish or undo an interrupted transaction (exclusive lock held).  Errors:
+ * -HF_E_MALFORMED (journal unreadable or corrupt: nothing is touched),
+ * -HF_E_CONFLICT (a file or the registry matches neither before nor after), -HF_E_IO. */
+int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err) HF_MUST_CHECK;
+
+/* Apply plan (made under this lock, hashes of every present file).  Nothing to install
+ * -> 0 with res->changed 0.  Errors: -HF_E_CONFLICT (before anything is touched: a
+ * file in conflict, or the hotfix is already recorded), -HF_E_HASH/-HF_E_SIZE/
+ * -HF_E_MALFORMED (payload fails verification; nothing changed), -HF_E_TXN (failed at
+ * res->step; res->undone says whether the site is back as before). */
+int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_result *res,
+		 struct hf_err *err) HF_MUST_CHECK;
+
+/* Roll back hotfix id.  Errors: -HF_E_NOTAPPLICABLE (not installed here),
+ * -HF_E_CONFLICT (files changed since, or a backup missing or damaged; nothing is
+ * touched), -HF_E_TXN as for apply. */
+int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *res,
+		    struct hf_err *err) HF_MUST_CHECK;
+
+#endif
