@@ -16,6 +16,7 @@
 
 #define READ_CHUNK (64 * 1024)
 #define MAX_ENTRIES 100000
+#define WRITE_CHUNK (1024 * 1024)
 
 int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err)
 {
@@ -124,8 +125,17 @@ static struct hf_payload_want *wanted(struct hf_payload_want *want, size_t n, co
 	return NULL;
 }
 
+static int flush(struct hf_payload_want *w, uint8_t *wbuf, size_t *fill, struct hf_err *err)
+{
+	if (*fill && hf_fs_write(w->fd, wbuf, *fill) != 0)
+		return hf_err_set(err, HF_E_IO, "staging %s: write failed: %s", w->source,
+				  strerror(errno));
+	*fill = 0;
+	return 0;
+}
+
 static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_payload_want *w,
-			 const char *payload, struct hf_err *err)
+			 uint8_t *wbuf, size_t *fill, const char *payload, struct hf_err *err)
 {
 	struct hf_sha256_ctx sha = { 0 };
 	uint8_t got[HF_SHA256_LEN];
@@ -170,10 +180,20 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 		}
 		total += len;
 		r = hf_sha256_update(&sha, buf, len, err);
-		if (!r && hf_fs_write(w->fd, buf, len) != 0)
-			r = hf_err_set(err, HF_E_IO, "staging %s: write failed: %s", w->source,
-				       strerror(errno));
+		/* libarchive hands out small blocks: gather them into large writes */
+		if (!r && len > WRITE_CHUNK - *fill)
+			r = flush(w, wbuf, fill, err);
+		if (!r && len >= WRITE_CHUNK) {
+			if (hf_fs_write(w->fd, buf, len) != 0)
+				r = hf_err_set(err, HF_E_IO, "staging %s: write failed: %s",
+					       w->source, strerror(errno));
+		} else if (!r) {
+			memcpy(wbuf + *fill, buf, len);
+			*fill += len;
+		}
 	}
+	if (!r)
+		r = flush(w, wbuf, fill, err);
 	if (!r)
 		r = hf_sha256_final(&sha, got, err);
 	hf_sha256_abort(&sha);
@@ -192,7 +212,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 }
 
 static int walk(struct archive *a, struct source *src, struct hf_payload_want *want, size_t n,
-		const char *payload, struct hf_err *err)
+		uint8_t *wbuf, const char *payload, struct hf_err *err)
 {
 	for (long count = 0;; count++) {
 		struct archive_entry *e;
@@ -211,7 +231,8 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 					  payload, MAX_ENTRIES);
 		w = wanted(want, n, archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
 		if (w) {
-			int r = extract_entry(a, e, w, payload, err);
+			size_t fill = 0;
+			int r = extract_entry(a, e, w, wbuf, &fill, payload, err);
 
 			if (r)
 				return src->failed ? -(int)err->code : r;
@@ -224,6 +245,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 {
 	struct source *src = calloc(1, sizeof(*src));
 	struct archive *a = NULL;
+	uint8_t *wbuf = NULL;
 	uint8_t digest[HF_SHA256_LEN];
 	char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
 	struct stat st;
@@ -273,7 +295,9 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 					     m->payload_path, archive_error_string(a));
 		goto out;
 	}
-	r = walk(a, src, want, n, m->payload_path, err);
+	wbuf = malloc(WRITE_CHUNK);
+	r = wbuf ? walk(a, src, want, n, wbuf, m->payload_path, err)
+		 : hf_err_set(err, HF_E_NOMEM, "out of memory");
 	while (!r) { /* the rest of the file: the whole of it is hashed */
 		ssize_t got = pull(src);
 
@@ -301,6 +325,7 @@ out:
 				 "fetch it again from the publisher");
 	if (a)
 		archive_read_free(a);
+	free(wbuf);
 	hf_sha256_abort(&src->sha);
 	if (src->fd >= 0)
 		close(src->fd);

@@ -188,8 +188,9 @@ static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA25
 	return hash_at(c->st->dirfd, HF_STATE_REGISTRY, present, sha, NULL, display, err);
 }
 
-/* Remove staging, temporaries and (rollback) the backup, then the journal. */
-static int finish(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
+/* Remove temporaries, the hotfix's backup when drop_backup (after a committed rollback,
+ * or when undoing an apply), staging, and last the journal. */
+static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, struct hf_err *err)
 {
 	char tmp[300], display[4300];
 	int r = 0;
@@ -208,7 +209,7 @@ static int finish(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 				       tmp, strerror(errno));
 		close(dir);
 	}
-	if (!r && j->op == HF_JOURNAL_ROLLBACK) {
+	if (!r && drop_backup) {
 		int bdir = openat(c->st->dirfd, HF_STATE_BACKUP,
 				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
@@ -234,18 +235,18 @@ static int finish(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 /* Where the `from` content of file i was kept: apply -> backup/<ID>/<path>,
  * rollback -> staging/<i>. */
 static int kept_copy(const struct ctx *c, const struct hf_journal *j, size_t i, int *dir,
-		     const char **leaf, char *name, size_t len, struct hf_err *err)
+		     const char **leaf, char *buf, size_t len, struct hf_err *err)
 {
-	char rel[1200], display[4300];
+	char display[4300];
 
 	if (j->op == HF_JOURNAL_ROLLBACK) {
-		snprintf(name, len, "%zu", i);
-		*leaf = name;
+		snprintf(buf, len, "%zu", i);
+		*leaf = buf;
 		snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_STAGING);
 		return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, 0, dir, display, err);
 	}
-	snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[i].path);
-	return hf_fs_open_parent(c->st->dirfd, rel, 0, dir, leaf, c->sdir, err);
+	snprintf(buf, len, "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[i].path);
+	return hf_fs_open_parent(c->st->dirfd, buf, 0, dir, leaf, c->sdir, err); /* leaf in buf */
 }
 
 /* Put every file whose content is `to` back to `from`, then finish. */
@@ -259,7 +260,7 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN], kept[HF_SHA256_LEN];
 		const char *leaf, *kleaf;
-		char tmp[300], kname[32];
+		char tmp[300], kname[1200];
 		int dir, kdir, present, kpresent;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
@@ -303,21 +304,9 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 		}
 		close(dir);
 	}
-	if (!r && j->op == HF_JOURNAL_APPLY) {
-		int bdir = openat(c->st->dirfd, HF_STATE_BACKUP,
-				  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-		if (bdir >= 0) {
-			snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_BACKUP);
-			r = hf_fs_rmtree(bdir, j->id, display, err);
-			if (!r && hf_fs_fsync(bdir) != 0)
-				r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
-					       strerror(errno));
-			close(bdir);
-		}
-	}
+	/* undoing an apply drops its backup; undoing a rollback keeps it (still installed) */
 	if (!r)
-		r = finish(c, j, err);
+		r = finish(c, j, j->op == HF_JOURNAL_APPLY, err);
 	return r;
 }
 
@@ -361,7 +350,7 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 		rec->finished = 1;
 		hf_hlog(c.log, "the interrupted %s had committed; finishing its clean-up",
 			hf_journal_op_name(j->op));
-		r = finish(&c, j, err);
+		r = finish(&c, j, j->op == HF_JOURNAL_ROLLBACK, err);
 	} else if (present ? j->has_before && !memcmp(reg, j->before, HF_SHA256_LEN)
 			   : !j->has_before) {
 		hf_hlog(c.log, "the interrupted %s had not committed; undoing it",
@@ -387,6 +376,18 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 	return r;
 }
 
+/* An I/O error at a step that changes the state directory: the command failed (1). */
+static int as_failed(const struct hf_site *site, const char *step, const char *outcome,
+		     struct hf_err *err)
+{
+	char cause[sizeof(err->msg)];
+
+	snprintf(cause, sizeof(cause), "%s", err->msg);
+	hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; %s", site->code, step, cause,
+		   outcome);
+	return -HF_E_TXN;
+}
+
 int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
 		struct hf_recovery *rec, struct hf_err *err)
 {
@@ -396,12 +397,17 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 	memset(rec, 0, sizeof(*rec));
 	*out = NULL;
 	r = hf_state_open(site, mode, &st, err);
+	if (r == -HF_E_IO && mode == HF_LOCK_EXCLUSIVE)
+		return as_failed(site, "lock", "nothing was changed", err);
 	if (r)
 		return r;
 	if (hf_state_pending(st)) {
 		r = hf_state_upgrade(st, err);
 		if (!r)
 			r = hf_txn_recover(st, rec, err);
+		if (r == -HF_E_IO)
+			r = as_failed(site, "recover", "run 'hotfix recover' once the cause is fixed",
+				      err);
 		if (r) {
 			hf_state_close(st);
 			return r;
@@ -412,9 +418,11 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 }
 
 /* After a failure at `step`: recover in process, and say what state the site is in. */
-static int fail(struct ctx *c, struct hf_txn_result *res, const char *step, int r,
-		struct hf_err *err)
+static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journal *j,
+		const char *step, int r, struct hf_err *err)
 {
+	uint8_t reg[HF_SHA256_LEN];
+	int present = 0;
 	struct hf_err again;
 	char cause[sizeof(err->msg)];
 	int verification = r == -HF_E_HASH || r == -HF_E_SIZE || r == -HF_E_MALFORMED ||
@@ -432,8 +440,12 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const char *step, int 
 			    c->site->root);
 		return -HF_E_TXN;
 	}
-	if (res->rec.finished)
-		return 1; /* the commit had happened: done after all */
+	/* the commit had happened (recovery finished the clean-up, or only the last
+	 * clean-up step failed): done after all -- decided from the registry itself */
+	if (res->rec.finished ||
+	    (j && registry_hash(c, &present, reg, &again) == 0 && present &&
+	     !memcmp(reg, j->after, HF_SHA256_LEN)))
+		return 1;
 	res->undone = 1;
 	if (verification && !res->rec.journal)
 		return r; /* the payload failed verification; nothing on the site was touched */
@@ -590,30 +602,27 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 }
 
 /* Forward steps shared by apply and rollback, once the journal is written: keep what
- * each swap replaces, swap, commit, finish.  src(k) is where file k's new content is. */
+ * each swap replaces, swap, commit, finish.  source() opens the directory that holds file
+ * k's new content; *leaf may point into buf. */
 struct forward {
 	int (*source)(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
-		      const char **leaf, char *name, size_t len, struct hf_err *err);
+		      const char **leaf, char *buf, size_t len, struct hf_err *err);
 };
 
 static int apply_source(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
-			const char **leaf, char *name, size_t len, struct hf_err *err)
+			const char **leaf, char *buf, size_t len, struct hf_err *err)
 {
 	(void)j;
-	snprintf(name, len, "%zu", k);
-	*leaf = name;
+	snprintf(buf, len, "%zu", k);
+	*leaf = buf;
 	return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, 0, dir, c->sdir, err);
 }
 
 static int rollback_source(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
-			   const char **leaf, char *name, size_t len, struct hf_err *err)
+			   const char **leaf, char *buf, size_t len, struct hf_err *err)
 {
-	char rel[1200];
-
-	(void)name;
-	(void)len;
-	snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[k].path);
-	return hf_fs_open_parent(c->st->dirfd, rel, 0, dir, leaf, c->sdir, err);
+	snprintf(buf, len, "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[k].path);
+	return hf_fs_open_parent(c->st->dirfd, buf, 0, dir, leaf, c->sdir, err); /* leaf in buf */
 }
 
 /* Keep every file the swap will replace (where kept_copy() will look for it). */
@@ -665,7 +674,7 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, const struct forw
 		    size_t *changed, struct hf_err *err)
 {
 	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
-		v2[HF_VERSION_STRLEN], name[32];
+		v2[HF_VERSION_STRLEN], name[1200];
 	int r = 0;
 
 	for (size_t k = 0; !r && k < j->n; k++) {
@@ -721,15 +730,20 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 							? "recorded in installed.xml"
 							: "removed from installed.xml");
 		step = "finish";
-		r = finish(c, j, err);
+		r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, err);
 	}
 	if (!r) {
 		hf_hlog(c->log, "done: %zu file(s)", res->changed);
 		return 0;
 	}
-	r = fail(c, res, step, r, err);
+	r = fail(c, res, j, step, r, err);
 	if (r == 1) {
 		hf_hlog(c->log, "done after recovery: %zu file(s)", j->n);
+		snprintf(res->warning, sizeof(res->warning),
+			 "%s failed after the commit (%s); the clean-up was finished", step,
+			 err->msg);
+		hf_err_clear(err);
+		res->step[0] = '\0';
 		res->changed = j->n;
 		return 0;
 	}
@@ -821,14 +835,14 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 		m->id, m->revision, hf_sha256_hex(m->sha256, hex), c.site->code, c.site->root, n);
 	r = stage(&c, plan, idx, n, tst, err);
 	if (r) {
-		r = fail(&c, res, "stage", r, err);
+		r = fail(&c, res, NULL, "stage", r, err);
 		goto out;
 	}
 	r = entry_for(plan, idx, n, (const uint8_t (*)[HF_SHA256_LEN])from, &entry, err);
 	if (!r)
 		r = next_registry(&c, &entry, NULL, &j, &bytes, &len, err);
 	if (r) {
-		r = fail(&c, res, "stage", r, err);
+		r = fail(&c, res, NULL, "stage", r, err);
 		goto out;
 	}
 	r = run(&c, &j, bytes, len, &fw, res, err);

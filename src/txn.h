@@ -47,6 +47,7 @@ struct hf_txn_result {
 	char step[16];   /* on failure: the step that failed */
 	int undone;      /* on failure: the site was put back as before */
 	struct hf_recovery rec; /* what the in-process recovery did, on failure */
+	char warning[1100];     /* success, but a step after the commit failed: why */
 };
 
 /* Lock the site (readers shared, writers exclusive) and recover whatever is pending

@@ -61,6 +61,8 @@ static int apply(const struct cli_common *c, const char *manifest, const char *s
 	} else if (!c->quiet || err.code != HF_OK) {
 		hf_report_apply_text(stdout, &res);
 	}
+	if (txn.warning[0])
+		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
 	hf_plan_free(plan);

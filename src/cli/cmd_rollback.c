@@ -74,6 +74,8 @@ int cmd_rollback(int argc, char **argv)
 	} else if (!c.quiet && err.code == HF_OK) {
 		hf_report_rollback_text(stdout, &res);
 	}
+	if (txn.warning[0])
+		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
 	hf_site_free(site);

@@ -1,0 +1,127 @@
+# Fault injection at every step (build/hotfix-fault, see src/fsop.h): for every k, apply
+# and rollback are killed just before mutating operation k, or operation k fails with
+# ENOSPC or EIO.  After `recover` the site is exactly before or after -- content, mode,
+# owner, link count, and the originals' mtimes -- with no journal, staging or temporary
+# left, and the next apply finishes the job.  Then recovery itself is killed at every
+# step of its own, and the link-less (copy) fallback is checked.
+. tests/lib.sh
+export HOTFIX_TRUST=$TRUST
+[ -x "$FAULT_BIN" ] || fail "no fault-injection build at $FAULT_BIN"
+# under valgrind every run is slow: visit every 9th k
+stride=1; [ -n "$WRAP" ] && stride=9
+
+site "$T/before" CEN central - 3
+chmod 0750 "$T/before/bin/i386/Distmgr.dll"
+touch -d '2007-01-02 03:04:05' "$T/before/bin/i386/Baseutil.dll"
+cp -a "$T/before" "$T/after"
+hf apply "$KB" --site "$T/after" -q
+expect_rc 0
+BEFORE=$(tree "$T/before" mtime)
+AFTER=$(tree "$T/after")
+
+# state DIR: print "before" or "after", or fail
+state() {
+    no_residue "$1"
+    if [ "$(tree "$1" mtime)" = "$BEFORE" ] && ! installed "$1" KB936465 &&
+        [ ! -e "$1/.hotfix/backup/KB936465" ]; then
+        echo before
+    elif [ "$(tree "$1")" = "$AFTER" ] && installed "$1" KB936465 &&
+        [ -f "$1/.hotfix/backup/KB936465/bin/i386/Distmgr.dll" ]; then
+        echo after
+    else
+        diff_before=$(tree "$1" mtime | diff - "$T/before.tree" | head -n 20)
+        fail "$1 is neither before nor after ($2); against before: $diff_before"
+    fi
+}
+tree "$T/before" mtime > "$T/before.tree"
+
+fault() { # MODE K OP DIR...: run the fault build
+    mode=$1 k=$2; shift 2
+    HOTFIX_FAULT="$mode:$k" $WRAP "$FAULT_BIN" "$@" -q > "$T/fout" 2> "$T/ferr"
+    FRC=$?
+}
+
+ops() { # OP ARGS...: number of mutating operations of a clean run
+    rm -rf "$T/s"; cp -a "$T/$START" "$T/s"
+    HOTFIX_FAULT=count "$FAULT_BIN" "$@" -q 2> "$T/count" > /dev/null
+    sed -n 's/^hotfix-fault: \([0-9]*\) operations$/\1/p' "$T/count"
+}
+
+for op in apply rollback; do
+    if [ $op = apply ]; then START=before; set -- apply "$KB" --site "$T/s"
+    else START=after; set -- rollback KB936465 --site "$T/s"; fi
+    n=$(ops "$@")
+    [ "${n:-0}" -gt 20 ] || fail "$op: counted ${n:-no} operations"
+    echo "$op: $n mutating operations"
+    for mode in crash enospc eio; do
+        seen_before=0 seen_after=0 k=1
+        while [ $k -le $((n + 1)) ]; do
+            rm -rf "$T/s"; cp -a "$T/$START" "$T/s"
+            fault $mode $k "$@"
+            case $mode:$FRC in
+                crash:137) ;; # killed (SIGKILL)
+                crash:0) [ $k -gt "$n" ] || fail "$op crash:$k: not killed" ;;
+                crash:*) cat "$T/ferr"; fail "$op crash:$k: exit $FRC" ;;
+                *:0) ;;      # the fault hit the log, or came after the commit
+                *:1) grep -q "failed at step" "$T/ferr" || { cat "$T/ferr"; fail "$op $mode:$k: exit 1 without naming the step"; }
+                     grep -q "undone, the site is as before\|nothing was changed" "$T/ferr" || { cat "$T/ferr"; fail "$op $mode:$k: not undone"; } ;;
+                *) cat "$T/ferr"; fail "$op $mode:$k: exit $FRC" ;;
+            esac
+            if [ $mode != crash ]; then # a failed run recovered in process: nothing pending
+                s=$(state "$T/s" "$op $mode:$k before recover") || { echo "$s"; exit 1; }
+                [ $FRC -eq 0 ] || [ "$s" = "$START" ] || fail "$op $mode:$k: exit $FRC but the site changed"
+            fi
+            $WRAP "$BIN" recover --site "$T/s" > "$T/out" 2> "$T/err" || fail "$op $mode:$k: recover exit $?"
+            s=$(state "$T/s" "$op $mode:$k") || { echo "$s"; exit 1; }
+            [ "$s" = before ] && seen_before=$((seen_before + 1))
+            [ "$s" = after ] && seen_after=$((seen_after + 1))
+            if [ $mode = crash ]; then # running the command again finishes the job
+                $WRAP "$BIN" "$@" -q > "$T/out" 2> "$T/err"; rc=$?
+                # already done: apply says "nothing to do" (0), rollback "not installed" (3)
+                want=0; [ "$s" != "$START" ] && [ $op = rollback ] && want=3
+                [ $rc -eq $want ] || fail "$op again after crash:$k: exit $rc, expected $want"
+                s=$(state "$T/s" "$op again after crash:$k") || { echo "$s"; exit 1; }
+                [ "$s" != "$START" ] || fail "$op after crash:$k did not finish the job"
+            fi
+            k=$((k + stride))
+        done
+        echo "$op $mode: $seen_before x before, $seen_after x after"
+        [ $seen_before -gt 0 ] && [ $seen_after -gt 0 ] || fail "$op $mode: one outcome never seen"
+    done
+done
+
+# A crash in the middle of the swap, then a crash at every step of the recovery.
+rm -rf "$T/mid"; cp -a "$T/before" "$T/mid"
+HOTFIX_FAULT_TRACE=1 HOTFIX_FAULT=count "$FAULT_BIN" apply "$KB" --site "$T/mid" -q 2> "$T/trace"
+k=$(grep -n 'rename Baseutil.dll' "$T/trace" | sed -n 's/.* op \([0-9]*\) rename.*/\1/p' | head -n 1)
+[ -n "$k" ] || fail "no swap of Baseutil.dll in the trace"
+rm -rf "$T/mid"; cp -a "$T/before" "$T/mid"
+HOTFIX_FAULT="crash:$((k + 1))" "$FAULT_BIN" apply "$KB" --site "$T/mid" -q 2>/dev/null
+[ -f "$T/mid/.hotfix/journal" ] || fail "no journal after a crash mid-swap"
+rm -rf "$T/s"; cp -a "$T/mid" "$T/s"
+m=$(HOTFIX_FAULT=count "$FAULT_BIN" recover --site "$T/s" 2>&1 >/dev/null | sed -n 's/^hotfix-fault: \([0-9]*\) operations$/\1/p')
+[ "${m:-0}" -gt 5 ] || fail "recover: counted ${m:-no} operations"
+j=1
+while [ $j -le "$m" ]; do
+    rm -rf "$T/s"; cp -a "$T/mid" "$T/s"
+    fault crash $j recover --site "$T/s"
+    [ $FRC -eq 137 ] || fail "recover crash:$j: exit $FRC"
+    $WRAP "$BIN" recover --site "$T/s" > "$T/out" 2> "$T/err" || fail "recover after recover crash:$j: exit $?"
+    s=$(state "$T/s" "recover crash:$j") || { echo "$s"; exit 1; }
+    [ "$s" = before ] || fail "recover crash:$j: ended $s, expected before (undo)"
+    j=$((j + stride))
+done
+echo "recovery killed at each of its $m operations: always back to before"
+
+# No hard links possible (another file system): copies keep owner, mode and times.
+rm -rf "$T/s"; cp -a "$T/before" "$T/s"
+HOTFIX_FAULT=exdev $WRAP "$FAULT_BIN" apply "$KB" --site "$T/s" -q || fail "apply with exdev"
+[ "$(state "$T/s" exdev)" = after ] || fail "exdev apply"
+[ "$(stat -c %h "$T/s/.hotfix/backup/KB936465/bin/i386/Baseutil.dll")" = 1 ] || fail "exdev: the backup is a link, not a copy"
+[ "$(stat -c %Y "$T/s/.hotfix/backup/KB936465/bin/i386/Baseutil.dll")" = "$(stat -c %Y "$T/before/bin/i386/Baseutil.dll")" ] || fail "exdev: backup lost the mtime"
+HOTFIX_FAULT=exdev $WRAP "$FAULT_BIN" rollback KB936465 --site "$T/s" -q || fail "rollback with exdev"
+[ "$(state "$T/s" exdev)" = before ] || fail "exdev rollback"
+
+# The production binary carries no fault hook.
+if nm "$BIN" 2>/dev/null | grep -q fault_; then fail "$BIN has the fault hook"; fi
+echo "crash: ok"
