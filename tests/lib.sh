@@ -91,3 +91,21 @@ no_residue() {
 
 # installed DIR ID: 0 if the site's registry lists ID.
 installed() { [ -f "$1/.hotfix/installed.xml" ] && grep -q "id=\"$2\"" "$1/.hotfix/installed.xml"; }
+
+# site_state DIR ID FILE WHAT: print "before" or "after" -- DIR's tree equals $BEFORE
+# (with mtimes) and ID is not installed, or equals $AFTER (content, mode, owner, links)
+# with ID installed and FILE backed up -- and nothing of a transaction is left; else fail
+# (WHAT says which run this was).
+site_state() {
+    no_residue "$1"
+    if [ "$(tree "$1" mtime)" = "$BEFORE" ] && ! installed "$1" "$2" &&
+        [ ! -e "$1/.hotfix/backup/$2" ]; then
+        echo before
+    elif [ "$(tree "$1")" = "$AFTER" ] && installed "$1" "$2" &&
+        [ -f "$1/.hotfix/backup/$2/$3" ]; then
+        echo after
+    else
+        echo "$BEFORE" > "$T/state.before"
+        fail "$1 is neither before nor after ($4); against before: $(tree "$1" mtime | diff - "$T/state.before" | head -n 20)"
+    fi
+}

@@ -19,21 +19,7 @@ expect_rc 0
 BEFORE=$(tree "$T/before" mtime)
 AFTER=$(tree "$T/after")
 
-# state DIR: print "before" or "after", or fail
-state() {
-    no_residue "$1"
-    if [ "$(tree "$1" mtime)" = "$BEFORE" ] && ! installed "$1" KB936465 &&
-        [ ! -e "$1/.hotfix/backup/KB936465" ]; then
-        echo before
-    elif [ "$(tree "$1")" = "$AFTER" ] && installed "$1" KB936465 &&
-        [ -f "$1/.hotfix/backup/KB936465/bin/i386/Distmgr.dll" ]; then
-        echo after
-    else
-        diff_before=$(tree "$1" mtime | diff - "$T/before.tree" | head -n 20)
-        fail "$1 is neither before nor after ($2); against before: $diff_before"
-    fi
-}
-tree "$T/before" mtime > "$T/before.tree"
+state() { site_state "$1" KB936465 bin/i386/Distmgr.dll "$2"; }
 
 fault() { # MODE K OP DIR...: run the fault build
     mode=$1 k=$2; shift 2
