@@ -264,7 +264,7 @@ int hf_installed_load(const struct hf_site *site, struct hf_installed **out, str
 	close(fd);
 	if (!r)
 		r = hf_installed_parse(buf, len, name, out, err);
-	if (!r) {
+	if (!r && *out) {
 		(*out)->present = 1;
 		r = hf_sha256_buf(buf, len, (*out)->sha256, err);
 		if (r) {

@@ -78,6 +78,8 @@ int hf_journal_format(const struct hf_journal *j, char **buf, size_t *len, struc
 
 	*buf = NULL;
 	*len = 0;
+	if (j->n > 0 && !j->files)
+		return hf_err_set(err, HF_E_MALFORMED, "journal without its files");
 	add(&b, "%s\nop %s\nid %s\nrevision %lu\n", MAGIC, hf_journal_op_name(j->op), j->id,
 	    j->revision);
 	add(&b, "registry-before %s\n", j->has_before ? hf_sha256_hex(j->before, h1) : "-");
@@ -122,6 +124,7 @@ static int next_line(struct cursor *c, char *out, size_t outlen, struct hf_err *
 	size_t n;
 
 	c->line++;
+	out[0] = '\0';
 	if (!nl)
 		return hf_err_set(err, HF_E_MALFORMED, "%s:%d: truncated (no end of line)",
 				  c->name, c->line);
@@ -189,10 +192,10 @@ int hf_journal_parse(const uint8_t *buf, size_t len, const char *name, struct hf
 {
 	struct cursor c = { (const char *)buf, (const char *)buf + len, name, 0 };
 	struct hf_journal *j = NULL;
-	char line[1200];
-	const char *v, *body_end;
+	char line[1200] = "";
+	const char *v = "", *body_end;
 	uint8_t sum[HF_SHA256_LEN], want[HF_SHA256_LEN];
-	unsigned long n;
+	unsigned long n = 0;
 	int r;
 
 	*out = NULL;
@@ -232,15 +235,16 @@ int hf_journal_parse(const uint8_t *buf, size_t len, const char *name, struct hf
 	if (!r && !(r = expect(&c, line, sizeof(line), "registry-after", &v, err)) &&
 	    hf_sha256_parse(v, j->after, NULL))
 		r = hf_err_set(err, HF_E_MALFORMED, "%s:%d: bad hash", name, c.line);
-	if (!r && !(r = expect(&c, line, sizeof(line), "files", &v, err)) &&
-	    (parse_ulong(v, HF_JOURNAL_FILES_MAX, &n) || n == 0))
+	if (!r)
+		r = expect(&c, line, sizeof(line), "files", &v, err);
+	if (!r && (parse_ulong(v, HF_JOURNAL_FILES_MAX, &n) || n == 0))
 		r = hf_err_set(err, HF_E_MALFORMED, "%s:%d: bad file count", name, c.line);
-	if (!r) {
+	if (!r && n > 0) {
 		j->files = calloc(n, sizeof(*j->files));
 		if (!j->files)
 			r = hf_err_set(err, HF_E_NOMEM, "out of memory");
 	}
-	for (unsigned long i = 0; !r && i < n; i++) {
+	for (unsigned long i = 0; !r && j->files && i < n; i++) {
 		r = expect(&c, line, sizeof(line), "file", &v, err);
 		if (!r)
 			r = parse_file(&c, v, &j->files[i], err);

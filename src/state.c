@@ -51,19 +51,32 @@ void hf_lock_holder(int fd, char *buf, size_t len)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" ("->" marks waiters) */
-		char kind[16], adv[16], rw[16];
-		unsigned maj, min;
+		char *field[6], *save = NULL, *end = NULL;
+		unsigned long maj, min;
 		unsigned long long ino;
 		long pid;
 		char cmd[160];
+		int n = 0;
 
 		if (strstr(line, "->"))
 			continue;
-		if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%llu", kind, adv, rw, &pid, &maj,
-			   &min, &ino) != 7)
+		for (char *t = strtok_r(line, " \t\n", &save); t && n < 6;
+		     t = strtok_r(NULL, " \t\n", &save))
+			field[n++] = t;
+		if (n < 6 || strcmp(field[1], "FLOCK") != 0)
 			continue;
-		if (strcmp(kind, "FLOCK") || ino != (unsigned long long)st.st_ino ||
-		    maj != major(st.st_dev) || min != minor(st.st_dev))
+		pid = strtol(field[4], &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		maj = strtoul(field[5], &end, 16);
+		if (*end != ':')
+			continue;
+		min = strtoul(end + 1, &end, 16);
+		if (*end != ':')
+			continue;
+		ino = strtoull(end + 1, &end, 10);
+		if (*end || ino != (unsigned long long)st.st_ino || maj != major(st.st_dev) ||
+		    min != minor(st.st_dev))
 			continue;
 		proc_cmdline(pid, cmd, sizeof(cmd));
 		snprintf(buf, len, "pid %ld%s%s%s", pid, *cmd ? " (" : "", cmd, *cmd ? ")" : "");

@@ -261,7 +261,7 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 		uint8_t cur[HF_SHA256_LEN], kept[HF_SHA256_LEN];
 		const char *leaf, *kleaf;
 		char tmp[300], kname[1200];
-		int dir, kdir, present, kpresent;
+		int dir, kdir, present = 0, kpresent = 0;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
 		r = site_parent(c, f->path, &dir, &leaf, err);

@@ -66,7 +66,7 @@ int cmd_rollback(int argc, char **argv)
 	if (!r)
 		r = hf_txn_rollback(st, argv[optind], &txn, &err);
 	hf_state_close(st);
-	res.code = err.code;
+	res.code = r ? err.code : HF_OK;
 	res.message = err.code != HF_OK ? err.msg : NULL;
 	if (json) {
 		if (hf_report_rollback_json(stdout, &res))

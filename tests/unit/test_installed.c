@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -36,6 +37,59 @@ static void test_parse(void **state)
 	assert_int_equal(inst->hotfixes[1].files[0].new_version.part[0], 3);
 	assert_int_equal(inst->hotfixes[0].files[0].old_sha256[0], 0xe0);
 	hf_installed_free(inst);
+}
+
+/* format() writes what parse() reads back; add and remove edit the list. */
+static void test_format_roundtrip(void **state)
+{
+	static const char xml[] =
+		"<installed xmlns=\"urn:hotfix:installed:1\">"
+		"<hotfix id=\"KB1\" revision=\"2\" manifest-sha256=\"" H1 "\" "
+		"time=\"2026-11-28T10:00:00Z\">"
+		"<file path=\"bin/a &amp; b.dll\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" "
+		"new-version=\"1.0.0.1\" new-sha256=\"" H1 "\"/></hotfix></installed>";
+	struct hf_installed *a = NULL, *b = NULL;
+	struct hf_inst_hotfix h;
+	struct hf_err err;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(hf_installed_parse((const uint8_t *)xml, strlen(xml), "a", &a, &err), 0);
+	memset(&h, 0, sizeof(h));
+	h.id = strdup("KB2");
+	h.time = strdup("2026-11-28T12:00:00Z");
+	h.revision = 7;
+	h.files = calloc(1, sizeof(*h.files));
+	h.files[0].path = strdup("bin/c.dll");
+	h.files[0].new_version.part[0] = 9;
+	h.nfiles = 1;
+	assert_int_equal(hf_installed_add(a, &h, &err), 0);
+	assert_null(h.id); /* moved */
+	assert_int_equal(hf_installed_format(a, &buf, &len, &err), 0);
+	assert_int_equal(hf_installed_parse(buf, len, "b", &b, &err), 0);
+	assert_int_equal(b->n, 2);
+	assert_string_equal(b->hotfixes[0].files[0].path, "bin/a & b.dll");
+	assert_string_equal(b->hotfixes[1].id, "KB2");
+	assert_int_equal(b->hotfixes[1].revision, 7);
+	assert_int_equal(b->hotfixes[1].files[0].new_version.part[0], 9);
+	assert_non_null(hf_installed_find(b, "KB1"));
+	assert_int_equal(hf_installed_remove(b, "KB1"), 1);
+	assert_int_equal(hf_installed_remove(b, "KB1"), 0);
+	assert_null(hf_installed_find(b, "KB1"));
+	assert_int_equal(b->n, 1);
+	assert_string_equal(b->hotfixes[0].id, "KB2");
+	free(buf);
+	/* an empty registry is still a valid document */
+	assert_int_equal(hf_installed_remove(b, "KB2"), 1);
+	assert_int_equal(hf_installed_format(b, &buf, &len, &err), 0);
+	hf_installed_free(a);
+	a = NULL;
+	assert_int_equal(hf_installed_parse(buf, len, "c", &a, &err), 0);
+	assert_int_equal(a->n, 0);
+	free(buf);
+	hf_installed_free(a);
+	hf_installed_free(b);
 }
 
 static void test_refused(void **state)
@@ -98,6 +152,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_err_record),
 	};
 
