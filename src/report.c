@@ -169,7 +169,12 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 {
 	if (!rec->pending)
 		return;
-	if (!rec->journal)
+	if (rec->damaged)
+		fprintf(out, "hotfix: WARNING: %s: an interrupted transaction could not be recovered: "
+			     "%s\nhotfix: WARNING: %s: what follows shows the files as they are; "
+			     "apply, rollback and recover refuse until this is resolved\n",
+			site->code, rec->damage, site->code);
+	else if (!rec->journal)
 		fprintf(out, "hotfix: %s: cleaned up after a transaction interrupted before it "
 			     "changed anything\n", site->code);
 	else if (rec->finished)

@@ -181,9 +181,16 @@ int hf_state_upgrade(struct hf_state *st, struct hf_err *err)
 {
 	if (st->mode == HF_LOCK_EXCLUSIVE)
 		return 0;
-	if (st->lockfd < 0)
-		return hf_err_set(err, HF_E_IO, "%s/%s/%s is missing", st->site->root,
-				  HF_STATE_DIR, HF_STATE_LOCK);
+	if (st->dirfd < 0)
+		return hf_err_set(err, HF_E_IO, "%s/%s is missing", st->site->root, HF_STATE_DIR);
+	if (st->lockfd < 0) { /* a reader found state but no lock file: make one to recover */
+		st->lockfd = openat(st->dirfd, HF_STATE_LOCK,
+				    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (st->lockfd < 0)
+			return hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot create: %s",
+					  st->site->root, HF_STATE_DIR, HF_STATE_LOCK,
+					  strerror(errno));
+	}
 	return take(st, HF_LOCK_EXCLUSIVE, err);
 }
 

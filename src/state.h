@@ -34,7 +34,7 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 		  struct hf_err *err) HF_MUST_CHECK;
 
 /* Turn a shared lock into an exclusive one (a reader that must recover first); creates
- * nothing.  Errors: -HF_E_BUSY, -HF_E_IO. */
+ * only the lock file, if .hotfix exists without one.  Errors: -HF_E_BUSY, -HF_E_IO. */
 int hf_state_upgrade(struct hf_state *st, struct hf_err *err) HF_MUST_CHECK;
 
 /* 1 if a transaction was interrupted: a journal, or residue of one (journal.tmp,

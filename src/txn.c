@@ -408,6 +408,12 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 		if (r == -HF_E_IO)
 			r = as_failed(site, "recover", "run 'hotfix recover' once the cause is fixed",
 				      err);
+		if ((r == -HF_E_MALFORMED || r == -HF_E_CONFLICT) && mode == HF_LOCK_SHARED) {
+			rec->damaged = 1;
+			snprintf(rec->damage, sizeof(rec->damage), "%s", err->msg);
+			hf_err_clear(err);
+			r = 0;
+		}
 		if (r) {
 			hf_state_close(st);
 			return r;

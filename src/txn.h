@@ -39,6 +39,9 @@ struct hf_recovery {
 	char id[65];
 	int finished;  /* 1: the commit had happened, clean-up finished; 0: undone */
 	size_t restored; /* files put back (undo) */
+	int damaged;     /* (readers) recovery refused -- e.g. a damaged journal -- and the
+			  * reader goes on, read-only; damage says why */
+	char damage[1100];
 };
 
 /* The outcome of apply or rollback. */
@@ -51,7 +54,10 @@ struct hf_txn_result {
 };
 
 /* Lock the site (readers shared, writers exclusive) and recover whatever is pending
- * first -- a reader upgrades its lock for that.  rec says what was recovered. */
+ * first -- a reader upgrades its lock for that.  rec says what was recovered.  When
+ * recovery refuses (a damaged journal, a file matching neither side), a writer gets the
+ * error; a reader gets 0 with rec->damaged set, so that check, audit and list can still
+ * show the files as they are. */
 int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **st,
 		struct hf_recovery *rec, struct hf_err *err) HF_MUST_CHECK;
 
