@@ -18,51 +18,69 @@
 #define MAX_ENTRIES 100000
 #define WRITE_CHUNK (1024 * 1024)
 
-int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err)
+/* Open the payload: a regular file of exactly the manifest's size. */
+static int open_payload(const struct hf_manifest *m, int *fd, struct hf_err *err)
 {
-	uint8_t digest[HF_SHA256_LEN];
-	char want[HF_SHA256_HEX], got[HF_SHA256_HEX];
-	uint64_t size = 0;
 	struct stat st;
-	int fd = open(m->payload_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int r = 0;
 
-	if (fd < 0) {
+	*fd = open(m->payload_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0) {
 		r = hf_err_set(err, HF_E_IO, "payload %s: cannot open: %s", m->payload_path,
 			       strerror(errno));
 		hf_err_hint(err, "keep the payload at '%s' relative to the manifest",
 			    m->payload_href);
 		return r;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode))
 		r = hf_err_set(err, HF_E_IO, "payload %s: not a regular file", m->payload_path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size != m->payload_size) {
+	else if ((uint64_t)st.st_size != m->payload_size)
 		r = hf_err_set(err, HF_E_SIZE, "payload %s: %llu bytes, the manifest says %llu",
 			       m->payload_path, (unsigned long long)st.st_size,
 			       (unsigned long long)m->payload_size);
-		goto out;
+	if (r) {
+		close(*fd);
+		*fd = -1;
 	}
-	r = hf_sha256_fd(fd, m->payload_path, digest, &size, err);
-	if (r)
-		goto out;
-	if (size != m->payload_size) {
-		r = hf_err_set(err, HF_E_SIZE, "payload %s: changed size while being read",
-			       m->payload_path);
-		goto out;
-	}
-	if (memcmp(digest, m->payload_sha256, HF_SHA256_LEN) != 0) {
-		r = hf_err_set(err, HF_E_HASH, "payload %s: SHA-256 %s, the manifest says %s",
-			       m->payload_path, hf_sha256_hex(digest, got),
-			       hf_sha256_hex(m->payload_sha256, want));
-		goto out;
-	}
-out:
-	if (r && r != -HF_E_IO)
+	return r;
+}
+
+/* The bytes read (size, digest) against the manifest. */
+static int check_digest(const struct hf_manifest *m, const uint8_t digest[HF_SHA256_LEN],
+			uint64_t size, struct hf_err *err)
+{
+	char want[HF_SHA256_HEX], got[HF_SHA256_HEX];
+
+	if (size != m->payload_size)
+		return hf_err_set(err, HF_E_SIZE, "payload %s: changed size while being read",
+				  m->payload_path);
+	if (memcmp(digest, m->payload_sha256, HF_SHA256_LEN) != 0)
+		return hf_err_set(err, HF_E_HASH, "payload %s: SHA-256 %s, the manifest says %s",
+				  m->payload_path, hf_sha256_hex(digest, got),
+				  hf_sha256_hex(m->payload_sha256, want));
+	return 0;
+}
+
+static void damaged_hint(int r, struct hf_err *err)
+{
+	if (r == -HF_E_SIZE || r == -HF_E_HASH || r == -HF_E_MALFORMED)
 		hf_err_hint(err, "the payload is damaged or not the one this manifest describes; "
 				 "fetch it again from the publisher");
-	close(fd);
+}
+
+int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err)
+{
+	uint8_t digest[HF_SHA256_LEN];
+	uint64_t size = 0;
+	int fd, r = open_payload(m, &fd, err);
+
+	if (!r)
+		r = hf_sha256_fd(fd, m->payload_path, digest, &size, err);
+	if (!r)
+		r = check_digest(m, digest, size, err);
+	damaged_hint(r, err);
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 
@@ -247,8 +265,6 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 	struct archive *a = NULL;
 	uint8_t *wbuf = NULL;
 	uint8_t digest[HF_SHA256_LEN];
-	char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
-	struct stat st;
 	int r = 0;
 
 	if (!src)
@@ -256,24 +272,9 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 	src->name = m->payload_path;
 	src->limit = m->payload_size;
 	src->err = err;
-	src->fd = open(m->payload_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (src->fd < 0) {
-		r = hf_err_set(err, HF_E_IO, "payload %s: cannot open: %s", m->payload_path,
-			       strerror(errno));
-		hf_err_hint(err, "keep the payload at '%s' relative to the manifest",
-			    m->payload_href);
+	r = open_payload(m, &src->fd, err);
+	if (r)
 		goto out;
-	}
-	if (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = hf_err_set(err, HF_E_IO, "payload %s: not a regular file", m->payload_path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size != m->payload_size) {
-		r = hf_err_set(err, HF_E_SIZE, "payload %s: %llu bytes, the manifest says %llu",
-			       m->payload_path, (unsigned long long)st.st_size,
-			       (unsigned long long)m->payload_size);
-		goto out;
-	}
 	r = hf_sha256_init(&src->sha, err);
 	if (r)
 		goto out;
@@ -308,21 +309,14 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 	}
 	if (!r)
 		r = hf_sha256_final(&src->sha, digest, err);
-	if (!r && src->total != m->payload_size)
-		r = hf_err_set(err, HF_E_SIZE, "payload %s: changed size while being read",
-			       m->payload_path);
-	if (!r && memcmp(digest, m->payload_sha256, HF_SHA256_LEN) != 0)
-		r = hf_err_set(err, HF_E_HASH, "payload %s: SHA-256 %s, the manifest says %s",
-			       m->payload_path, hf_sha256_hex(digest, h1),
-			       hf_sha256_hex(m->payload_sha256, h2));
+	if (!r)
+		r = check_digest(m, digest, src->total, err);
 	for (size_t i = 0; !r && i < n; i++)
 		if (!want[i].done)
 			r = hf_err_set(err, HF_E_MALFORMED, "payload %s: has no entry %s",
 				       m->payload_path, want[i].source);
 out:
-	if (r == -HF_E_SIZE || r == -HF_E_HASH || r == -HF_E_MALFORMED)
-		hf_err_hint(err, "the payload is damaged or not the one this manifest describes; "
-				 "fetch it again from the publisher");
+	damaged_hint(r, err);
 	if (a)
 		archive_read_free(a);
 	free(wbuf);

@@ -31,22 +31,32 @@ struct cli_common {
 	int help;
 };
 
-/* Long options shared by all commands; ids are >= 1000 so commands may use letters. */
-enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_HIERARCHY, OPT_JSON,
-       OPT_VERIFY_HASHES, OPT_FORMAT, OPT_DRY_RUN };
+/* Options a command may accept besides the common ones (a bit set for cli_parse). */
+enum { CLI_SITE = 1, CLI_JSON = 2, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8, CLI_FORMAT = 16 };
 
-#define CLI_COMMON_LONGOPTS                                                      \
-	{ "trust", required_argument, NULL, OPT_TRUST },                         \
-	{ "insecure-skip-signature", no_argument, NULL, OPT_INSECURE },          \
-	{ "quiet", no_argument, NULL, 'q' }, { "verbose", no_argument, NULL, 'v' }, \
-	{ "help", no_argument, NULL, OPT_HELP }
+/* A parsed command line. */
+struct cli_opts {
+	struct cli_common c;
+	const char *site;
+	int json, dry_run, verify_hashes;
+	const char *format; /* NULL unless given */
+	char **args;        /* the operands */
+	int nargs;
+};
 
-#define CLI_COMMON_SHORTOPTS "qvh"
+/* What a command takes: the options in `accept` (CLI_SITE makes --site required) and
+ * between min and max operands (max < 0: no limit), named `operand` in messages. */
+struct cli_syntax {
+	unsigned accept;
+	int min, max;
+	const char *operand; /* "MANIFEST", "HOTFIX-ID", "FILE" */
+	const char *options; /* help text of the options */
+};
 
-void cli_common_init(struct cli_common *c);
-
-/* Handle a common option; returns 1 if it was one, 0 if not. */
-int cli_common_option(struct cli_common *c, int opt, const char *arg);
+/* Parse argv for command `name`.  Returns -1 to go on, else the exit status to return
+ * at once: 0 after --help, 2 after a usage error (both already printed). */
+int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *syn,
+	      struct cli_opts *o);
 
 /* Print a usage error for cmd (and the hint to run --help); returns 2. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) HF_PRINTF(2, 3);

@@ -73,39 +73,14 @@ static int apply(const struct cli_common *c, const char *manifest, const char *s
 
 int cmd_apply(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { "site", required_argument, NULL, OPT_SITE },
-						  { "json", no_argument, NULL, OPT_JSON },
-						  { "dry-run", no_argument, NULL, OPT_DRY_RUN },
-						  { NULL, 0, NULL, 0 } };
-	const struct cli_cmd *cmd = cli_find("apply");
-	struct cli_common c;
-	const char *site_root = NULL;
-	int json = 0, dry_run = 0, opt;
+	static const struct cli_syntax syn = { CLI_SITE | CLI_JSON | CLI_DRY_RUN, 1, 1,
+					       "MANIFEST", options };
+	struct cli_opts o;
+	int r = cli_parse(argc, argv, "apply", &syn, &o);
 
-	cli_common_init(&c);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_SITE)
-			site_root = optarg;
-		else if (opt == OPT_JSON)
-			json = 1;
-		else if (opt == OPT_DRY_RUN)
-			dry_run = 1;
-		else
-			return cli_usage_error(cmd, "unknown option or missing argument: %s",
-					       argv[optind - 1]);
-	}
-	if (c.help)
-		return cli_help(cmd, options);
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, "exactly one MANIFEST is needed");
-	if (!site_root)
-		return cli_usage_error(cmd, "--site DIR is required");
-	if (dry_run)
-		return cli_check(&c, argv[optind], site_root, json);
-	return apply(&c, argv[optind], site_root, json);
+	if (r >= 0)
+		return r;
+	if (o.dry_run)
+		return cli_check(&o.c, o.args[0], o.site, o.json);
+	return apply(&o.c, o.args[0], o.site, o.json);
 }

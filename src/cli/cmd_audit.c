@@ -16,57 +16,35 @@ static const char options[] =
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "site", required_argument, NULL, OPT_SITE },
-		{ "verify-hashes", no_argument, NULL, OPT_VERIFY_HASHES },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct cli_syntax syn = { CLI_SITE | CLI_VERIFY_HASHES | CLI_FORMAT, 1, -1,
+					       "MANIFEST", options };
 	const struct cli_cmd *cmd = cli_find("audit");
-	struct cli_common c;
+	struct cli_opts o;
 	struct hf_trust trust;
 	struct hf_manifest **ms = NULL;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
 	struct hf_audit audit = { 0 };
 	struct hf_err err;
-	const char *site_root = NULL, *format = "text";
+	const char *format;
 	size_t nm = 0;
-	int bad_input = 0, opt, status = 0;
+	int bad_input = 0, status = cli_parse(argc, argv, "audit", &syn, &o);
 
-	cli_common_init(&c);
+	if (status >= 0)
+		return status;
+	status = 0;
+	format = o.format ? o.format : "text";
+	audit.verify_hashes = o.verify_hashes;
 	hf_err_clear(&err);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_SITE)
-			site_root = optarg;
-		else if (opt == OPT_VERIFY_HASHES)
-			audit.verify_hashes = 1;
-		else if (opt == OPT_FORMAT)
-			format = optarg;
-		else
-			return cli_usage_error(cmd, "unknown option or missing argument: %s",
-					       argv[optind - 1]);
-	}
-	if (c.help)
-		return cli_help(cmd, options);
-	if (optind >= argc)
-		return cli_usage_error(cmd, "at least one MANIFEST is needed");
-	if (!site_root)
-		return cli_usage_error(cmd, "--site DIR is required");
 	if (strcmp(format, "text") && strcmp(format, "json"))
 		return cli_usage_error(cmd, "unknown format '%s' (text or json)", format);
 
-	cli_trust(&c, &trust);
-	if (cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err)) {
+	cli_trust(&o.c, &trust);
+	if (cli_open_site(o.site, HF_LOCK_SHARED, &site, &st, &err)) {
 		hf_site_free(site);
 		return cli_fail(&err);
 	}
-	ms = calloc((size_t)(argc - optind), sizeof(struct hf_manifest *));
+	ms = calloc((size_t)o.nargs, sizeof(struct hf_manifest *));
 	if (!ms) {
 		hf_state_close(st);
 		hf_site_free(site);
@@ -74,10 +52,10 @@ int cmd_audit(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	/* Audit only reads: a manifest that fails to load is reported, the rest go on. */
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < o.nargs; i++) {
 		struct hf_manifest *m = NULL;
 
-		if (hf_manifest_load(argv[i], &trust, &m, &err)) {
+		if (hf_manifest_load(o.args[i], &trust, &m, &err)) {
 			status = cli_fail(&err);
 			bad_input = 1;
 			continue;

@@ -72,36 +72,10 @@ int cli_check(const struct cli_common *c, const char *manifest, const char *site
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { "site", required_argument, NULL, OPT_SITE },
-						  { "json", no_argument, NULL, OPT_JSON },
-						  { NULL, 0, NULL, 0 } };
-	const struct cli_cmd *cmd = cli_find("check");
-	struct cli_common c;
-	const char *site_root = NULL;
-	int json = 0, opt;
+	static const struct cli_syntax syn = { CLI_SITE | CLI_JSON, 1, 1, "MANIFEST", options };
+	struct cli_opts o;
+	int r = cli_parse(argc, argv, "check", &syn, &o);
 
-	cli_common_init(&c);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_SITE)
-			site_root = optarg;
-		else if (opt == OPT_JSON)
-			json = 1;
-		else
-			return cli_usage_error(cmd, "unknown option or missing argument: %s",
-					       argv[optind - 1]);
-	}
-	if (c.help)
-		return cli_help(cmd, options);
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, "exactly one MANIFEST is needed");
-	if (!site_root)
-		return cli_usage_error(cmd, "--site DIR is required");
-
-	return cli_check(&c, argv[optind], site_root, json);
+	return r >= 0 ? r : cli_check(&o.c, o.args[0], o.site, o.json);
 }
 

@@ -18,60 +18,36 @@ static const char options[] =
 
 int cmd_rollback(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS,
-						  { "site", required_argument, NULL, OPT_SITE },
-						  { "json", no_argument, NULL, OPT_JSON },
-						  { NULL, 0, NULL, 0 } };
-	const struct cli_cmd *cmd = cli_find("rollback");
-	struct cli_common c;
+	static const struct cli_syntax syn = { CLI_SITE | CLI_JSON, 1, 1, "HOTFIX-ID", options };
+	struct cli_opts o;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
 	struct hf_txn_result txn;
 	struct hf_rollback_result res;
 	struct hf_err err;
-	const char *site_root = NULL;
-	int json = 0, opt, status = 0, r;
+	int status = 0, r = cli_parse(argc, argv, "rollback", &syn, &o);
 
-	cli_common_init(&c);
+	if (r >= 0)
+		return r;
+	if (!hf_id_is_safe(o.args[0]))
+		return cli_usage_error(cli_find("rollback"), "'%s' is not a hotfix id", o.args[0]);
 	hf_err_clear(&err);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_SITE)
-			site_root = optarg;
-		else if (opt == OPT_JSON)
-			json = 1;
-		else
-			return cli_usage_error(cmd, "unknown option or missing argument: %s",
-					       argv[optind - 1]);
-	}
-	if (c.help)
-		return cli_help(cmd, options);
-	if (optind != argc - 1)
-		return cli_usage_error(cmd, "exactly one HOTFIX-ID is needed");
-	if (!site_root)
-		return cli_usage_error(cmd, "--site DIR is required");
-	if (!hf_id_is_safe(argv[optind]))
-		return cli_usage_error(cmd, "'%s' is not a hotfix id", argv[optind]);
-
 	memset(&txn, 0, sizeof(txn));
 	memset(&res, 0, sizeof(res));
-	res.site_root = site_root;
-	res.id = argv[optind];
+	res.site_root = o.site;
+	res.id = o.args[0];
 	res.txn = &txn;
-	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
+	r = cli_open_site(o.site, HF_LOCK_EXCLUSIVE, &site, &st, &err);
 	res.site = site;
 	if (!r)
-		r = hf_txn_rollback(st, argv[optind], &txn, &err);
+		r = hf_txn_rollback(st, o.args[0], &txn, &err);
 	hf_state_close(st);
 	res.code = r ? err.code : HF_OK;
 	res.message = err.code != HF_OK ? err.msg : NULL;
-	if (json) {
+	if (o.json) {
 		if (hf_report_rollback_json(stdout, &res))
 			status = 1;
-	} else if (!c.quiet && err.code == HF_OK) {
+	} else if (!o.c.quiet && err.code == HF_OK) {
 		hf_report_rollback_text(stdout, &res);
 	}
 	if (txn.warning[0])

@@ -10,33 +10,25 @@ static const char options[] = "Output: one line per file, PATH<TAB>FILEVERSION<T
 
 int cmd_version(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-	const struct cli_cmd *cmd = cli_find("version");
-	struct cli_common c;
-	int opt, status = 0;
+	static const struct cli_syntax syn = { 0, 1, -1, "FILE", options };
+	struct cli_opts o;
+	int status = cli_parse(argc, argv, "version", &syn, &o);
 
-	cli_common_init(&c);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
-			return cli_usage_error(cmd, "unknown option: %s", argv[optind - 1]);
-	if (c.help)
-		return cli_help(cmd, options);
-	if (optind >= argc)
-		return cli_usage_error(cmd, "at least one FILE is needed");
-	for (int i = optind; i < argc; i++) {
+	if (status >= 0)
+		return status;
+	status = 0;
+	for (int i = 0; i < o.nargs; i++) {
 		struct hf_pe_info pe;
 		struct hf_err err;
 		char fv[HF_VERSION_STRLEN], pv[HF_VERSION_STRLEN];
 
-		if (hf_pe_read_path(argv[i], &pe, &err)) {
-			printf("%s\t-\t-\n", argv[i]);
+		if (hf_pe_read_path(o.args[i], &pe, &err)) {
+			printf("%s\t-\t-\n", o.args[i]);
 			fprintf(stderr, "hotfix: %s\n", err.msg);
 			status = 4;
 			continue;
 		}
-		printf("%s\t%s\t%s\n", argv[i], hf_version_format(&pe.file_version, fv),
+		printf("%s\t%s\t%s\n", o.args[i], hf_version_format(&pe.file_version, fv),
 		       hf_version_format(&pe.product_version, pv));
 	}
 	return status;

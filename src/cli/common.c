@@ -2,42 +2,108 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../report.h"
 #include "../txn.h"
 #include "cli.h"
 
-void cli_common_init(struct cli_common *c)
-{
-	const char *env = getenv("HOTFIX_TRUST");
+enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
+       OPT_FORMAT, OPT_DRY_RUN };
 
-	c->trust = env && *env ? env : HOTFIX_DEFAULT_TRUST;
-	c->skip_signature = 0;
-	c->quiet = c->verbose = c->help = 0;
-}
+static const struct {
+	struct option opt;
+	unsigned needs; /* 0: every command */
+} all_options[] = {
+	{ { "trust", required_argument, NULL, OPT_TRUST }, 0 },
+	{ { "insecure-skip-signature", no_argument, NULL, OPT_INSECURE }, 0 },
+	{ { "quiet", no_argument, NULL, 'q' }, 0 },
+	{ { "verbose", no_argument, NULL, 'v' }, 0 },
+	{ { "help", no_argument, NULL, OPT_HELP }, 0 },
+	{ { "site", required_argument, NULL, OPT_SITE }, CLI_SITE },
+	{ { "json", no_argument, NULL, OPT_JSON }, CLI_JSON },
+	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN }, CLI_DRY_RUN },
+	{ { "verify-hashes", no_argument, NULL, OPT_VERIFY_HASHES }, CLI_VERIFY_HASHES },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, CLI_FORMAT },
+};
+#define NOPTS (sizeof(all_options) / sizeof(all_options[0]))
 
-int cli_common_option(struct cli_common *c, int opt, const char *arg)
+static void set_option(struct cli_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
 	case OPT_TRUST:
-		c->trust = arg;
-		return 1;
+		o->c.trust = arg;
+		break;
 	case OPT_INSECURE:
-		c->skip_signature = 1;
-		return 1;
+		o->c.skip_signature = 1;
+		break;
 	case 'q':
-		c->quiet = 1;
-		return 1;
+		o->c.quiet = 1;
+		break;
 	case 'v':
-		c->verbose = 1;
-		return 1;
+		o->c.verbose = 1;
+		break;
 	case 'h':
 	case OPT_HELP:
-		c->help = 1;
-		return 1;
+		o->c.help = 1;
+		break;
+	case OPT_SITE:
+		o->site = arg;
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = 1;
+		break;
+	case OPT_VERIFY_HASHES:
+		o->verify_hashes = 1;
+		break;
+	case OPT_FORMAT:
+		o->format = arg;
+		break;
 	default:
-		return 0;
+		break;
 	}
+}
+
+int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *syn,
+	      struct cli_opts *o)
+{
+	const struct cli_cmd *cmd = cli_find(name);
+	struct option longopts[NOPTS + 1];
+	const char *env = getenv("HOTFIX_TRUST");
+	size_t n = 0;
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->c.trust = env && *env ? env : HOTFIX_DEFAULT_TRUST;
+	for (size_t i = 0; i < NOPTS; i++)
+		if (!all_options[i].needs || (all_options[i].needs & syn->accept))
+			longopts[n++] = all_options[i].opt;
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+		if (opt == '?' || opt == ':')
+			return cli_usage_error(cmd, "unknown option or missing argument: %s",
+					       argv[optind - 1]);
+		set_option(o, opt, optarg);
+	}
+	if (o->c.help)
+		return cli_help(cmd, syn->options);
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (o->nargs < syn->min || (syn->max >= 0 && o->nargs > syn->max)) {
+		if (syn->max == 0)
+			return cli_usage_error(cmd, "unexpected argument '%s'", o->args[0]);
+		if (syn->min == syn->max)
+			return cli_usage_error(cmd, "exactly one %s is needed", syn->operand);
+		return cli_usage_error(cmd, "at least one %s is needed", syn->operand);
+	}
+	if ((syn->accept & CLI_SITE) && !o->site)
+		return cli_usage_error(cmd, "--site DIR is required");
+	return -1;
 }
 
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
