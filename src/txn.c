@@ -168,6 +168,26 @@ static int place(int sdir, const char *sleaf, int tdir, const char *tleaf, const
 	return r;
 }
 
+/* Remove the swap's temporary beside dir/leaf, durably if there was one. */
+static int drop_tmp(int dir, const char *leaf, const char *display, struct hf_err *err)
+{
+	char tmp[300];
+	int r = tmp_name(leaf, tmp, sizeof(tmp), err);
+
+	if (r)
+		return r;
+	if (hf_fs_unlink(dir, tmp, 0) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return hf_err_set(err, HF_E_IO, "%s: cannot remove %s: %s", display, tmp,
+				  strerror(errno));
+	}
+	if (hf_fs_fsync(dir) != 0)
+		return hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
+				  strerror(errno));
+	return 0;
+}
+
 /* The directory holding a site file (creating nothing). */
 static int site_parent(const struct ctx *c, const char *path, int *dir, const char **leaf,
 		       struct hf_err *err)
@@ -192,7 +212,7 @@ static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA25
  * or when undoing an apply), staging, and last the journal. */
 static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, struct hf_err *err)
 {
-	char tmp[300], display[4300];
+	char display[4300];
 	int r = 0;
 
 	for (size_t i = 0; !r && i < j->n; i++) {
@@ -203,10 +223,7 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 			hf_err_clear(err); /* a directory that is gone holds no temporary */
 			continue;
 		}
-		r = tmp_name(leaf, tmp, sizeof(tmp), err);
-		if (!r && hf_fs_unlink_if(dir, tmp, 0) != 0)
-			r = hf_err_set(err, HF_E_IO, "%s: cannot remove %s: %s", j->files[i].path,
-				       tmp, strerror(errno));
+		r = drop_tmp(dir, leaf, j->files[i].path, err);
 		close(dir);
 	}
 	if (!r && drop_backup) {
@@ -260,17 +277,14 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN], kept[HF_SHA256_LEN];
 		const char *leaf, *kleaf;
-		char tmp[300], kname[1200];
+		char kname[1200];
 		int dir, kdir, present = 0, kpresent = 0;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
 		r = site_parent(c, f->path, &dir, &leaf, err);
 		if (r)
 			break;
-		r = tmp_name(leaf, tmp, sizeof(tmp), err);
-		if (!r && hf_fs_unlink_if(dir, tmp, 0) != 0)
-			r = hf_err_set(err, HF_E_IO, "%s: cannot remove %s: %s", display, tmp,
-				       strerror(errno));
+		r = drop_tmp(dir, leaf, display, err);
 		if (!r)
 			r = hash_at(dir, leaf, &present, cur, NULL, display, err);
 		if (r || (present && !memcmp(cur, f->from, HF_SHA256_LEN))) {
