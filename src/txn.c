@@ -249,21 +249,35 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 	return r;
 }
 
-/* Where the `from` content of file i was kept: apply -> backup/<ID>/<path>,
- * rollback -> staging/<i>. */
-static int kept_copy(const struct ctx *c, const struct hf_journal *j, size_t i, int *dir,
-		     const char **leaf, char *buf, size_t len, struct hf_err *err)
-{
-	char display[4300];
+/* The two places a transaction keeps file k's other content: staging/<k> and
+ * backup/<ID>/<path>.  Apply stages the new content and keeps the original in the
+ * backup; rollback takes the original from the backup and keeps the hotfix's file in
+ * staging.  Opens the directory (creating it when create) into *dir; *leaf may point
+ * into buf. */
+enum slot { SLOT_STAGING, SLOT_BACKUP };
 
-	if (j->op == HF_JOURNAL_ROLLBACK) {
-		snprintf(buf, len, "%zu", i);
+static int slot_open(const struct ctx *c, const struct hf_journal *j, size_t k, enum slot where,
+		     int create, int *dir, const char **leaf, char *buf, size_t len,
+		     struct hf_err *err)
+{
+	if (where == SLOT_STAGING) {
+		snprintf(buf, len, "%zu", k);
 		*leaf = buf;
-		snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_STAGING);
-		return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, 0, dir, display, err);
+		return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, create, dir, c->sdir, err);
 	}
-	snprintf(buf, len, "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[i].path);
-	return hf_fs_open_parent(c->st->dirfd, buf, 0, dir, leaf, c->sdir, err); /* leaf in buf */
+	snprintf(buf, len, "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[k].path);
+	return hf_fs_open_parent(c->st->dirfd, buf, create, dir, leaf, c->sdir, err);
+}
+
+/* Where the `from` content of a file is kept, and where its `to` content comes from. */
+static enum slot from_slot(const struct hf_journal *j)
+{
+	return j->op == HF_JOURNAL_APPLY ? SLOT_BACKUP : SLOT_STAGING;
+}
+
+static enum slot to_slot(const struct hf_journal *j)
+{
+	return j->op == HF_JOURNAL_APPLY ? SLOT_STAGING : SLOT_BACKUP;
 }
 
 /* Put every file whose content is `to` back to `from`, then finish. */
@@ -300,7 +314,7 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 			close(dir);
 			break;
 		}
-		r = kept_copy(c, j, k, &kdir, &kleaf, kname, sizeof(kname), err);
+		r = slot_open(c, j, k, from_slot(j), 0, &kdir, &kleaf, kname, sizeof(kname), err);
 		if (!r) {
 			r = hash_at(kdir, kleaf, &kpresent, kept, NULL, display, err);
 			if (!r && (!kpresent || memcmp(kept, f->from, HF_SHA256_LEN) != 0))
@@ -621,34 +635,10 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 	return r;
 }
 
-/* Forward steps shared by apply and rollback, once the journal is written: keep what
- * each swap replaces, swap, commit, finish.  source() opens the directory that holds file
- * k's new content; *leaf may point into buf. */
-struct forward {
-	int (*source)(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
-		      const char **leaf, char *buf, size_t len, struct hf_err *err);
-};
-
-static int apply_source(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
-			const char **leaf, char *buf, size_t len, struct hf_err *err)
-{
-	(void)j;
-	snprintf(buf, len, "%zu", k);
-	*leaf = buf;
-	return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, 0, dir, c->sdir, err);
-}
-
-static int rollback_source(const struct ctx *c, const struct hf_journal *j, size_t k, int *dir,
-			   const char **leaf, char *buf, size_t len, struct hf_err *err)
-{
-	snprintf(buf, len, "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[k].path);
-	return hf_fs_open_parent(c->st->dirfd, buf, 0, dir, leaf, c->sdir, err); /* leaf in buf */
-}
-
-/* Keep every file the swap will replace (where kept_copy() will look for it). */
+/* Keep every file the swap will replace, in its from_slot(). */
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
-	char display[4300], hex[HF_SHA256_HEX], rel[1200], name[32];
+	char display[4300], hex[HF_SHA256_HEX], rel[1200];
 	int r = 0;
 
 	for (size_t k = 0; !r && k < j->n; k++) {
@@ -665,21 +655,12 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		if (!r && (!present || memcmp(cur, f->from, HF_SHA256_LEN) != 0))
 			r = hf_err_set(err, HF_E_CONFLICT, "%s changed during the transaction (%s)",
 				       display, present ? hf_sha256_hex(cur, hex) : "missing");
+		if (!r)
+			r = slot_open(c, j, k, from_slot(j), 1, &kdir, &kleaf, rel, sizeof(rel),
+				      err);
 		if (!r) {
-			if (j->op == HF_JOURNAL_APPLY) {
-				snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, j->id,
-					 f->path);
-				r = hf_fs_open_parent(c->st->dirfd, rel, 1, &kdir, &kleaf, c->sdir,
-						      err);
-			} else {
-				snprintf(name, sizeof(name), "%zu", k);
-				kleaf = name;
-				r = hf_state_subdir(c->st, HF_STATE_STAGING, &kdir, err);
-			}
-			if (!r) {
-				r = keep(dir, leaf, kdir, kleaf, display, err);
-				close(kdir);
-			}
+			r = keep(dir, leaf, kdir, kleaf, display, err);
+			close(kdir);
 		}
 		if (!r)
 			hf_hlog(c->log, "kept %s (sha256 %s) in %s", f->path,
@@ -690,8 +671,8 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 	return r;
 }
 
-static int swap_all(struct ctx *c, const struct hf_journal *j, const struct forward *fw,
-		    size_t *changed, struct hf_err *err)
+static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed,
+		    struct hf_err *err)
 {
 	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
 		v2[HF_VERSION_STRLEN], name[1200];
@@ -706,7 +687,7 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, const struct forw
 		r = site_parent(c, f->path, &dir, &leaf, err);
 		if (r)
 			break;
-		r = fw->source(c, j, k, &sdir, &sleaf, name, sizeof(name), err);
+		r = slot_open(c, j, k, to_slot(j), 0, &sdir, &sleaf, name, sizeof(name), err);
 		if (!r) {
 			r = place(sdir, sleaf, dir, leaf, display, err);
 			close(sdir);
@@ -724,7 +705,7 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, const struct forw
 
 /* journal -> keep -> swap -> commit -> finish; on failure, recover in process. */
 static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t reglen,
-	       const struct forward *fw, struct hf_txn_result *res, struct hf_err *err)
+	       struct hf_txn_result *res, struct hf_err *err)
 {
 	char display[4300];
 	const char *step = "journal";
@@ -739,7 +720,7 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	}
 	if (!r) {
 		step = "swap";
-		r = swap_all(c, j, fw, &res->changed, err);
+		r = swap_all(c, j, &res->changed, err);
 	}
 	if (!r) {
 		step = "commit";
@@ -774,7 +755,6 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_result *res,
 		 struct hf_err *err)
 {
-	static const struct forward fw = { apply_source };
 	const struct hf_manifest *m = plan->manifest;
 	struct hf_journal j;
 	struct hf_inst_hotfix entry;
@@ -865,7 +845,7 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 		r = fail(&c, res, NULL, "stage", r, err);
 		goto out;
 	}
-	r = run(&c, &j, bytes, len, &fw, res, err);
+	r = run(&c, &j, bytes, len, res, err);
 out:
 	hf_hlog_close(c.log);
 	hf_inst_hotfix_clear(&entry);
@@ -880,7 +860,6 @@ out:
 int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *res,
 		    struct hf_err *err)
 {
-	static const struct forward fw = { rollback_source };
 	struct hf_installed *reg = NULL;
 	const struct hf_inst_hotfix *h;
 	struct hf_journal j;
@@ -980,7 +959,7 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 	c.log = hf_hlog_open(st, id, "rollback");
 	hf_hlog(c.log, "start: %s revision %lu, site %s (%s), %zu file(s)", id, j.revision,
 		c.site->code, c.site->root, j.n);
-	r = run(&c, &j, bytes, len, &fw, res, err);
+	r = run(&c, &j, bytes, len, res, err);
 out:
 	hf_hlog_close(c.log);
 	free(bytes);
