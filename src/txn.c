@@ -14,8 +14,8 @@
 #include "installed.h"
 #include "payload.h"
 #include "pe.h"
+#include "swap.h"
 
-#define TMP_SUFFIX ".hotfix-tmp"
 #define LIST_MAX 8 /* files named in one message */
 
 /* One transaction at work on one site. */
@@ -32,160 +32,6 @@ static void ctx_init(struct ctx *c, struct hf_state *st)
 	c->st = st;
 	c->site = st->site;
 	snprintf(c->sdir, sizeof(c->sdir), "%s/%s", st->site->root, HF_STATE_DIR);
-}
-
-static int tmp_name(const char *leaf, char *buf, size_t len, struct hf_err *err)
-{
-	if (snprintf(buf, len, ".%s" TMP_SUFFIX, leaf) >= (int)len)
-		return hf_err_set(err, HF_E_MALFORMED, "%s: file name too long", leaf);
-	return 0;
-}
-
-/* SHA-256 (and stat) of dir/leaf, a regular file; *present is 0 when it does not exist. */
-static int hash_at(int dir, const char *leaf, int *present, uint8_t out[HF_SHA256_LEN],
-		   struct stat *st, const char *display, struct hf_err *err)
-{
-	struct stat sb;
-	int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int r;
-
-	*present = 0;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", display,
-				  errno == ELOOP ? "it is a symbolic link" : strerror(errno));
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return hf_err_set(err, HF_E_IO, "%s: not a regular file", display);
-	}
-	*present = 1;
-	r = hf_sha256_fd(fd, display, out, NULL, err);
-	if (st)
-		*st = sb;
-	close(fd);
-	return r;
-}
-
-/* "version 1.2.3.4, SHA-256 ab.." of dir/leaf, or "missing", for messages. */
-static void describe(int dir, const char *leaf, char *buf, size_t len)
-{
-	uint8_t sha[HF_SHA256_LEN];
-	char hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN];
-	struct hf_pe_info pe;
-	struct stat st;
-	int present = 0, fd;
-
-	if (hash_at(dir, leaf, &present, sha, &st, leaf, NULL) != 0) {
-		snprintf(buf, len, "unreadable");
-		return;
-	}
-	if (!present) {
-		snprintf(buf, len, "missing");
-		return;
-	}
-	fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd >= 0 && hf_pe_read_fd(fd, (uint64_t)st.st_size, leaf, &pe, NULL) == 0)
-		snprintf(buf, len, "version %s, SHA-256 %s", hf_version_format(&pe.file_version, v),
-			 hf_sha256_hex(sha, hex));
-	else
-		snprintf(buf, len, "no version resource, SHA-256 %s", hf_sha256_hex(sha, hex));
-	if (fd >= 0)
-		close(fd);
-}
-
-/* Copy sdir/sleaf to a new ddir/dleaf with the same owner, mode and times; fsync it. */
-static int copy_file(int sdir, const char *sleaf, int ddir, const char *dleaf,
-		     const char *display, struct hf_err *err)
-{
-	struct stat st;
-	int src, dst, r;
-
-	src = openat(sdir, sleaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (src < 0)
-		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", display, strerror(errno));
-	if (fstat(src, &st) != 0) {
-		close(src);
-		return hf_err_set(err, HF_E_IO, "%s: stat failed: %s", display, strerror(errno));
-	}
-	dst = hf_fs_create(ddir, dleaf, 0600);
-	if (dst < 0) {
-		close(src);
-		return hf_err_set(err, HF_E_IO, "%s: cannot create a copy: %s", display,
-				  strerror(errno));
-	}
-	r = hf_fs_copy(src, dst, UINT64_MAX, NULL, NULL, display, err);
-	if (!r)
-		r = hf_fs_copy_meta(dst, &st, 1, display, err);
-	if (!r && hf_fs_fsync(dst) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s: fsync of the copy failed: %s", display,
-			       strerror(errno));
-	close(dst);
-	close(src);
-	if (r)
-		(void)hf_fs_unlink_if(ddir, dleaf, 0);
-	return r;
-}
-
-/* ddir/dleaf becomes the same content as sdir/sleaf -- a hard link, or a copy with owner,
- * mode and times when a link is impossible -- and that entry is made durable. */
-static int keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
-		struct hf_err *err)
-{
-	int r = 0;
-
-	if (hf_fs_unlink_if(ddir, dleaf, 0) != 0)
-		return hf_err_set(err, HF_E_IO, "%s: cannot remove an old copy: %s", display,
-				  strerror(errno));
-	if (hf_fs_link(sdir, sleaf, ddir, dleaf) != 0) {
-		if (errno != EXDEV && errno != EPERM && errno != EMLINK && errno != EOPNOTSUPP)
-			return hf_err_set(err, HF_E_IO, "%s: hard link failed: %s", display,
-					  strerror(errno));
-		r = copy_file(sdir, sleaf, ddir, dleaf, display, err);
-	}
-	if (!r && hf_fs_fsync(ddir) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
-			       strerror(errno));
-	return r;
-}
-
-/* Replace tdir/tleaf by the content of sdir/sleaf in one rename(2). */
-static int place(int sdir, const char *sleaf, int tdir, const char *tleaf, const char *display,
-		 struct hf_err *err)
-{
-	char tmp[300];
-	int r = tmp_name(tleaf, tmp, sizeof(tmp), err);
-
-	if (!r)
-		r = keep(sdir, sleaf, tdir, tmp, display, err);
-	if (!r && hf_fs_rename(tdir, tmp, tdir, tleaf) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s: rename over the file failed: %s", display,
-			       strerror(errno));
-	if (!r && hf_fs_fsync(tdir) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
-			       strerror(errno));
-	return r;
-}
-
-/* Remove the swap's temporary beside dir/leaf, durably if there was one. */
-static int drop_tmp(int dir, const char *leaf, const char *display, struct hf_err *err)
-{
-	char tmp[300];
-	int r = tmp_name(leaf, tmp, sizeof(tmp), err);
-
-	if (r)
-		return r;
-	if (hf_fs_unlink(dir, tmp, 0) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		return hf_err_set(err, HF_E_IO, "%s: cannot remove %s: %s", display, tmp,
-				  strerror(errno));
-	}
-	if (hf_fs_fsync(dir) != 0)
-		return hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
-				  strerror(errno));
-	return 0;
 }
 
 /* The directory holding a site file (creating nothing). */
@@ -205,7 +51,7 @@ static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA25
 	char display[4300];
 
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
-	return hash_at(c->st->dirfd, HF_STATE_REGISTRY, present, sha, NULL, display, err);
+	return hf_swap_hash(c->st->dirfd, HF_STATE_REGISTRY, present, sha, NULL, display, err);
 }
 
 /* Remove temporaries, the hotfix's backup when drop_backup (after a committed rollback,
@@ -223,7 +69,7 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 			hf_err_clear(err); /* a directory that is gone holds no temporary */
 			continue;
 		}
-		r = drop_tmp(dir, leaf, j->files[i].path, err);
+		r = hf_swap_drop_tmp(dir, leaf, j->files[i].path, err);
 		close(dir);
 	}
 	if (!r && drop_backup) {
@@ -298,31 +144,31 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 		r = site_parent(c, f->path, &dir, &leaf, err);
 		if (r)
 			break;
-		r = drop_tmp(dir, leaf, display, err);
+		r = hf_swap_drop_tmp(dir, leaf, display, err);
 		if (!r)
-			r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+			r = hf_swap_hash(dir, leaf, &present, cur, NULL, display, err);
 		if (r || (present && !memcmp(cur, f->from, HF_SHA256_LEN))) {
 			close(dir);
 			continue; /* already as before */
 		}
 		if (present && memcmp(cur, f->to, HF_SHA256_LEN) != 0) {
-			r = hf_err_set(err, HF_E_CONFLICT,
-				       "%s has SHA-256 %s: neither the content before the interrupted "
-				       "%s of %s nor after it; something else changed it",
-				       display, hf_sha256_hex(cur, hex), hf_journal_op_name(j->op),
-				       j->id);
+			r = hf_err_set(
+			    err, HF_E_CONFLICT,
+			    "%s has SHA-256 %s: neither the content before the interrupted "
+			    "%s of %s nor after it; something else changed it",
+			    display, hf_sha256_hex(cur, hex), hf_journal_op_name(j->op), j->id);
 			close(dir);
 			break;
 		}
 		r = slot_open(c, j, k, from_slot(j), 0, &kdir, &kleaf, kname, sizeof(kname), err);
 		if (!r) {
-			r = hash_at(kdir, kleaf, &kpresent, kept, NULL, display, err);
+			r = hf_swap_hash(kdir, kleaf, &kpresent, kept, NULL, display, err);
 			if (!r && (!kpresent || memcmp(kept, f->from, HF_SHA256_LEN) != 0))
 				r = hf_err_set(err, HF_E_CONFLICT,
 					       "%s: the copy of the original kept for undo is %s",
 					       display, kpresent ? "damaged" : "missing");
 			if (!r)
-				r = place(kdir, kleaf, dir, leaf, display, err);
+				r = hf_swap_place(kdir, kleaf, dir, leaf, display, err);
 			if (!r) {
 				rec->restored++;
 				hf_hlog(c->log, "undo: %s restored (sha256 %s)", f->path,
@@ -353,8 +199,9 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 	r = hf_journal_read(st->dirfd, c.sdir, &j, err);
 	if (r) {
 		hf_err_prefix(err, "%s: cannot recover: ", st->site->code);
-		hf_err_hint(err, "hotfix will not guess what was in flight: compare the files with "
-				 "'hotfix audit', then move %s/%s aside and run 'hotfix recover'",
+		hf_err_hint(err,
+			    "hotfix will not guess what was in flight: compare the files with "
+			    "'hotfix audit', then move %s/%s aside and run 'hotfix recover'",
 			    c.sdir, HF_STATE_JOURNAL);
 		return r;
 	}
@@ -434,8 +281,8 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 		if (!r)
 			r = hf_txn_recover(st, rec, err);
 		if (r == -HF_E_IO)
-			r = as_failed(site, "recover", "run 'hotfix recover' once the cause is fixed",
-				      err);
+			r = as_failed(site, "recover",
+				      "run 'hotfix recover' once the cause is fixed", err);
 		if ((r == -HF_E_MALFORMED || r == -HF_E_CONFLICT) && mode == HF_LOCK_SHARED) {
 			rec->damaged = 1;
 			snprintf(rec->damage, sizeof(rec->damage), "%s", err->msg);
@@ -476,9 +323,8 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	}
 	/* the commit had happened (recovery finished the clean-up, or only the last
 	 * clean-up step failed): done after all -- decided from the registry itself */
-	if (res->rec.finished ||
-	    (j && registry_hash(c, &present, reg, &again) == 0 && present &&
-	     !memcmp(reg, j->after, HF_SHA256_LEN)))
+	if (res->rec.finished || (j && registry_hash(c, &present, reg, &again) == 0 && present &&
+				  !memcmp(reg, j->after, HF_SHA256_LEN)))
 		return 1;
 	res->undone = 1;
 	if (verification && !res->rec.journal)
@@ -498,13 +344,14 @@ static int conflict_message(const struct hf_plan *plan, struct hf_err *err)
 
 		if (it->action != HF_ACT_CONFLICT)
 			continue;
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s (%s%s%s%s): %s",
-					shown ? "; " : "", it->file->path,
-					it->present ? "version " : "missing",
-					it->present && it->has_version ? hf_version_format(&it->installed, v)
-								       : it->present ? "none" : "",
-					it->hashed ? ", SHA-256 " : "",
-					it->hashed ? hf_sha256_hex(it->sha256, hex) : "", it->reason);
+		len += (size_t)snprintf(
+		    list + len, sizeof(list) - len, "%s%s (%s%s%s%s): %s", shown ? "; " : "",
+		    it->file->path, it->present ? "version " : "missing",
+		    it->present && it->has_version ? hf_version_format(&it->installed, v)
+		    : it->present		   ? "none"
+						   : "",
+		    it->hashed ? ", SHA-256 " : "",
+		    it->hashed ? hf_sha256_hex(it->sha256, hex) : "", it->reason);
 		if (len >= sizeof(list))
 			break;
 		shown++;
@@ -620,8 +467,8 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 			r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
 				       strerror(errno));
 		if (!r)
-			hf_hlog(c->log, "staged %s from %s (%llu bytes, sha256 verified)",
-				f->path, f->source, (unsigned long long)f->size);
+			hf_hlog(c->log, "staged %s from %s (%llu bytes, sha256 verified)", f->path,
+				f->source, (unsigned long long)f->size);
 	}
 	if (!r && hf_fs_fsync(sdir) != 0)
 		r = hf_err_set(err, HF_E_IO, "%s/%s: fsync failed: %s", c->sdir, HF_STATE_STAGING,
@@ -651,7 +498,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		r = site_parent(c, f->path, &dir, &leaf, err);
 		if (r)
 			break;
-		r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+		r = hf_swap_hash(dir, leaf, &present, cur, NULL, display, err);
 		if (!r && (!present || memcmp(cur, f->from, HF_SHA256_LEN) != 0))
 			r = hf_err_set(err, HF_E_CONFLICT, "%s changed during the transaction (%s)",
 				       display, present ? hf_sha256_hex(cur, hex) : "missing");
@@ -659,7 +506,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			r = slot_open(c, j, k, from_slot(j), 1, &kdir, &kleaf, rel, sizeof(rel),
 				      err);
 		if (!r) {
-			r = keep(dir, leaf, kdir, kleaf, display, err);
+			r = hf_swap_keep(dir, leaf, kdir, kleaf, display, err);
 			close(kdir);
 		}
 		if (!r)
@@ -671,11 +518,10 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 	return r;
 }
 
-static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed,
-		    struct hf_err *err)
+static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, struct hf_err *err)
 {
 	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
-		v2[HF_VERSION_STRLEN], name[1200];
+	    v2[HF_VERSION_STRLEN], name[1200];
 	int r = 0;
 
 	for (size_t k = 0; !r && k < j->n; k++) {
@@ -689,7 +535,7 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed,
 			break;
 		r = slot_open(c, j, k, to_slot(j), 0, &sdir, &sleaf, name, sizeof(name), err);
 		if (!r) {
-			r = place(sdir, sleaf, dir, leaf, display, err);
+			r = hf_swap_place(sdir, sleaf, dir, leaf, display, err);
 			close(sdir);
 		}
 		close(dir);
@@ -727,9 +573,9 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 		r = hf_fs_write_atomic(c->st->dirfd, HF_STATE_REGISTRY, reg, reglen, display, err);
 	}
 	if (!r) {
-		hf_hlog(c->log, "committed: %s", j->op == HF_JOURNAL_APPLY
-							? "recorded in installed.xml"
-							: "removed from installed.xml");
+		hf_hlog(c->log, "committed: %s",
+			j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"
+						  : "removed from installed.xml");
 		step = "finish";
 		r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, err);
 	}
@@ -761,7 +607,7 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 	struct hf_installed *reg = NULL;
 	struct ctx c;
 	size_t *idx = NULL, n = 0;
-	uint8_t (*from)[HF_SHA256_LEN] = NULL;
+	uint8_t(*from)[HF_SHA256_LEN] = NULL;
 	struct stat *tst = NULL;
 	uint8_t *bytes = NULL;
 	size_t len = 0;
@@ -780,12 +626,14 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 	if (r)
 		return r;
 	if (hf_installed_find(reg, m->id)) {
-		r = hf_err_set(err, HF_E_CONFLICT,
-			       "%s: %s is recorded as installed, yet %zu file(s) are older than it; "
-			       "nothing was changed",
-			       c.site->code, m->id, plan->count[HF_ACT_INSTALL]);
-		hf_err_hint(err, "the files were changed after it was installed: roll it back "
-				 "('hotfix rollback %s') or restore them, then apply again",
+		r = hf_err_set(
+		    err, HF_E_CONFLICT,
+		    "%s: %s is recorded as installed, yet %zu file(s) are older than it; "
+		    "nothing was changed",
+		    c.site->code, m->id, plan->count[HF_ACT_INSTALL]);
+		hf_err_hint(err,
+			    "the files were changed after it was installed: roll it back "
+			    "('hotfix rollback %s') or restore them, then apply again",
 			    m->id);
 		hf_installed_free(reg);
 		return r;
@@ -815,10 +663,11 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 		r = site_parent(&c, it->file->path, &dir, &leaf, err);
 		if (r)
 			goto out;
-		r = hash_at(dir, leaf, &present, from[k], &tst[k], display, err);
+		r = hf_swap_hash(dir, leaf, &present, from[k], &tst[k], display, err);
 		close(dir);
 		if (!r && (!present || (it->hashed && memcmp(it->sha256, from[k], HF_SHA256_LEN))))
-			r = hf_err_set(err, HF_E_CONFLICT, "%s changed while being planned", display);
+			r = hf_err_set(err, HF_E_CONFLICT, "%s changed while being planned",
+				       display);
 		if (r)
 			goto out;
 		idx[k] = i;
@@ -838,7 +687,7 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 		r = fail(&c, res, NULL, "stage", r, err);
 		goto out;
 	}
-	r = entry_for(plan, idx, n, (const uint8_t (*)[HF_SHA256_LEN])from, &entry, err);
+	r = entry_for(plan, idx, n, (const uint8_t(*)[HF_SHA256_LEN])from, &entry, err);
 	if (!r)
 		r = next_registry(&c, &entry, NULL, &j, &bytes, &len, err);
 	if (r) {
@@ -877,8 +726,8 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 		return r;
 	h = hf_installed_find(reg, id);
 	if (!h) {
-		r = hf_err_set(err, HF_E_NOTAPPLICABLE, "%s: %s is not installed; nothing to roll back",
-			       c.site->code, id);
+		r = hf_err_set(err, HF_E_NOTAPPLICABLE,
+			       "%s: %s is not installed; nothing to roll back", c.site->code, id);
 		hf_err_hint(err, "'hotfix list --site %s' shows what is installed", c.site->root);
 		goto out;
 	}
@@ -903,27 +752,28 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 			goto out;
 		}
 		if (site_parent(&c, f->path, &dir, &leaf, err) == 0) {
-			r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+			r = hf_swap_hash(dir, leaf, &present, cur, NULL, display, err);
 			if (!r && (!present || memcmp(cur, f->new_sha256, HF_SHA256_LEN))) {
-				describe(dir, leaf, what, sizeof(what));
+				hf_swap_describe(dir, leaf, what, sizeof(what));
 				problem = 1;
-				blen += (size_t)snprintf(list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
-							 "%s%s is %s, not what %s installed",
-							 bad ? "; " : "", f->path, what, id);
+				blen += (size_t)snprintf(
+				    list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
+				    "%s%s is %s, not what %s installed", bad ? "; " : "", f->path,
+				    what, id);
 			}
 			close(dir);
 			if (r)
 				goto out;
 		} else {
 			problem = 1;
-			blen += (size_t)snprintf(list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
-						 "%s%s: its directory is gone", bad ? "; " : "",
-						 f->path);
+			blen += (size_t)snprintf(
+			    list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
+			    "%s%s: its directory is gone", bad ? "; " : "", f->path);
 		}
 		snprintf(rel, sizeof(rel), "%s/%s/%s", HF_STATE_BACKUP, id, f->path);
 		if (!problem) {
 			if (hf_fs_open_parent(st->dirfd, rel, 0, &dir, &leaf, c.sdir, err) == 0) {
-				r = hash_at(dir, leaf, &present, cur, NULL, display, err);
+				r = hf_swap_hash(dir, leaf, &present, cur, NULL, display, err);
 				close(dir);
 				if (r)
 					goto out;
@@ -932,9 +782,10 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 			}
 			if (!present || memcmp(cur, f->old_sha256, HF_SHA256_LEN)) {
 				problem = 1;
-				blen += (size_t)snprintf(list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
-							 "%sthe backup of %s is %s", bad ? "; " : "",
-							 f->path, present ? "damaged" : "missing");
+				blen += (size_t)snprintf(
+				    list + blen, blen < sizeof(list) ? sizeof(list) - blen : 0,
+				    "%sthe backup of %s is %s", bad ? "; " : "", f->path,
+				    present ? "damaged" : "missing");
 			}
 		}
 		bad += (size_t)problem;
@@ -946,10 +797,12 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 		j.n++;
 	}
 	if (bad) {
-		r = hf_err_set(err, HF_E_CONFLICT, "%s: cannot roll back %s, nothing was changed: %s",
-			       c.site->code, id, list);
-		hf_err_hint(err, "a later change touched these files; restore them to the versions "
-				 "%s installed (see 'hotfix list'), or leave it installed",
+		r = hf_err_set(err, HF_E_CONFLICT,
+			       "%s: cannot roll back %s, nothing was changed: %s", c.site->code, id,
+			       list);
+		hf_err_hint(err,
+			    "a later change touched these files; restore them to the versions "
+			    "%s installed (see 'hotfix list'), or leave it installed",
 			    id);
 		goto out;
 	}
