@@ -63,6 +63,26 @@ const char *hf_rollback_result_word(const struct hf_rollback_result *r);
 void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r);
 int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r) HF_MUST_CHECK;
 
+/* One site of a hierarchy run, for the summary. */
+struct hf_summary_row {
+	const struct hf_site *site;
+	const char *result;    /* "applied", "current", "skipped", ... */
+	unsigned long changed; /* files */
+	double seconds;
+	const char *reason;    /* why skipped or how it died; may be "" */
+	int status;            /* the site's exit status; -1 when skipped */
+};
+
+/* The summary table of a hierarchy run, and its exit status. */
+void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
+			    size_t n, int status);
+
+/* One JSON document for a hierarchy run: the per-site documents the workers printed
+ * (docs[i] may be NULL: skipped) merged into one "sites" array, plus "summary". */
+int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
+			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
+			     int status) HF_MUST_CHECK;
+
 void hf_report_audit_text(FILE *out, const struct hf_audit *a);
 int hf_report_audit_json(FILE *out, const struct hf_audit *a) HF_MUST_CHECK;
 

@@ -32,19 +32,22 @@ struct cli_common {
 };
 
 /* Options a command may accept besides the common ones (a bit set for cli_parse). */
-enum { CLI_SITE = 1, CLI_JSON = 2, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8, CLI_FORMAT = 16 };
+enum { CLI_SITE = 1, CLI_JSON = 2, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8, CLI_FORMAT = 16,
+       CLI_HIERARCHY = 32 /* --hierarchy FILE (instead of --site), --jobs N, --keep-going */ };
 
 /* A parsed command line. */
 struct cli_opts {
 	struct cli_common c;
-	const char *site;
-	int json, dry_run, verify_hashes;
+	const char *site, *hierarchy;
+	int json, dry_run, verify_hashes, keep_going;
+	int jobs; /* --jobs N, default 1 */
 	const char *format; /* NULL unless given */
 	char **args;        /* the operands */
 	int nargs;
 };
 
-/* What a command takes: the options in `accept` (CLI_SITE makes --site required) and
+/* What a command takes: the options in `accept` (CLI_SITE makes --site required, or
+ * with CLI_HIERARCHY exactly one of --site and --hierarchy) and
  * between min and max operands (max < 0: no limit), named `operand` in messages. */
 struct cli_syntax {
 	unsigned accept;
@@ -81,9 +84,22 @@ const struct cli_cmd *cli_find(const char *name);
 int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **site,
 		  struct hf_state **st, struct hf_err *err) HF_MUST_CHECK;
 
-/* `check` itself (also `apply --dry-run`): returns the exit status. */
-int cli_check(const struct cli_common *c, const char *manifest, const char *site_root,
-	      int json);
+/* The single-site commands themselves, as the hierarchy runner also calls them: each
+ * prints its report and returns the exit status.  cli_check is also `apply --dry-run`. */
+int cli_check(const struct cli_opts *o, const char *manifest, const char *site_root);
+int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_root);
+int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root);
+int cli_recover(const struct cli_opts *o, const char *unused, const char *site_root);
+
+/* A single-site command's outcome for the hierarchy runner: "WORD CHANGED" on
+ * cli_result_fd when it is >= 0 (in a hierarchy worker), nothing otherwise. */
+extern int cli_result_fd;
+void cli_result(const char *word, unsigned long changed);
+
+/* Run a single-site command on every site of o->hierarchy (see hier.c); returns the
+ * exit status of the whole run. */
+int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg,
+		  int (*one)(const struct cli_opts *, const char *, const char *));
 
 int cmd_check(int argc, char **argv);
 int cmd_apply(int argc, char **argv);

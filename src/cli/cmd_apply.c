@@ -11,6 +11,8 @@
 static const char options[] =
 	"Options:\n"
 	"  --site DIR   the site's root directory (holds site.xml)\n"
+	"  --hierarchy FILE  every site of a hierarchy, parents before children;\n"
+	"               --jobs N sites at once, --keep-going past failures\n"
 	"  --dry-run    only check: the same as 'hotfix check' (nothing on disk changes)\n"
 	"  --json       print the result as one JSON document on stdout\n"
 	"  -v           also print each file's size and SHA-256\n\n"
@@ -19,9 +21,10 @@ static const char options[] =
 	"verified and swapped in under a journal.  Any failure is undone: the site ends\n"
 	"exactly as before or as after.\n\n";
 
-static int apply(const struct cli_common *c, const char *manifest, const char *site_root,
-		 int json)
+int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_root)
 {
+	const struct cli_common *c = &o->c;
+	int json = o->json;
 	struct hf_trust trust;
 	struct hf_manifest *m = NULL;
 	struct hf_site *site = NULL;
@@ -65,6 +68,7 @@ static int apply(const struct cli_common *c, const char *manifest, const char *s
 		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
+	cli_result(hf_apply_result_word(&res), (unsigned long)txn.changed);
 	hf_plan_free(plan);
 	hf_site_free(site);
 	hf_manifest_free(m);
@@ -73,14 +77,17 @@ static int apply(const struct cli_common *c, const char *manifest, const char *s
 
 int cmd_apply(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_JSON | CLI_DRY_RUN, 1, 1,
-					       "MANIFEST", options };
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_DRY_RUN,
+					       1, 1, "MANIFEST", options };
 	struct cli_opts o;
 	int r = cli_parse(argc, argv, "apply", &syn, &o);
 
 	if (r >= 0)
 		return r;
+	if (o.hierarchy)
+		return cli_hierarchy(o.dry_run ? "check" : "apply", &o, o.args[0],
+				     o.dry_run ? cli_check : cli_apply);
 	if (o.dry_run)
-		return cli_check(&o.c, o.args[0], o.site, o.json);
-	return apply(&o.c, o.args[0], o.site, o.json);
+		return cli_check(&o, o.args[0], o.site);
+	return cli_apply(&o, o.args[0], o.site);
 }

@@ -11,12 +11,16 @@
 
 static const char options[] = "Options:\n"
 			      "  --site DIR   the site's root directory (holds site.xml)\n"
+			      "  --hierarchy FILE  every site of a hierarchy (see hotfix(1));\n"
+			      "               --jobs N sites at once, --keep-going past failures\n"
 			      "  --json       print the result as one JSON document on stdout\n"
 			      "  -v           also print each file's size and SHA-256, installed and\n"
 			      "               in the hotfix\n\n";
 
-int cli_check(const struct cli_common *c, const char *manifest, const char *site_root, int json)
+int cli_check(const struct cli_opts *o, const char *manifest, const char *site_root)
 {
+	const struct cli_common *c = &o->c;
+	int json = o->json;
 	struct hf_trust trust;
 	struct hf_manifest *m = NULL;
 	struct hf_site *site = NULL;
@@ -64,6 +68,7 @@ int cli_check(const struct cli_common *c, const char *manifest, const char *site
 	}
 	if (err.code != HF_OK)
 		status = cli_fail(&err); /* messages go to stderr, also with --json */
+	cli_result(hf_check_result_word(&res), 0);
 	hf_plan_free(plan);
 	hf_site_free(site);
 	hf_manifest_free(m);
@@ -72,10 +77,15 @@ int cli_check(const struct cli_common *c, const char *manifest, const char *site
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_JSON, 1, 1, "MANIFEST", options };
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON, 1, 1,
+					       "MANIFEST", options };
 	struct cli_opts o;
 	int r = cli_parse(argc, argv, "check", &syn, &o);
 
-	return r >= 0 ? r : cli_check(&o.c, o.args[0], o.site, o.json);
+	if (r >= 0)
+		return r;
+	if (o.hierarchy)
+		return cli_hierarchy("check", &o, o.args[0], cli_check);
+	return cli_check(&o, o.args[0], o.site);
 }
 

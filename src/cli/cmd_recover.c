@@ -8,38 +8,53 @@
 
 static const char options[] =
 	"Options:\n"
-	"  --site DIR   the site's root directory (holds site.xml)\n\n"
+	"  --site DIR   the site's root directory (holds site.xml)\n"
+	"  --hierarchy FILE  every site of a hierarchy (--jobs N at once)\n\n"
 	"Every command that opens a site does this first; 'recover' does only this and\n"
 	"says what it did: nothing pending, finished (the transaction had committed) or\n"
 	"undone (the site is as before it).\n\n";
 
-int cmd_recover(int argc, char **argv)
+int cli_recover(const struct cli_opts *o, const char *unused, const char *site_root)
 {
-	static const struct cli_syntax syn = { CLI_SITE, 0, 0, NULL, options };
-	struct cli_opts o;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
 	struct hf_recovery rec;
 	struct hf_err err;
-	int status = 0, r = cli_parse(argc, argv, "recover", &syn, &o);
+	int status = 0, r;
 
-	if (r >= 0)
-		return r;
+	(void)unused;
 	hf_err_clear(&err);
-	r = hf_site_open(o.site, &site, &err);
+	r = hf_site_open(site_root, &site, &err);
 	if (!r)
 		r = hf_state_open(site, HF_LOCK_EXCLUSIVE, &st, &err);
 	if (!r)
 		r = hf_txn_recover(st, &rec, &err);
 	if (r) {
 		status = cli_fail(&err);
+		cli_result(err.code == HF_E_BUSY ? "busy" : "failed", 0);
 	} else if (!rec.pending) {
-		if (!o.c.quiet)
+		if (!o->c.quiet)
 			printf("%s: nothing to recover\n", site->code);
+		cli_result("nothing", 0);
 	} else {
 		hf_report_recovery_text(stdout, site, &rec);
+		cli_result(!rec.journal ? "cleaned" : rec.finished ? "finished" : "undone",
+			   (unsigned long)rec.restored);
 	}
 	hf_state_close(st);
 	hf_site_free(site);
 	return status;
+}
+
+int cmd_recover(int argc, char **argv)
+{
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY, 0, 0, NULL, options };
+	struct cli_opts o;
+	int r = cli_parse(argc, argv, "recover", &syn, &o);
+
+	if (r >= 0)
+		return r;
+	if (o.hierarchy)
+		return cli_hierarchy("recover", &o, NULL, cli_recover);
+	return cli_recover(&o, NULL, o.site);
 }

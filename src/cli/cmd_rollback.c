@@ -10,50 +10,63 @@
 static const char options[] =
 	"Options:\n"
 	"  --site DIR   the site's root directory (holds site.xml)\n"
+	"  --hierarchy FILE  every site of a hierarchy, children before parents;\n"
+	"               --jobs N sites at once, --keep-going past failures\n"
 	"  --json       print the result as one JSON document on stdout\n\n"
 	"Restores the originals the hotfix replaced (content, mode, owner and times), only\n"
 	"if every file is still the one the hotfix installed (checked by SHA-256), and\n"
 	"removes the hotfix from the site's registry; its log keeps the history.\n"
 	"A hotfix that is not installed: exit 3.\n\n";
 
-int cmd_rollback(int argc, char **argv)
+int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_JSON, 1, 1, "HOTFIX-ID", options };
-	struct cli_opts o;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
 	struct hf_txn_result txn;
 	struct hf_rollback_result res;
 	struct hf_err err;
-	int status = 0, r = cli_parse(argc, argv, "rollback", &syn, &o);
+	int status = 0, r;
 
-	if (r >= 0)
-		return r;
-	if (!hf_id_is_safe(o.args[0]))
-		return cli_usage_error(cli_find("rollback"), "'%s' is not a hotfix id", o.args[0]);
 	hf_err_clear(&err);
 	memset(&txn, 0, sizeof(txn));
 	memset(&res, 0, sizeof(res));
-	res.site_root = o.site;
-	res.id = o.args[0];
+	res.site_root = site_root;
+	res.id = id;
 	res.txn = &txn;
-	r = cli_open_site(o.site, HF_LOCK_EXCLUSIVE, &site, &st, &err);
+	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
 	res.site = site;
 	if (!r)
-		r = hf_txn_rollback(st, o.args[0], &txn, &err);
+		r = hf_txn_rollback(st, id, &txn, &err);
 	hf_state_close(st);
 	res.code = r ? err.code : HF_OK;
 	res.message = err.code != HF_OK ? err.msg : NULL;
-	if (o.json) {
+	if (o->json) {
 		if (hf_report_rollback_json(stdout, &res))
 			status = 1;
-	} else if (!o.c.quiet && err.code == HF_OK) {
+	} else if (!o->c.quiet && err.code == HF_OK) {
 		hf_report_rollback_text(stdout, &res);
 	}
 	if (txn.warning[0])
 		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
+	cli_result(hf_rollback_result_word(&res), (unsigned long)txn.changed);
 	hf_site_free(site);
 	return status;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON, 1, 1,
+					       "HOTFIX-ID", options };
+	struct cli_opts o;
+	int r = cli_parse(argc, argv, "rollback", &syn, &o);
+
+	if (r >= 0)
+		return r;
+	if (!hf_id_is_safe(o.args[0]))
+		return cli_usage_error(cli_find("rollback"), "'%s' is not a hotfix id", o.args[0]);
+	if (o.hierarchy)
+		return cli_hierarchy("rollback", &o, o.args[0], cli_rollback);
+	return cli_rollback(&o, o.args[0], o.site);
 }

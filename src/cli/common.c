@@ -3,13 +3,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../report.h"
 #include "../txn.h"
 #include "cli.h"
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
-       OPT_FORMAT, OPT_DRY_RUN };
+       OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING };
+
+int cli_result_fd = -1;
+
+void cli_result(const char *word, unsigned long changed)
+{
+	char line[64];
+	int n;
+
+	if (cli_result_fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%s %lu\n", word, changed);
+	if (n > 0 && write(cli_result_fd, line, (size_t)n) != n)
+		fprintf(stderr, "hotfix: warning: cannot report the result to the runner\n");
+}
 
 static const struct {
 	struct option opt;
@@ -25,12 +40,31 @@ static const struct {
 	{ { "dry-run", no_argument, NULL, OPT_DRY_RUN }, CLI_DRY_RUN },
 	{ { "verify-hashes", no_argument, NULL, OPT_VERIFY_HASHES }, CLI_VERIFY_HASHES },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, CLI_FORMAT },
+	{ { "hierarchy", required_argument, NULL, OPT_HIERARCHY }, CLI_HIERARCHY },
+	{ { "jobs", required_argument, NULL, OPT_JOBS }, CLI_HIERARCHY },
+	{ { "keep-going", no_argument, NULL, OPT_KEEP_GOING }, CLI_HIERARCHY },
 };
 #define NOPTS (sizeof(all_options) / sizeof(all_options[0]))
 
-static void set_option(struct cli_opts *o, int opt, const char *arg)
+/* Returns 0, or -1 for a bad value. */
+static int set_option(struct cli_opts *o, int opt, const char *arg)
 {
+	char *end = NULL;
+	long v;
+
 	switch (opt) {
+	case OPT_HIERARCHY:
+		o->hierarchy = arg;
+		break;
+	case OPT_JOBS:
+		v = strtol(arg, &end, 10);
+		if (!*arg || *end || v < 1 || v > 256)
+			return -1;
+		o->jobs = (int)v;
+		break;
+	case OPT_KEEP_GOING:
+		o->keep_going = 1;
+		break;
 	case OPT_TRUST:
 		o->c.trust = arg;
 		break;
@@ -65,6 +99,7 @@ static void set_option(struct cli_opts *o, int opt, const char *arg)
 	default:
 		break;
 	}
+	return 0;
 }
 
 int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *syn,
@@ -77,6 +112,7 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 	int opt;
 
 	memset(o, 0, sizeof(*o));
+	o->jobs = 1;
 	o->c.trust = env && *env ? env : HOTFIX_DEFAULT_TRUST;
 	for (size_t i = 0; i < NOPTS; i++)
 		if (!all_options[i].needs || (all_options[i].needs & syn->accept))
@@ -88,7 +124,9 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 		if (opt == '?' || opt == ':')
 			return cli_usage_error(cmd, "unknown option or missing argument: %s",
 					       argv[optind - 1]);
-		set_option(o, opt, optarg);
+		if (set_option(o, opt, optarg) != 0)
+			return cli_usage_error(cmd, "bad value '%s' for %s (--jobs takes 1 to 256)",
+					       optarg, argv[optind - 1]);
 	}
 	if (o->c.help)
 		return cli_help(cmd, syn->options);
@@ -101,8 +139,12 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 			return cli_usage_error(cmd, "exactly one %s is needed", syn->operand);
 		return cli_usage_error(cmd, "at least one %s is needed", syn->operand);
 	}
-	if ((syn->accept & CLI_SITE) && !o->site)
-		return cli_usage_error(cmd, "--site DIR is required");
+	if ((syn->accept & CLI_HIERARCHY) && o->site && o->hierarchy)
+		return cli_usage_error(cmd, "give --site DIR or --hierarchy FILE, not both");
+	if ((syn->accept & CLI_SITE) && !o->site && !o->hierarchy)
+		return cli_usage_error(cmd, (syn->accept & CLI_HIERARCHY)
+						    ? "--site DIR or --hierarchy FILE is required"
+						    : "--site DIR is required");
 	return -1;
 }
 

@@ -24,7 +24,7 @@ for c in check audit list version; do
 done
 hf check "$KB"
 expect_rc 2
-expect_err "--site DIR is required"
+expect_err "--site DIR or --hierarchy FILE is required"
 hf check --site "$T"
 expect_rc 2
 expect_err "exactly one MANIFEST"

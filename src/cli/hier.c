@@ -1,0 +1,190 @@
+/* cli/hier: a single-site command run over every site of a hierarchy (--hierarchy FILE),
+ * through the scheduler: progress on stderr, each site's report as it ends, a summary. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../hierarchy.h"
+#include "../manifest.h"
+#include "../report.h"
+#include "../sched.h"
+#include "cli.h"
+
+struct hctx {
+	const char *command;
+	const struct cli_opts *o;
+	const char *arg;
+	const struct hf_hierarchy *h;
+	int (*one)(const struct cli_opts *, const char *, const char *);
+	size_t started, ended;
+	int tty;
+};
+
+static int run_one(void *ctx, size_t i, int result_fd)
+{
+	struct hctx *x = ctx;
+
+	cli_result_fd = result_fd;
+	return x->one(x->o, x->arg, x->h->sites[i].site->root);
+}
+
+static int allows(void *ctx, const struct hf_job *job)
+{
+	const struct hctx *x = ctx;
+
+	if (!strcmp(x->command, "rollback")) /* a child without the hotfix is fine */
+		return job->status == 0 || job->status == 3;
+	return job->status == 0;
+}
+
+static void bar(const struct hctx *x)
+{
+	char line[80];
+	size_t width = 30, fill = x->h->n ? x->ended * width / x->h->n : width;
+
+	memset(line, '#', fill);
+	memset(line + fill, '.', width - fill);
+	line[width] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu sites", line, x->ended, x->h->n);
+	fflush(stderr);
+}
+
+static void event(void *ctx, size_t i, const struct hf_job *job)
+{
+	struct hctx *x = ctx;
+	const struct hf_site *s = x->h->sites[i].site;
+
+	if (job->state == HF_JOB_RUNNING)
+		x->started++;
+	else
+		x->ended++;
+	if (x->tty && !x->o->c.quiet)
+		fprintf(stderr, "\r\033[K");
+	if (job->state == HF_JOB_DONE) { /* the site's own report, whole */
+		if (job->out && !x->o->json)
+			fputs(job->out, stdout);
+		fflush(stdout);
+		if (job->errtext)
+			fputs(job->errtext, stderr);
+	}
+	if (!x->o->c.quiet) {
+		if (job->state == HF_JOB_RUNNING)
+			fprintf(stderr, "hotfix: %s %s: %s started (%zu of %zu)\n", s->code,
+				s->root, x->command, x->started, x->h->n);
+		else if (job->state == HF_JOB_DONE)
+			fprintf(stderr, "hotfix: %s: %s (exit %d, %.2f s; %zu of %zu done)%s%s\n",
+				s->code, job->word[0] ? job->word : "failed", job->status,
+				job->seconds, x->ended, x->h->n, job->reason[0] ? ": " : "",
+				job->reason);
+		else
+			fprintf(stderr, "hotfix: %s: skipped (%zu of %zu done): %s\n", s->code,
+				x->ended, x->h->n, job->reason);
+		if (x->tty)
+			bar(x);
+	}
+}
+
+/* The run's exit status (DESIGN.md): 0 all succeeded, 3 nothing applicable, 6 some
+ * failed and some succeeded, else the failures' common status (1 when they differ). */
+static int overall(const struct hf_job *jobs, size_t n)
+{
+	size_t ok = 0, na = 0, bad = 0;
+	int common = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		int st = jobs[i].state == HF_JOB_SKIPPED ? 1 : jobs[i].status;
+
+		if (st == 0)
+			ok++;
+		else if (st == 3)
+			na++;
+		else {
+			bad++;
+			common = common < 0 || common == st ? st : 1;
+		}
+	}
+	if (!bad)
+		return ok ? 0 : 3;
+	return ok ? 6 : common;
+}
+
+int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg,
+		  int (*one)(const struct cli_opts *, const char *, const char *))
+{
+	static const struct hf_sched_ops ops = { run_one, event, allows };
+	struct hf_hierarchy *h = NULL;
+	struct hf_job *jobs = NULL;
+	struct hf_summary_row *rows = NULL;
+	char **docs = NULL;
+	struct hf_err err;
+	struct hctx x;
+	enum hf_order order = HF_ORDER_ANY;
+	int status;
+
+	hf_err_clear(&err);
+	if (hf_hierarchy_load(o->hierarchy, &h, &err))
+		return cli_fail(&err);
+	if (arg && strcmp(command, "rollback") != 0) { /* verify the manifest once, first */
+		struct hf_trust trust;
+		struct hf_manifest *m = NULL;
+
+		cli_trust(&o->c, &trust);
+		if (hf_manifest_load(arg, &trust, &m, &err)) {
+			hf_hierarchy_free(h);
+			return cli_fail(&err);
+		}
+		hf_manifest_free(m);
+	}
+	if (!strcmp(command, "apply"))
+		order = HF_ORDER_PARENTS_FIRST;
+	else if (!strcmp(command, "rollback"))
+		order = HF_ORDER_CHILDREN_FIRST;
+	memset(&x, 0, sizeof(x));
+	x.command = command;
+	x.o = o;
+	x.arg = arg;
+	x.h = h;
+	x.one = one;
+	x.tty = isatty(STDERR_FILENO);
+	jobs = calloc(h->n, sizeof(*jobs));
+	rows = calloc(h->n, sizeof(*rows));
+	docs = calloc(h->n, sizeof(*docs));
+	if (!jobs || !rows || !docs) {
+		hf_err_set(&err, HF_E_NOMEM, "out of memory");
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (hf_sched_run(h, order, o->jobs, o->keep_going, &ops, &x, jobs, &err)) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	if (x.tty && !o->c.quiet)
+		fprintf(stderr, "\r\033[K");
+	status = overall(jobs, h->n);
+	for (size_t i = 0; i < h->n; i++) {
+		rows[i].site = h->sites[i].site;
+		rows[i].result = jobs[i].state == HF_JOB_SKIPPED ? "skipped"
+				 : jobs[i].word[0]		   ? jobs[i].word
+								   : "failed";
+		rows[i].changed = jobs[i].changed;
+		rows[i].seconds = jobs[i].seconds;
+		rows[i].reason = jobs[i].reason;
+		rows[i].status = jobs[i].state == HF_JOB_SKIPPED ? -1 : jobs[i].status;
+		docs[i] = jobs[i].out;
+	}
+	if (o->json) {
+		if (hf_report_hierarchy_json(stdout, command, h->path, (const char *const *)docs,
+					     rows, h->n, status))
+			status = 1;
+	} else {
+		hf_report_summary_text(stdout, command, rows, h->n, status);
+	}
+out:
+	hf_sched_free(jobs, h->n);
+	free(jobs);
+	free(rows);
+	free(docs);
+	hf_hierarchy_free(h);
+	return status;
+}

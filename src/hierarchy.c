@@ -1,0 +1,217 @@
+/* hierarchy: load the hierarchy file, open every site, check the tree. */
+#include "hierarchy.h"
+
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "xml.h"
+
+#define SHOW_MAX 10 /* violations named in the message */
+
+void hf_hierarchy_free(struct hf_hierarchy *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n; i++) {
+		hf_site_free(h->sites[i].site);
+		free(h->sites[i].children);
+	}
+	free(h->sites);
+	free(h->order);
+	free(h->path);
+	free(h);
+}
+
+/* Violations, gathered so that all of them are named at once. */
+struct problems {
+	char text[900];
+	size_t len, count;
+};
+
+static void problem(struct problems *p, const char *fmt, ...) HF_PRINTF(2, 3);
+static void problem(struct problems *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->count++ >= SHOW_MAX || p->len >= sizeof(p->text) - 1)
+		return;
+	if (p->len)
+		p->len += (size_t)snprintf(p->text + p->len, sizeof(p->text) - p->len, "; ");
+	if (p->len >= sizeof(p->text) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(p->text + p->len, sizeof(p->text) - p->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		p->len += (size_t)n;
+	if (p->len > sizeof(p->text) - 1)
+		p->len = sizeof(p->text) - 1;
+}
+
+static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, struct hf_err *err)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	char *copy = strdup(h->path), *dir;
+	size_t n = 0;
+	int r = 0;
+
+	if (!copy)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	dir = dirname(copy);
+	for (xmlNode *c = root->children; c; c = c->next)
+		n += c->type == XML_ELEMENT_NODE;
+	h->sites = calloc(n ? n : 1, sizeof(*h->sites));
+	h->order = calloc(n ? n : 1, sizeof(*h->order));
+	if (!h->sites || !h->order) {
+		free(copy);
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	}
+	for (xmlNode *c = root->children; c && !r; c = c->next) {
+		char *rel, path[8300];
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		rel = hf_xml_attr(c, "root");
+		if (!rel) {
+			r = hf_err_set(err, HF_E_MALFORMED, "%s: a site without a root", h->path);
+			break;
+		}
+		if (rel[0] == '/')
+			snprintf(path, sizeof(path), "%s", rel);
+		else
+			snprintf(path, sizeof(path), "%s/%s", dir, rel);
+		free(rel);
+		h->sites[h->n].parent = HF_NO_PARENT;
+		r = hf_site_open(path, &h->sites[h->n].site, err);
+		if (r)
+			hf_err_prefix(err, "%s: ", h->path);
+		else
+			h->n++;
+	}
+	free(copy);
+	return r;
+}
+
+static size_t find_code(const struct hf_hierarchy *h, const char *code)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->sites[i].site->code, code))
+			return i;
+	return HF_NO_PARENT;
+}
+
+/* Parent links, then every rule; returns the number of violations. */
+static size_t check_tree(struct hf_hierarchy *h, struct problems *p)
+{
+	size_t centrals = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hf_site *s = h->sites[i].site;
+		size_t other = find_code(h, s->code);
+
+		if (other != i)
+			problem(p, "code %s is used twice (%s and %s)", s->code,
+				h->sites[other].site->root, s->root);
+		if (s->type == HF_SITE_CENTRAL) {
+			centrals++;
+			h->central = i;
+			continue;
+		}
+		h->sites[i].parent = find_code(h, s->parent);
+		if (h->sites[i].parent == HF_NO_PARENT)
+			problem(p, "site %s names parent %s, which is not in the hierarchy", s->code,
+				s->parent);
+		else if (h->sites[h->sites[i].parent].site->type == HF_SITE_SECONDARY)
+			problem(p, "secondary site %s has a child: %s",
+				h->sites[h->sites[i].parent].site->code, s->code);
+	}
+	if (centrals == 0)
+		problem(p, "no central site");
+	else if (centrals > 1)
+		problem(p, "%zu central sites; a hierarchy has exactly one", centrals);
+	/* a cycle: walking up from a site never reaches a site without a parent */
+	for (size_t i = 0; i < h->n; i++) {
+		size_t at = i, steps = 0;
+
+		while (at != HF_NO_PARENT && steps <= h->n) {
+			at = h->sites[at].parent;
+			steps++;
+		}
+		if (at != HF_NO_PARENT)
+			problem(p, "site %s is in a cycle of parents", h->sites[i].site->code);
+	}
+	return p->count;
+}
+
+/* Children lists and the breadth-first order from the central site. */
+static int link_tree(struct hf_hierarchy *h, struct hf_err *err)
+{
+	size_t head = 0, tail = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		size_t par = h->sites[i].parent;
+		struct hf_hsite *ps;
+		size_t *grown;
+
+		if (par == HF_NO_PARENT)
+			continue;
+		ps = &h->sites[par];
+		grown = realloc(ps->children, (ps->nchildren + 1) * sizeof(*grown));
+		if (!grown)
+			return hf_err_set(err, HF_E_NOMEM, "out of memory");
+		ps->children = grown;
+		ps->children[ps->nchildren++] = i;
+	}
+	h->order[tail++] = h->central;
+	while (head < tail) {
+		const struct hf_hsite *s = &h->sites[h->order[head++]];
+
+		for (size_t c = 0; c < s->nchildren && tail < h->n; c++) {
+			h->sites[s->children[c]].depth = s->depth + 1;
+			h->order[tail++] = s->children[c];
+		}
+	}
+	return 0;
+}
+
+int hf_hierarchy_load(const char *path, struct hf_hierarchy **out, struct hf_err *err)
+{
+	struct hf_hierarchy *h = calloc(1, sizeof(*h));
+	struct problems p = { .len = 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	xmlDoc *doc = NULL;
+	int r;
+
+	*out = NULL;
+	if (!h || !(h->path = strdup(path))) {
+		free(h);
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	}
+	r = hf_read_file(path, HF_HIERARCHY_MAX, &buf, &len, NULL, err);
+	if (!r)
+		r = hf_xml_load(buf, len, HF_SCHEMA_HIERARCHY, path, &doc, err);
+	if (!r)
+		r = read_roots(h, doc, err);
+	if (!r && check_tree(h, &p)) {
+		r = hf_err_set(err, HF_E_MALFORMED, "%s: the hierarchy is not valid: %s%s", path,
+			       p.text, p.count > SHOW_MAX ? "; ..." : "");
+		hf_err_hint(err, "%zu problem(s); each site's site.xml says its type and parent",
+			    p.count);
+	}
+	if (!r)
+		r = link_tree(h, err);
+	xmlFreeDoc(doc);
+	free(buf);
+	if (r) {
+		hf_hierarchy_free(h);
+		return r;
+	}
+	*out = h;
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* hierarchy: the sites of one product installation and their parent links.
+ *
+ * Owns: struct hf_hierarchy (free with hf_hierarchy_free) and every site it opened.  The
+ * hierarchy file only says where the sites are (roots relative to the file); the tree
+ * comes from each site's site.xml, as in SMS.  hf_hierarchy_load() validates the whole
+ * tree before anything else happens and names every violation: exactly one central
+ * site, every parent present, no cycle, no duplicate code, no child under a secondary
+ * site (codes are 3 alphanumeric characters: site.xsd). */
+#ifndef HOTFIX_HIERARCHY_H
+#define HOTFIX_HIERARCHY_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "site.h"
+
+#define HF_HIERARCHY_MAX (8 * 1024 * 1024) /* bytes of the file */
+#define HF_NO_PARENT ((size_t)-1)
+
+struct hf_hsite {
+	struct hf_site *site;
+	size_t parent;     /* index, HF_NO_PARENT for the central site */
+	size_t *children;  /* indexes */
+	size_t nchildren;
+	unsigned depth;    /* 0 for the central site */
+};
+
+struct hf_hierarchy {
+	char *path;
+	size_t n;
+	struct hf_hsite *sites; /* in the file's order */
+	size_t central;
+	size_t *order;          /* every index, parents before children (breadth first) */
+};
+
+/* Load and validate.  Errors: -HF_E_IO (file or a site unreadable), -HF_E_SCHEMA,
+ * -HF_E_MALFORMED (the tree is invalid: the message lists the violations). */
+int hf_hierarchy_load(const char *path, struct hf_hierarchy **out,
+		      struct hf_err *err) HF_MUST_CHECK;
+
+void hf_hierarchy_free(struct hf_hierarchy *h);
+
+#endif

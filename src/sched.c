@@ -1,0 +1,325 @@
+/* sched: fork one worker per site, capture its output, keep the tree order. */
+#include "sched.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CAPTURE_MAX (16 * 1024 * 1024) /* per stream per site */
+
+int hf_status_failed(int status)
+{
+	return status != 0 && status != 3;
+}
+
+void hf_sched_free(struct hf_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(jobs[i].out);
+		free(jobs[i].errtext);
+		free(jobs[i].res);
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct run {
+	const struct hf_hierarchy *h;
+	enum hf_order order;
+	int keep_going, stop;
+	const struct hf_sched_ops *ops;
+	void *ctx;
+	struct hf_job *jobs;
+	size_t running;
+};
+
+static void skip(struct run *r, size_t i, const char *why, const char *code)
+{
+	struct hf_job *j = &r->jobs[i];
+
+	j->state = HF_JOB_SKIPPED;
+	snprintf(j->reason, sizeof(j->reason), "%s%s", code, why);
+	if (r->ops->event)
+		r->ops->event(r->ctx, i, j);
+}
+
+static int done_ok(const struct run *r, size_t i)
+{
+	const struct hf_job *j = &r->jobs[i];
+
+	return j->state == HF_JOB_DONE && r->ops->allows(r->ctx, j);
+}
+
+static int ended(const struct run *r, size_t i)
+{
+	return r->jobs[i].state == HF_JOB_DONE || r->jobs[i].state == HF_JOB_SKIPPED;
+}
+
+/* 1: may start now; 0: must wait; -1: skipped (reason set). */
+static int ready(struct run *r, size_t i)
+{
+	const struct hf_hsite *s = &r->h->sites[i];
+
+	if (r->stop) {
+		skip(r, i, "not started: an earlier site failed (--keep-going goes on)", "");
+		return -1;
+	}
+	if (r->order == HF_ORDER_PARENTS_FIRST && s->parent != HF_NO_PARENT) {
+		if (!ended(r, s->parent))
+			return 0;
+		if (!done_ok(r, s->parent)) {
+			skip(r, i,
+			     " (the parent) did not succeed: a child never gets newer hotfix files "
+			     "than its parent",
+			     r->h->sites[s->parent].site->code);
+			return -1;
+		}
+	}
+	if (r->order == HF_ORDER_CHILDREN_FIRST) {
+		for (size_t c = 0; c < s->nchildren; c++) {
+			if (!ended(r, s->children[c]))
+				return 0;
+		}
+		for (size_t c = 0; c < s->nchildren; c++) {
+			if (!done_ok(r, s->children[c])) {
+				skip(r, i,
+				     " (a child) did not succeed: a parent never gets older hotfix "
+				     "files than its children",
+				     r->h->sites[s->children[c]].site->code);
+				return -1;
+			}
+		}
+	}
+	return 1;
+}
+
+static void child(struct run *r, size_t i, int out[2], int errp[2], int res[2])
+{
+	int status;
+
+	close(out[0]);
+	close(errp[0]);
+	close(res[0]);
+	if (dup2(out[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0)
+		_exit(1);
+	close(out[1]);
+	close(errp[1]);
+	signal(SIGPIPE, SIG_DFL);
+	status = r->ops->run(r->ctx, i, res[1]);
+	fflush(stdout);
+	fflush(stderr);
+	close(res[1]);
+	_exit(status);
+}
+
+static int start(struct run *r, size_t i, struct hf_err *err)
+{
+	struct hf_job *j = &r->jobs[i];
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, res[2] = { -1, -1 };
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(res, O_CLOEXEC)) {
+		int e = errno;
+
+		for (int k = 0; k < 2; k++) {
+			if (out[k] >= 0)
+				close(out[k]);
+			if (errp[k] >= 0)
+				close(errp[k]);
+			if (res[k] >= 0)
+				close(res[k]);
+		}
+		return hf_err_set(err, HF_E_IO, "pipe: %s", strerror(e));
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
+		close(res[0]), close(res[1]);
+		return hf_err_set(err, HF_E_IO, "fork: %s", strerror(e));
+	}
+	if (pid == 0)
+		child(r, i, out, errp, res);
+	close(out[1]);
+	close(errp[1]);
+	close(res[1]);
+	j->pid = pid;
+	j->fd[0] = out[0];
+	j->fd[1] = errp[0];
+	j->fd[2] = res[0];
+	j->state = HF_JOB_RUNNING;
+	j->started = now();
+	r->running++;
+	if (r->ops->event)
+		r->ops->event(r->ctx, i, j);
+	return 0;
+}
+
+/* Append what fd has to buf; 1 at EOF. */
+static int drain(int fd, char **buf, size_t *len)
+{
+	char tmp[65536];
+	ssize_t n = read(fd, tmp, sizeof(tmp));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return 1;
+	if (*len + (size_t)n > CAPTURE_MAX)
+		return 0; /* keep reading, drop the excess */
+	{
+		char *grown = realloc(*buf, *len + (size_t)n + 1);
+
+		if (!grown)
+			return 0;
+		*buf = grown;
+	}
+	memcpy(*buf + *len, tmp, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	return 0;
+}
+
+static void reap(struct run *r, size_t i)
+{
+	struct hf_job *j = &r->jobs[i];
+	int ws = 0;
+
+	while (waitpid(j->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	j->seconds = now() - j->started;
+	if (WIFEXITED(ws)) {
+		j->status = WEXITSTATUS(ws);
+	} else {
+		j->status = 1;
+		snprintf(j->reason, sizeof(j->reason), "the worker died of signal %d",
+			 WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+	}
+	if (j->res)
+		(void)sscanf(j->res, "%23s %lu", j->word, &j->changed);
+	j->state = HF_JOB_DONE;
+	r->running--;
+	if (hf_status_failed(j->status) && !r->keep_going)
+		r->stop = 1;
+	if (r->ops->event)
+		r->ops->event(r->ctx, i, j);
+}
+
+/* Wait for output from the running children; reap those whose pipes all closed. */
+static int wait_some(struct run *r, struct hf_err *err)
+{
+	size_t n = r->h->n, np = 0;
+	struct pollfd *p = calloc(3 * r->running + 1, sizeof(*p));
+	size_t *who = calloc(3 * r->running + 1, sizeof(*who));
+	int rc;
+
+	if (!p || !who) {
+		free(p);
+		free(who);
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r->jobs[i].state != HF_JOB_RUNNING)
+			continue;
+		for (int k = 0; k < 3; k++) {
+			if (r->jobs[i].fd[k] < 0)
+				continue;
+			p[np].fd = r->jobs[i].fd[k];
+			p[np].events = POLLIN;
+			who[np++] = i * 3 + (size_t)k;
+		}
+	}
+	rc = poll(p, np, -1);
+	if (rc < 0 && errno != EINTR) {
+		free(p);
+		free(who);
+		return hf_err_set(err, HF_E_IO, "poll: %s", strerror(errno));
+	}
+	for (size_t q = 0; rc > 0 && q < np; q++) {
+		struct hf_job *j = &r->jobs[who[q] / 3];
+		int k = (int)(who[q] % 3);
+		char **buf = k == 0 ? &j->out : k == 1 ? &j->errtext : &j->res;
+		size_t *len = k == 0 ? &j->outlen : k == 1 ? &j->errlen : &j->reslen;
+
+		if (!p[q].revents)
+			continue;
+		if (drain(p[q].fd, buf, len)) {
+			close(j->fd[k]);
+			j->fd[k] = -1;
+			if (j->fd[0] < 0 && j->fd[1] < 0 && j->fd[2] < 0)
+				reap(r, who[q] / 3);
+		}
+	}
+	free(p);
+	free(who);
+	return 0;
+}
+
+int hf_sched_run(const struct hf_hierarchy *h, enum hf_order order, int njobs, int keep_going,
+		 const struct hf_sched_ops *ops, void *ctx, struct hf_job *jobs,
+		 struct hf_err *err)
+{
+	struct run r = { h, order, keep_going, 0, ops, ctx, jobs, 0 };
+	int rc = 0;
+
+	if (njobs < 1)
+		njobs = 1;
+	for (size_t i = 0; i < h->n; i++)
+		jobs[i].fd[0] = jobs[i].fd[1] = jobs[i].fd[2] = -1;
+	for (;;) {
+		size_t waiting = 0;
+
+		for (size_t k = 0; k < h->n && !rc; k++) {
+			/* parents first: breadth-first order; children first: its reverse */
+			size_t i = order == HF_ORDER_ANY ? k
+				   : order == HF_ORDER_PARENTS_FIRST ? h->order[k]
+								      : h->order[h->n - 1 - k];
+
+			if (jobs[i].state != HF_JOB_WAITING)
+				continue;
+			if (r.running >= (size_t)njobs) {
+				waiting++;
+				continue;
+			}
+			switch (ready(&r, i)) {
+			case 1:
+				rc = start(&r, i, err);
+				break;
+			case 0:
+				waiting++;
+				break;
+			default:
+				break;
+			}
+		}
+		if (rc || (r.running == 0 && waiting == 0))
+			break;
+		if (r.running == 0) {
+			/* nothing runs and nothing can start: only possible if the tree is broken */
+			rc = hf_err_set(err, HF_E_MALFORMED, "%zu site(s) can never start", waiting);
+			break;
+		}
+		rc = wait_some(&r, err);
+		if (rc)
+			break;
+	}
+	while (r.running > 0 && wait_some(&r, err) == 0)
+		; /* after a scheduler error, still collect the children */
+	return rc;
+}
