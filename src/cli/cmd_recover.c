@@ -18,7 +18,7 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 {
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
-	struct hf_recovery rec;
+	struct hf_recovery rec = { 0 };
 	struct hf_err err;
 	int status = 0, r;
 
