@@ -153,6 +153,8 @@ static int link_tree(struct hf_hierarchy *h, struct hf_err *err)
 {
 	size_t head = 0, tail = 0;
 
+	if (!h->order || h->n == 0)
+		return hf_err_set(err, HF_E_MALFORMED, "%s: no site", h->path);
 	for (size_t i = 0; i < h->n; i++) {
 		size_t par = h->sites[i].parent;
 		struct hf_hsite *ps;

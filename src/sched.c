@@ -211,8 +211,16 @@ static void reap(struct run *r, size_t i)
 		snprintf(j->reason, sizeof(j->reason), "the worker died of signal %d",
 			 WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
 	}
-	if (j->res)
-		(void)sscanf(j->res, "%23s %lu", j->word, &j->changed);
+	if (j->res) { /* "WORD CHANGED\n" */
+		size_t w = strcspn(j->res, " \n");
+
+		if (w < sizeof(j->word)) {
+			memcpy(j->word, j->res, w);
+			j->word[w] = '\0';
+			if (j->res[w] == ' ')
+				j->changed = strtoul(j->res + w + 1, NULL, 10);
+		}
+	}
 	j->state = HF_JOB_DONE;
 	r->running--;
 	if (hf_status_failed(j->status) && !r->keep_going)
