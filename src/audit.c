@@ -116,3 +116,72 @@ void hf_audit_free(struct hf_audit *a)
 	a->recs = NULL;
 	a->n = a->cap = 0;
 }
+
+int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->recs[i].site == site && a->recs[i].verdict != HF_V_NOTAPPLICABLE)
+			return 0;
+	return 1;
+}
+
+static const struct hf_audit_record *find_rec(const struct hf_audit *a,
+					      const struct hf_site *site,
+					      const struct hf_audit_record *like)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct hf_audit_record *r = &a->recs[i];
+
+		if (r->site == site && r->file && r->manifest == like->manifest &&
+		    !strcmp(r->file->path, like->file->path))
+			return r;
+	}
+	return NULL;
+}
+
+size_t hf_audit_drift(struct hf_audit *a, const struct hf_site *child,
+		      const struct hf_site *parent)
+{
+	char v[HF_VERSION_STRLEN];
+	size_t flagged = 0;
+
+	if (child->servicepack != parent->servicepack)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		struct hf_audit_record *r = &a->recs[i];
+		const struct hf_audit_record *p;
+		int differs;
+
+		if (r->site != child || !r->file)
+			continue;
+		p = find_rec(a, parent, r);
+		if (!p)
+			continue;
+		differs = r->present != p->present || r->has_version != p->has_version ||
+			  (r->has_version && hf_version_cmp(&r->installed, &p->installed) != 0) ||
+			  (r->hashed && p->hashed && memcmp(r->sha256, p->sha256, HF_SHA256_LEN));
+		if (!differs)
+			continue;
+		r->drift = 1;
+		flagged++;
+		if (!p->present)
+			snprintf(r->drift_note, sizeof(r->drift_note), "parent %s: missing",
+				 parent->code);
+		else if (p->has_version && r->has_version &&
+			 hf_version_cmp(&r->installed, &p->installed) == 0)
+			snprintf(r->drift_note, sizeof(r->drift_note),
+				 "parent %s: same version, other SHA-256", parent->code);
+		else
+			snprintf(r->drift_note, sizeof(r->drift_note), "parent %s: %s", parent->code,
+				 p->has_version ? hf_version_format(&p->installed, v) : "no version");
+	}
+	return flagged;
+}
+
+int hf_audit_has_drift(const struct hf_audit *a, const struct hf_site *site)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if ((!site || a->recs[i].site == site) && a->recs[i].drift)
+			return 1;
+	return 0;
+}

@@ -36,6 +36,8 @@ struct hf_audit_record {
 	uint8_t sha256[HF_SHA256_LEN];
 	enum hf_verdict verdict;
 	char note[512];
+	int drift;           /* differs from the parent site's file (same service pack) */
+	char drift_note[96]; /* what the parent has */
 };
 
 struct hf_audit {
@@ -57,5 +59,17 @@ int hf_verdict_compliant(enum hf_verdict v);
 
 /* 1 if every record of the audit (or of one site, when site != NULL) is compliant. */
 int hf_audit_compliant(const struct hf_audit *a, const struct hf_site *site);
+
+/* 1 if every record of site is not-applicable (or it has none). */
+int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site);
+
+/* Drift: flag each file of child (a site with the same service pack as parent) whose
+ * installed version -- and SHA-256, when both were hashed -- differs from the parent's
+ * for the same manifest and path.  Returns the number of files flagged. */
+size_t hf_audit_drift(struct hf_audit *a, const struct hf_site *child,
+		      const struct hf_site *parent);
+
+/* 1 if a file of site (or of any site, when NULL) drifts. */
+int hf_audit_has_drift(const struct hf_audit *a, const struct hf_site *site);
 
 #endif

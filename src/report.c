@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "areport.h"
 #include "hash.h"
 #include "journal.h"
 #include "version.h"
@@ -369,7 +370,21 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 			hf_verdict_name(r->verdict), a->verify_hashes ? " " : "",
 			a->verify_hashes ? (r->hashed ? hf_sha256_hex(r->sha256, hex) : "-") : "");
 	}
-	fprintf(out, "%s\n", hf_audit_compliant(a, NULL) ? "compliant" : "NOT compliant");
+	for (size_t i = 0; i < a->n; i++) {
+		const struct hf_audit_record *r = &a->recs[i];
+
+		if (r->drift)
+			fprintf(out, "drift: %s %s: %s\n", r->site->code, r->file->path,
+				r->drift_note);
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (i == 0 || a->recs[i - 1].site != a->recs[i].site)
+			fprintf(out, "site %s: %s%s\n", a->recs[i].site->code,
+				hf_site_verdict(a, a->recs[i].site),
+				hf_audit_has_drift(a, a->recs[i].site) ? ", drift from its parent"
+								       : "");
+	fprintf(out, "%s%s\n", hf_audit_compliant(a, NULL) ? "compliant" : "NOT compliant",
+		hf_audit_has_drift(a, NULL) ? " (with drift)" : "");
 }
 
 int hf_report_audit_json(FILE *out, const struct hf_audit *a)
@@ -379,12 +394,13 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 	json_object_set_new(doc, "schema", json_string("urn:hotfix:audit:1"));
 	json_object_set_new(doc, "verify_hashes", json_boolean(a->verify_hashes));
 	json_object_set_new(doc, "compliant", json_boolean(hf_audit_compliant(a, NULL)));
+	json_object_set_new(doc, "drift", json_boolean(hf_audit_has_drift(a, NULL)));
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
 
 		json_array_append_new(
 			recs,
-			json_pack("{s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s}",
+			json_pack("{s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o}",
 				  "site", r->site->code, "type", hf_site_type_name(r->site->type),
 				  "servicepack", (json_int_t)r->site->servicepack, "hotfix",
 				  r->manifest->id, "revision", (json_int_t)r->manifest->revision,
@@ -394,13 +410,18 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 				  r->file ? version_or_null(1, &r->file->version) : json_null(),
 				  "size", r->present ? json_integer((json_int_t)r->size) : json_null(),
 				  "sha256", hex_or_null(r->hashed, r->sha256), "verdict",
-				  hf_verdict_name(r->verdict), "note", r->note));
+				  hf_verdict_name(r->verdict), "note", r->note, "drift",
+				  r->drift ? json_string(r->drift_note) : json_null()));
 		/* a site's records are contiguous (audit.h) */
 		if (i == 0 || a->recs[i - 1].site != r->site)
 			json_array_append_new(sites,
-					      json_pack("{s:s, s:s, s:b}", "site", r->site->code,
-							"root", r->site->root, "compliant",
-							hf_audit_compliant(a, r->site)));
+					      json_pack("{s:s, s:s, s:s?, s:b, s:s, s:b}", "site",
+							r->site->code, "root", r->site->root,
+							"parent",
+							r->site->parent[0] ? r->site->parent : NULL,
+							"compliant", hf_audit_compliant(a, r->site),
+							"verdict", hf_site_verdict(a, r->site),
+							"drift", hf_audit_has_drift(a, r->site)));
 	}
 	json_object_set_new(doc, "sites", sites);
 	json_object_set_new(doc, "records", recs);

@@ -1,33 +1,78 @@
-/* cli/audit: `hotfix audit MANIFEST... --site DIR [--verify-hashes] [--format F]`. */
+/* cli/audit: `hotfix audit MANIFEST... (--site DIR | --hierarchy FILE) [--verify-hashes]
+ * [--format text|json|csv|xml|dot]`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../areport.h"
 #include "../audit.h"
+#include "../hierarchy.h"
 #include "../report.h"
 #include "../site.h"
+#include "../txn.h"
 #include "cli.h"
 
 static const char options[] =
 	"Options:\n"
 	"  --site DIR        the site's root directory (holds site.xml)\n"
+	"  --hierarchy FILE  every site of a hierarchy, parents first; files that differ\n"
+	"                    from the parent site's (same service pack) are flagged: drift\n"
 	"  --verify-hashes   also compare each file's SHA-256 (reads every file whole)\n"
-	"  --format FORMAT   text (default) or json\n\n";
+	"  --format FORMAT   text (default), json, csv (RFC 4180), xml (manifests/audit.xsd)\n"
+	"                    or dot (Graphviz: the tree, coloured by compliance)\n\n";
+
+static const char *const formats[] = { "text", "json", "csv", "xml", "dot" };
+
+static int print(const char *format, const struct hf_audit *a)
+{
+	if (!strcmp(format, "json"))
+		return hf_report_audit_json(stdout, a);
+	if (!strcmp(format, "csv"))
+		return hf_areport_csv(stdout, a);
+	if (!strcmp(format, "xml"))
+		return hf_areport_xml(stdout, a);
+	if (!strcmp(format, "dot"))
+		return hf_areport_dot(stdout, a);
+	hf_report_audit_text(stdout, a);
+	return 0;
+}
+
+/* Audit one site under its (shared) lock, after recovering it.  Returns 0, or the exit
+ * status of a site that could not be audited (reported). */
+static int audit_site(struct hf_audit *a, struct hf_site *site, struct hf_manifest **ms,
+		      size_t nm)
+{
+	struct hf_state *st = NULL;
+	struct hf_recovery rec;
+	struct hf_err err;
+	int status = 0;
+
+	hf_err_clear(&err);
+	if (hf_txn_open(site, HF_LOCK_SHARED, &st, &rec, &err))
+		return cli_fail(&err);
+	hf_report_recovery_text(stderr, site, &rec);
+	for (size_t k = 0; k < nm; k++)
+		if (hf_audit_site(a, ms[k], site, &err))
+			status = cli_fail(&err);
+	hf_state_close(st);
+	return status;
+}
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_VERIFY_HASHES | CLI_FORMAT, 1, -1,
-					       "MANIFEST", options };
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_VERIFY_HASHES |
+						       CLI_FORMAT,
+					       1, -1, "MANIFEST", options };
 	const struct cli_cmd *cmd = cli_find("audit");
 	struct cli_opts o;
 	struct hf_trust trust;
 	struct hf_manifest **ms = NULL;
 	struct hf_site *site = NULL;
-	struct hf_state *st = NULL;
+	struct hf_hierarchy *h = NULL;
 	struct hf_audit audit = { 0 };
 	struct hf_err err;
 	const char *format;
-	size_t nm = 0;
+	size_t nm = 0, known = 0;
 	int bad_input = 0, status = cli_parse(argc, argv, "audit", &syn, &o);
 
 	if (status >= 0)
@@ -36,50 +81,55 @@ int cmd_audit(int argc, char **argv)
 	format = o.format ? o.format : "text";
 	audit.verify_hashes = o.verify_hashes;
 	hf_err_clear(&err);
-	if (strcmp(format, "text") && strcmp(format, "json"))
-		return cli_usage_error(cmd, "unknown format '%s' (text or json)", format);
-
-	cli_trust(&o.c, &trust);
-	if (cli_open_site(o.site, HF_LOCK_SHARED, &site, &st, &err)) {
-		hf_site_free(site);
+	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
+		known |= !strcmp(format, formats[k]);
+	if (!known)
+		return cli_usage_error(cmd, "unknown format '%s' (text, json, csv, xml or dot)",
+				       format);
+	if (o.hierarchy ? hf_hierarchy_load(o.hierarchy, &h, &err)
+			: hf_site_open(o.site, &site, &err))
 		return cli_fail(&err);
-	}
 	ms = calloc((size_t)o.nargs, sizeof(struct hf_manifest *));
 	if (!ms) {
-		hf_state_close(st);
-		hf_site_free(site);
 		hf_err_set(&err, HF_E_NOMEM, "out of memory");
-		return cli_fail(&err);
+		status = cli_fail(&err);
+		goto out;
 	}
 	/* Audit only reads: a manifest that fails to load is reported, the rest go on. */
+	cli_trust(&o.c, &trust);
 	for (int i = 0; i < o.nargs; i++) {
-		struct hf_manifest *m = NULL;
-
-		if (hf_manifest_load(o.args[i], &trust, &m, &err)) {
+		if (hf_manifest_load(o.args[i], &trust, &ms[nm], &err)) {
 			status = cli_fail(&err);
 			bad_input = 1;
 			continue;
 		}
-		ms[nm++] = m;
-		if (hf_audit_site(&audit, m, site, &err)) {
-			status = cli_fail(&err);
-			bad_input = 1;
+		nm++;
+	}
+	if (h) {
+		for (size_t k = 0; k < h->n; k++) { /* parents first */
+			if (audit_site(&audit, h->sites[h->order[k]].site, ms, nm) != 0) {
+				status = 4;
+				bad_input = 1;
+			}
 		}
+		for (size_t i = 0; i < h->n; i++)
+			if (h->sites[i].parent != HF_NO_PARENT)
+				(void)hf_audit_drift(&audit, h->sites[i].site,
+						     h->sites[h->sites[i].parent].site);
+	} else if (audit_site(&audit, site, ms, nm) != 0) {
+		status = 4;
+		bad_input = 1;
 	}
-	if (nm > 0) {
-		int r = !strcmp(format, "json") ? hf_report_audit_json(stdout, &audit)
-						: (hf_report_audit_text(stdout, &audit), 0);
-
-		if (r)
-			status = 1;
-	}
+	if (nm > 0 && print(format, &audit))
+		status = 1;
 	if (!bad_input)
 		status = hf_audit_compliant(&audit, NULL) ? 0 : 1;
-	hf_state_close(st);
+out:
 	hf_audit_free(&audit);
 	for (size_t i = 0; i < nm; i++)
 		hf_manifest_free(ms[i]);
 	free(ms);
 	hf_site_free(site);
+	hf_hierarchy_free(h);
 	return status;
 }
