@@ -28,6 +28,21 @@ char *hf_utc_now(char *buf, size_t len)
 	return buf;
 }
 
+/* "2026-11-28T01:02:03.456Z": milliseconds, so that the order of steps across sites
+ * can be read off the logs. */
+static char *stamp(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char sec[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!gmtime_r(&ts.tv_sec, &tm) || !strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(sec, sizeof(sec), "1970-01-01T00:00:00");
+	snprintf(buf, len, "%.19s.%03dZ", sec, (int)(ts.tv_nsec / 1000000) % 1000);
+	return buf;
+}
+
 static void disable(struct hf_hlog *log, const char *what)
 {
 	fprintf(stderr, "hotfix: warning: %s: %s: %s; the log misses this run\n", log->name,
@@ -65,13 +80,13 @@ struct hf_hlog *hf_hlog_open(const struct hf_state *st, const char *id, const ch
 
 void hf_hlog(struct hf_hlog *log, const char *fmt, ...)
 {
-	char line[2048], now[32];
+	char line[2048], now[48];
 	va_list ap;
 	int n, m;
 
 	if (!log || log->fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "%s pid %ld %s: ", hf_utc_now(now, sizeof(now)),
+	n = snprintf(line, sizeof(line), "%s pid %ld %s: ", stamp(now, sizeof(now)),
 		     (long)getpid(), log->op);
 	va_start(ap, fmt);
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);

@@ -1,7 +1,7 @@
 /* hlog: the per-hotfix history, SITE/.hotfix/log/<ID>.log.
  *
  * Owns: struct hf_hlog (close with hf_hlog_close).  One line per step, appended as it
- * happens: "TIME pid PID OP: MESSAGE".  The log is for people; no decision is ever
+ * happens: "TIME pid PID OP: MESSAGE", TIME in UTC with milliseconds.  The log is for people; no decision is ever
  * taken from it.  A log that cannot be written costs a warning on stderr, never the
  * transaction. */
 #ifndef HOTFIX_HLOG_H

@@ -73,10 +73,6 @@ static int ready(struct run *r, size_t i)
 {
 	const struct hf_hsite *s = &r->h->sites[i];
 
-	if (r->stop) {
-		skip(r, i, "not started: an earlier site failed (--keep-going goes on)", "");
-		return -1;
-	}
 	if (r->order == HF_ORDER_PARENTS_FIRST && s->parent != HF_NO_PARENT) {
 		if (!ended(r, s->parent))
 			return 0;
@@ -102,6 +98,10 @@ static int ready(struct run *r, size_t i)
 				return -1;
 			}
 		}
+	}
+	if (r->stop) {
+		skip(r, i, "not started: an earlier site failed (--keep-going goes on)", "");
+		return -1;
 	}
 	return 1;
 }

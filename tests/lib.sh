@@ -109,3 +109,22 @@ site_state() {
         fail "$1 is neither before nor after ($4); against before: $(tree "$1" mtime | diff - "$T/state.before" | head -n 20)"
     fi
 }
+
+# hier FILE ROOT...: a hierarchy file listing ROOTs (relative to FILE's directory).
+hier() {
+    f=$1; shift
+    { echo '<hierarchy xmlns="urn:hotfix:hierarchy:1">'
+      for r in "$@"; do echo "  <site root=\"$r\"/>"; done
+      echo '</hierarchy>'; } > "$f"
+}
+
+# sitexml DIR CODE TYPE PARENT SP: (re)write DIR/site.xml; PARENT - for none.
+sitexml() {
+    mkdir -p "$1"
+    if [ "$4" = - ]; then p=""; else p=" parent=\"$4\""; fi
+    printf '<site code="%s" type="%s"%s><product name="SMS" version="2003" servicepack="%s"/></site>\n' \
+        "$2" "$3" "$p" "$5" > "$1/site.xml"
+}
+
+# logtime SITE ID WHAT: the timestamp of the first log line of SITE's ID.log matching WHAT
+logtime() { grep -m1 -- "$3" "$1/.hotfix/log/$2.log" | cut -d' ' -f1; }

@@ -19,23 +19,45 @@ struct hctx {
 	int (*one)(const struct cli_opts *, const char *, const char *);
 	size_t started, ended;
 	int tty;
+	const struct hf_job *jobs; /* the parent's view; a worker sees it as of its fork */
 };
 
 static int run_one(void *ctx, size_t i, int result_fd)
 {
 	struct hctx *x = ctx;
 
+	const struct hf_hsite *s = &x->h->sites[i];
+	int status;
+
+	/* apply under a parent that is not applicable: only a site that is not applicable
+	 * either may go on (it changes nothing); any other would get newer files than its
+	 * parent */
+	if (!strcmp(x->command, "apply") && s->parent != HF_NO_PARENT &&
+	    x->jobs[s->parent].status == 3) {
+		status = cli_check(x->o, x->arg, s->site->root);
+		cli_result_fd = result_fd;
+		if (status == 3) {
+			cli_result("not-applicable", 0);
+			return 3;
+		}
+		fprintf(stderr,
+			"hotfix: %s: not applied: its parent %s is not applicable, and a child never "
+			"gets newer hotfix files than its parent\n",
+			s->site->code, x->h->sites[s->parent].site->code);
+		cli_result("skipped", 0);
+		return 1;
+	}
 	cli_result_fd = result_fd;
-	return x->one(x->o, x->arg, x->h->sites[i].site->root);
+	return x->one(x->o, x->arg, s->site->root);
 }
 
+/* May the sites that wait for this one start?  Success, or not applicable: under apply,
+ * a child of a site that is not applicable checks itself first (run_one); under
+ * rollback, a child without the hotfix is no reason to keep it on its parent. */
 static int allows(void *ctx, const struct hf_job *job)
 {
-	const struct hctx *x = ctx;
-
-	if (!strcmp(x->command, "rollback")) /* a child without the hotfix is fine */
-		return job->status == 0 || job->status == 3;
-	return job->status == 0;
+	(void)ctx;
+	return job->status == 0 || job->status == 3;
 }
 
 static void bar(const struct hctx *x)
@@ -148,6 +170,7 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 	x.one = one;
 	x.tty = isatty(STDERR_FILENO);
 	jobs = calloc(h->n, sizeof(*jobs));
+	x.jobs = jobs;
 	rows = calloc(h->n, sizeof(*rows));
 	docs = calloc(h->n, sizeof(*docs));
 	if (!jobs || !rows || !docs) {
