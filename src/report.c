@@ -20,6 +20,8 @@ const char *hf_check_result_word(const struct hf_check_result *r)
 		return "error";
 	if (r->plan->count[HF_ACT_CONFLICT])
 		return "conflict";
+	if (r->rehearsal && !r->rehearsal->ok)
+		return "rehearsal-failed";
 	if (r->plan->count[HF_ACT_INSTALL])
 		return "install";
 	return "current";
@@ -75,6 +77,16 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 	if (r->payload_checked)
 		fprintf(out, "  payload: %s: size and SHA-256 match the manifest\n",
 			m->payload_href);
+	if (r->rehearsal && r->rehearsal->ok)
+		fprintf(out, "  rollback rehearsal: ok: %llu MiB free for %llu KiB of staging (+%llu KiB "
+			     "if backups must be copied); %zu earlier backup file(s) intact; "
+			     "writable; lock free\n",
+			(unsigned long long)(r->rehearsal->free_bytes >> 20),
+			(unsigned long long)(r->rehearsal->staging_bytes >> 10),
+			(unsigned long long)(r->rehearsal->backup_bytes >> 10),
+			r->rehearsal->backups_checked);
+	else if (r->rehearsal)
+		fprintf(out, "  rollback rehearsal: FAILED: %s\n", r->rehearsal->problems);
 	fprintf(out,
 		"  result: %s: %zu to install, %zu current, %zu newer, %zu conflicts; restart "
 		"required: %s\n",
@@ -126,6 +138,16 @@ static json_t *check_json(const struct hf_check_result *r)
 						? json_string(r->message) : json_null());
 	json_object_set_new(o, "error_code", json_string(hf_code_name(r->code)));
 	json_object_set_new(o, "payload_verified", json_boolean(r->payload_checked));
+	if (r->rehearsal)
+		json_object_set_new(
+			o, "rollback_rehearsal",
+			json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:b, s:s}", "ok", r->rehearsal->ok,
+				  "free_bytes", (json_int_t)r->rehearsal->free_bytes,
+				  "staging_bytes", (json_int_t)r->rehearsal->staging_bytes,
+				  "backup_bytes", (json_int_t)r->rehearsal->backup_bytes,
+				  "backups_checked", (json_int_t)r->rehearsal->backups_checked,
+				  "backups_bad", (json_int_t)r->rehearsal->backups_bad, "writable",
+				  r->rehearsal->writable, "problems", r->rehearsal->problems));
 	for (size_t i = 0; p && i < p->n; i++) {
 		const struct hf_plan_item *it = &p->items[i];
 

@@ -14,6 +14,7 @@
 #include "installed.h"
 #include "manifest.h"
 #include "plan.h"
+#include "rehearse.h"
 #include "site.h"
 #include "txn.h"
 
@@ -27,6 +28,7 @@ struct hf_check_result {
 	const char *message;        /* the error message, when code != HF_OK */
 	int payload_checked;        /* the payload's size and SHA-256 were verified */
 	int verbose;                /* text: also print sizes and hashes per file */
+	const struct hf_rehearsal *rehearsal; /* check: would a rollback work (or NULL) */
 };
 
 /* Result word for a check: "install", "current", "conflict", "not-applicable", "error". */

@@ -107,8 +107,10 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (h) {
 		for (size_t k = 0; k < h->n; k++) { /* parents first */
-			if (audit_site(&audit, h->sites[h->order[k]].site, ms, nm) != 0) {
-				status = 4;
+			int st = audit_site(&audit, h->sites[h->order[k]].site, ms, nm);
+
+			if (st) {
+				status = st;
 				bad_input = 1;
 			}
 		}
@@ -116,9 +118,13 @@ int cmd_audit(int argc, char **argv)
 			if (h->sites[i].parent != HF_NO_PARENT)
 				(void)hf_audit_drift(&audit, h->sites[i].site,
 						     h->sites[h->sites[i].parent].site);
-	} else if (audit_site(&audit, site, ms, nm) != 0) {
-		status = 4;
-		bad_input = 1;
+	} else {
+		int st = audit_site(&audit, site, ms, nm);
+
+		if (st) {
+			status = st;
+			bad_input = 1;
+		}
 	}
 	if (nm > 0 && print(format, &audit))
 		status = 1;

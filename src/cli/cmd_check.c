@@ -4,6 +4,7 @@
 
 #include "../payload.h"
 #include "../plan.h"
+#include "../rehearse.h"
 #include "../report.h"
 #include "../site.h"
 #include "../txn.h"
@@ -27,6 +28,7 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_state *st = NULL;
 	struct hf_plan *plan = NULL;
 	struct hf_check_result res;
+	struct hf_rehearsal reh;
 	struct hf_err err;
 	int status, r;
 
@@ -54,6 +56,18 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 		} else if (plan->count[HF_ACT_INSTALL]) {
 			r = hf_payload_verify(m, &err);
 			res.payload_checked = (r == 0);
+		}
+	}
+	if (plan && err.code == HF_OK) {
+		r = hf_rehearse(site, plan, &reh, &err);
+		if (!r) {
+			res.rehearsal = &reh;
+			if (!reh.ok) {
+				hf_err_set(&err, HF_E_CONFLICT, "%s: rollback rehearsal failed: %s",
+					   site->code, reh.problems);
+				hf_err_hint(&err, "free space, restore the backups named, or fix "
+						  "permissions before applying");
+			}
 		}
 	}
 	hf_state_close(st); /* the lock is not needed for printing */

@@ -50,7 +50,7 @@ expect_rc 4
 expect_err "unsigned.xml: no signature"
 expect_out_count "KB936465 .* outdated" 3
 
-hf audit "$KB" --site "$T/pri" --trust "$TRUST" --format csv
+hf audit "$KB" --site "$T/pri" --trust "$TRUST" --format yaml
 expect_rc 2
-expect_err "unknown format 'csv'"
+expect_err "unknown format 'yaml'"
 echo PASS

@@ -1,0 +1,33 @@
+/* rehearse: would a rollback work on this site?  Part of `check`.
+ *
+ * Owns: struct hf_rehearsal, a plain value.  Checks, without changing anything: free space
+ * where staging and backups go (the new files, plus the originals in case a hard link is
+ * impossible and they must be copied), every backup the site's registry relies on
+ * (present, with the SHA-256 recorded), and that the site's directories are writable.
+ * The lock is the caller's: check holds it shared, so no writer is at work. */
+#ifndef HOTFIX_REHEARSE_H
+#define HOTFIX_REHEARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "plan.h"
+#include "site.h"
+
+struct hf_rehearsal {
+	int ok;
+	uint64_t free_bytes;      /* available to this user where .hotfix lives */
+	uint64_t staging_bytes;   /* the new files */
+	uint64_t backup_bytes;    /* the originals, if they must be copied */
+	size_t backups_checked;   /* files of earlier hotfixes' backups verified */
+	size_t backups_bad;
+	int writable;
+	char problems[600];       /* "; "-separated, empty when ok */
+};
+
+/* plan may be NULL (nothing to install).  Errors only for I/O and memory. */
+int hf_rehearse(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *out,
+		struct hf_err *err) HF_MUST_CHECK;
+
+#endif
