@@ -126,6 +126,17 @@ kill "$(cat "$T/sleeper")" 2>/dev/null; wait $holder 2>/dev/null
 hf apply "$KB" --hierarchy "$H/order.xml" -q
 expect_rc 0
 
+# --- rollback rehearsal in check: ok everywhere, then a damaged backup at SEC
+hf check "$KB" --hierarchy "$H/order.xml"
+expect_rc 0
+expect_out_count "rollback rehearsal: ok" 4   # OLD is not applicable: no plan
+printf 'x' >> "$H/SEC/.hotfix/backup/KB936465/bin/i386/Distmgr.dll"
+hf check "$KB" --hierarchy "$H/order.xml" --json
+expect_rc 6
+jq -e '[.sites[] | select(.site == "SEC")][0] | .result == "rehearsal-failed" and .rollback_rehearsal.ok == false and .rollback_rehearsal.backups_bad == 1' "$T/out" >/dev/null || fail "rehearsal: SEC"
+jq -e '[.sites[] | select(.site == "CEN")][0].rollback_rehearsal.ok == true' "$T/out" >/dev/null || fail "rehearsal: CEN"
+expect_err "SEC: rollback rehearsal failed: the backup of bin/i386/Distmgr.dll for KB936465 is damaged"
+
 # --- nothing applicable anywhere: exit 3
 sitexml "$T/na/C1" NA1 central - 1
 sitexml "$T/na/C2" NA2 primary NA1 1
