@@ -137,6 +137,17 @@ jq -e '[.sites[] | select(.site == "SEC")][0] | .result == "rehearsal-failed" an
 jq -e '[.sites[] | select(.site == "CEN")][0].rollback_rehearsal.ok == true' "$T/out" >/dev/null || fail "rehearsal: CEN"
 expect_err "SEC: rollback rehearsal failed: the backup of bin/i386/Distmgr.dll for KB936465 is damaged"
 
+# --- progress: a live bar only on a terminal, nothing with -q
+if command -v script >/dev/null 2>&1; then
+    script -qec "$BIN recover --hierarchy '$H/all.xml' >/dev/null" "$T/tty.log" > /dev/null 2>&1
+    grep -q "$(printf '\033')\[K\[#" "$T/tty.log" || fail "no progress bar on a terminal"
+fi
+hf recover --hierarchy "$H/all.xml"
+grep -q "$(printf '\033')" "$T/err" && fail "escape codes on stderr that is not a terminal"
+expect_err "CEN: nothing (exit 0"
+hf recover --hierarchy "$H/all.xml" -q
+[ ! -s "$T/err" ] || fail "-q: stderr is not silent"
+
 # --- nothing applicable anywhere: exit 3
 sitexml "$T/na/C1" NA1 central - 1
 sitexml "$T/na/C2" NA2 primary NA1 1
