@@ -88,7 +88,7 @@ $(BUILD)/hotfix-fault: $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(BUILD)/libhotfix.
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -iquote src -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/libhotfix.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)

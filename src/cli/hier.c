@@ -8,7 +8,7 @@
 #include "../hierarchy.h"
 #include "../manifest.h"
 #include "../report.h"
-#include "../sched.h"
+#include "../runner.h"
 #include "cli.h"
 
 struct hctx {
@@ -134,7 +134,7 @@ static int overall(const struct hf_job *jobs, size_t n)
 int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg,
 		  int (*one)(const struct cli_opts *, const char *, const char *))
 {
-	static const struct hf_sched_ops ops = { run_one, event, allows };
+	static const struct hf_run_ops ops = { run_one, event, allows };
 	struct hf_hierarchy *h = NULL;
 	struct hf_job *jobs = NULL;
 	struct hf_summary_row *rows = NULL;
@@ -178,7 +178,7 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (hf_sched_run(h, order, o->jobs, o->keep_going, &ops, &x, jobs, &err)) {
+	if (hf_run_sites(h, order, o->jobs, o->keep_going, &ops, &x, jobs, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -204,7 +204,7 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 		hf_report_summary_text(stdout, command, rows, h->n, status);
 	}
 out:
-	hf_sched_free(jobs, h->n);
+	hf_run_free(jobs, h->n);
 	free(jobs);
 	free(rows);
 	free(docs);

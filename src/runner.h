@@ -1,4 +1,4 @@
-/* sched: one run per site of a hierarchy, each in its own process, up to N at once, in an
+/* runner: one run per site of a hierarchy, each in its own process, up to N at once, in an
  * order that keeps the version-skew rule.
  *
  * Owns: the worker processes and what they print.  Each site runs in a forked child
@@ -12,8 +12,8 @@
  * HF_ORDER_ANY starts sites in file order.  A site whose parent (or child) failed or was
  * skipped is skipped, with the reason.  A failure is an exit status other than 0 and 3;
  * without keep_going, no site starts after the first failure. */
-#ifndef HOTFIX_SCHED_H
-#define HOTFIX_SCHED_H
+#ifndef HOTFIX_RUNNER_H
+#define HOTFIX_RUNNER_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -42,7 +42,7 @@ struct hf_job {
 	double started;
 };
 
-struct hf_sched_ops {
+struct hf_run_ops {
 	/* In the child: run site i, write "WORD CHANGED\n" to result_fd, return the exit
 	 * status.  stdout and stderr are captured. */
 	int (*run)(void *ctx, size_t i, int result_fd);
@@ -54,12 +54,12 @@ struct hf_sched_ops {
 
 /* Run every site; jobs[] (h->n entries, zeroed by the caller) gets each outcome.
  * Errors only for the scheduler itself (fork, pipe, poll): -HF_E_IO. */
-int hf_sched_run(const struct hf_hierarchy *h, enum hf_order order, int njobs, int keep_going,
-		 const struct hf_sched_ops *ops, void *ctx, struct hf_job *jobs,
+int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, int keep_going,
+		 const struct hf_run_ops *ops, void *ctx, struct hf_job *jobs,
 		 struct hf_err *err) HF_MUST_CHECK;
 
-/* Free what hf_sched_run captured. */
-void hf_sched_free(struct hf_job *jobs, size_t n);
+/* Free what hf_run_sites captured. */
+void hf_run_free(struct hf_job *jobs, size_t n);
 
 /* 1 if an exit status is a failure (not 0, not 3). */
 int hf_status_failed(int status);

@@ -1,5 +1,5 @@
-/* sched: fork one worker per site, capture its output, keep the tree order. */
-#include "sched.h"
+/* runner: fork one worker per site, capture its output, keep the tree order. */
+#include "runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +19,7 @@ int hf_status_failed(int status)
 	return status != 0 && status != 3;
 }
 
-void hf_sched_free(struct hf_job *jobs, size_t n)
+void hf_run_free(struct hf_job *jobs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(jobs[i].out);
@@ -40,7 +40,7 @@ struct run {
 	const struct hf_hierarchy *h;
 	enum hf_order order;
 	int keep_going, stop;
-	const struct hf_sched_ops *ops;
+	const struct hf_run_ops *ops;
 	void *ctx;
 	struct hf_job *jobs;
 	size_t running;
@@ -279,8 +279,8 @@ static int wait_some(struct run *r, struct hf_err *err)
 	return 0;
 }
 
-int hf_sched_run(const struct hf_hierarchy *h, enum hf_order order, int njobs, int keep_going,
-		 const struct hf_sched_ops *ops, void *ctx, struct hf_job *jobs,
+int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, int keep_going,
+		 const struct hf_run_ops *ops, void *ctx, struct hf_job *jobs,
 		 struct hf_err *err)
 {
 	struct run r = { h, order, keep_going, 0, ops, ctx, jobs, 0 };
