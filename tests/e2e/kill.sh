@@ -4,7 +4,7 @@
 # Set HOTFIX_KILL_SEED to replay a run (the seed is printed).
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
-rounds=20; [ -n "$WRAP" ] && rounds=2   # under valgrind each run is slow
+rounds=20; [ -n "$WRAP" ] && rounds=3   # under valgrind each run is slow
 seed=${HOTFIX_KILL_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "seed $seed"
 
@@ -47,18 +47,24 @@ cp -a "$T/before" "$T/after"
 start=$(date +%s%N)
 hf apply "$M" --site "$T/after" -q
 expect_rc 0
-ms=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
-echo "one apply takes $ms ms"
+ms_apply=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
+cp -a "$T/after" "$T/probe"
+start=$(date +%s%N)
+hf rollback BIG1 --site "$T/probe" -q
+expect_rc 0
+ms_rollback=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
+rm -rf "$T/probe"
+echo "one apply takes $ms_apply ms, one rollback $ms_rollback ms"
 BEFORE=$(tree "$T/before" mtime)
 AFTER=$(tree "$T/after")
 cmp "$T/1.0.0.1/big.dll" "$T/after/bin/big.dll" || fail "big.dll is not the payload's"
 
-# a pseudo-random delay in [0, 1.2 x one run] (seconds), from the seed
-delay() { awk -v r="$seed" -v ms="$ms" 'BEGIN { printf "%.3f", (r % 1000) / 1000 * ms * 1.2 / 1000 }'; }
+# a pseudo-random delay in [0, 1.1 x one run of the operation] (seconds), from the seed
+delay() { awk -v r="$seed" -v ms="$ms" 'BEGIN { printf "%.3f", (r % 1000) / 1000 * ms * 1.1 / 1000 }'; }
 
 for op in apply rollback; do
-    if [ $op = apply ]; then start_state=before; set -- apply "$M" --site "$T/s"
-    else start_state=after; set -- rollback BIG1 --site "$T/s"; fi
+    if [ $op = apply ]; then start_state=before ms=$ms_apply; set -- apply "$M" --site "$T/s"
+    else start_state=after ms=$ms_rollback; set -- rollback BIG1 --site "$T/s"; fi
     killed=0 befores=0 afters=0 i=0
     while [ $i -lt $rounds ]; do
         rm -rf "$T/s"; cp -a "$T/$start_state" "$T/s"
