@@ -275,6 +275,21 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 	r = open_payload(m, &src->fd, err);
 	if (r)
 		goto out;
+	/* size and SHA-256 before libarchive parses a byte; the parse then reads the same
+	 * descriptor and hashes again, so a file changed in between is caught too */
+	{
+		uint8_t first[HF_SHA256_LEN];
+		uint64_t size = 0;
+
+		r = hf_sha256_fd(src->fd, m->payload_path, first, &size, err);
+		if (!r)
+			r = check_digest(m, first, size, err);
+		if (!r && lseek(src->fd, 0, SEEK_SET) != 0)
+			r = hf_err_set(err, HF_E_IO, "payload %s: cannot rewind: %s", m->payload_path,
+				       strerror(errno));
+		if (r)
+			goto out;
+	}
 	r = hf_sha256_init(&src->sha, err);
 	if (r)
 		goto out;

@@ -2,9 +2,10 @@
  * libarchive).
  *
  * Owns: checks of the payload file against its manifest (exact size and SHA-256) and the
- * extraction of the entries a plan needs.  Extraction reads the archive once, hashing
- * every byte libarchive consumes (and the rest of the file after the last entry), so the
- * archive's own size and SHA-256 are verified in the same pass; each wanted entry is
+ * extraction of the entries a plan needs.  Extraction first checks the archive's size
+ * and SHA-256 -- libarchive never parses a byte that is not the signed payload -- then
+ * reads it through the same descriptor, hashing again every byte libarchive consumes (a
+ * file changed in between fails the second check); each wanted entry is
  * written to a descriptor the caller opened, hashed and counted while it is written, and
  * never beyond the size the manifest gives it.  Nothing is written anywhere else: entry
  * names only select, they never become paths. */

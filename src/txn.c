@@ -95,6 +95,23 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 	return r;
 }
 
+/* .hotfix/staging, private to root (0700) whoever's umask made it. */
+static int staging_open(const struct ctx *c, int create, int *dir, struct hf_err *err)
+{
+	struct stat st;
+	int r = hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, create, dir, c->sdir, err);
+
+	if (r || !create)
+		return r;
+	if (fstat(*dir, &st) != 0 || ((st.st_mode & 07777) != 0700 && hf_fs_fchmod(*dir, 0700))) {
+		r = hf_err_set(err, HF_E_IO, "%s/%s: cannot make it private (0700): %s", c->sdir,
+			       HF_STATE_STAGING, strerror(errno));
+		close(*dir);
+		*dir = -1;
+	}
+	return r;
+}
+
 /* The two places a transaction keeps file k's other content: staging/<k> and
  * backup/<ID>/<path>.  Apply stages the new content and keeps the original in the
  * backup; rollback takes the original from the backup and keeps the hotfix's file in
@@ -109,7 +126,7 @@ static int slot_open(const struct ctx *c, const struct hf_journal *j, size_t k, 
 	if (where == SLOT_STAGING) {
 		snprintf(buf, len, "%zu", k);
 		*leaf = buf;
-		return hf_fs_opendirs(c->st->dirfd, HF_STATE_STAGING, create, dir, c->sdir, err);
+		return staging_open(c, create, dir, err);
 	}
 	snprintf(buf, len, "%s/%s/%s", HF_STATE_BACKUP, j->id, j->files[k].path);
 	return hf_fs_open_parent(c->st->dirfd, buf, create, dir, leaf, c->sdir, err);
@@ -435,7 +452,7 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
 	for (size_t k = 0; k < n; k++)
 		want[k].fd = -1;
-	r = hf_state_subdir(c->st, HF_STATE_STAGING, &sdir, err);
+	r = staging_open(c, 1, &sdir, err);
 	for (size_t k = 0; !r && k < n; k++) {
 		const struct hf_mfile *f = plan->items[idx[k]].file;
 

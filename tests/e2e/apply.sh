@@ -130,7 +130,14 @@ printf 'x' | dd of="$T/kb/payloads/KB936465.cab" bs=1 seek=100 conv=notrunc 2>/d
 site "$T/PAY" PAY central - 3
 before=$(tree "$T/PAY" mtime)
 hf apply "$T/kb/manifests/KB936465.xml" --site "$T/PAY"
-expect_rc 4; expect_err "payload"
+expect_rc 4; expect_err "payload .*: SHA-256 [0-9a-f]*, the manifest says"
+# garbage of the right size: refused by its hash before libarchive parses it (a parse
+# first would say "not a CAB")
+head -c "$(stat -c %s "$TOP/payloads/KB936465.cab")" /dev/zero > "$T/kb/payloads/KB936465.cab"
+hf apply "$T/kb/manifests/KB936465.xml" --site "$T/PAY"
+expect_rc 4; expect_err "payload .*: SHA-256 [0-9a-f]*, the manifest says"
+expect_no_err() { ! grep -q -- "$1" "$T/err" || fail "stderr has '$1'"; }
+expect_no_err "CAB"
 [ "$(tree "$T/PAY" mtime)" = "$before" ] || fail "a bad payload changed the site"
 no_residue "$T/PAY"
 

@@ -84,6 +84,7 @@ k=$(grep -n 'rename Baseutil.dll' "$T/trace" | sed -n 's/.* op \([0-9]*\) rename
 rm -rf "$T/mid"; cp -a "$T/before" "$T/mid"
 HOTFIX_FAULT="crash:$((k + 1))" "$FAULT_BIN" apply "$KB" --site "$T/mid" -q 2>/dev/null
 [ -f "$T/mid/.hotfix/journal" ] || fail "no journal after a crash mid-swap"
+[ "$(stat -c %a "$T/mid/.hotfix/staging")" = 700 ] || fail "staging is not private (0700)"
 rm -rf "$T/s"; cp -a "$T/mid" "$T/s"
 m=$(HOTFIX_FAULT=count "$FAULT_BIN" recover --site "$T/s" 2>&1 >/dev/null | sed -n 's/^hotfix-fault: \([0-9]*\) operations$/\1/p')
 [ "${m:-0}" -gt 5 ] || fail "recover: counted ${m:-no} operations"
