@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,13 +134,20 @@ static la_ssize_t read_cb(struct archive *a, void *data, const void **buf)
 	return n;
 }
 
-static struct hf_payload_want *wanted(struct hf_payload_want *want, size_t n, const char *name)
+/* The wanted entry called name, or NULL.  *clash is set to a wanted entry whose name
+ * equals name only when case is ignored (on Windows they are the same file). */
+static struct hf_payload_want *wanted(struct hf_payload_want *want, size_t n, const char *name,
+				      const struct hf_payload_want **clash)
 {
+	*clash = NULL;
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(want[i].source, name))
 			return &want[i];
+		if (!strcasecmp(want[i].source, name))
+			*clash = &want[i];
+	}
 	return NULL;
 }
 
@@ -164,8 +172,11 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 	if (w->done)
 		return hf_err_set(err, HF_E_MALFORMED, "payload %s: entry %s appears twice", payload,
 				  w->source);
-	if (archive_entry_filetype(e) != AE_IFREG)
-		return hf_err_set(err, HF_E_MALFORMED, "payload %s: entry %s is not a regular file",
+	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
+	    archive_entry_symlink(e))
+		return hf_err_set(err, HF_E_MALFORMED,
+				  "payload %s: entry %s is not a regular file (a link, device or "
+				  "directory); refused",
 				  payload, w->source);
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
 	    (uint64_t)archive_entry_size(e) != w->size)
@@ -235,6 +246,7 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 	for (long count = 0;; count++) {
 		struct archive_entry *e;
 		struct hf_payload_want *w;
+		const struct hf_payload_want *clash;
 		int ar = archive_read_next_header(a, &e);
 
 		if (ar == ARCHIVE_EOF)
@@ -247,7 +259,13 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 		if (count >= MAX_ENTRIES)
 			return hf_err_set(err, HF_E_MALFORMED, "payload %s: more than %d entries",
 					  payload, MAX_ENTRIES);
-		w = wanted(want, n, archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
+		w = wanted(want, n, archive_entry_pathname(e) ? archive_entry_pathname(e) : "",
+			   &clash);
+		if (clash)
+			return hf_err_set(err, HF_E_MALFORMED,
+					  "payload %s: entry %s and entry %s differ only in case; "
+					  "refused as ambiguous",
+					  payload, archive_entry_pathname(e), clash->source);
 		if (w) {
 			size_t fill = 0;
 			int r = extract_entry(a, e, w, wbuf, &fill, payload, err);

@@ -8,7 +8,10 @@
  * file changed in between fails the second check); each wanted entry is
  * written to a descriptor the caller opened, hashed and counted while it is written, and
  * never beyond the size the manifest gives it.  Nothing is written anywhere else: entry
- * names only select, they never become paths. */
+ * names only select, they never become paths; entries the manifest does not name are
+ * skipped unread into any file.  A wanted entry must be a plain regular file (not a
+ * symlink, hard link, device or directory), appear once, and not share its name with
+ * another entry when case is ignored. */
 #ifndef HOTFIX_PAYLOAD_H
 #define HOTFIX_PAYLOAD_H
 

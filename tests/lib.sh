@@ -128,3 +128,23 @@ sitexml() {
 
 # logtime SITE ID WHAT: the timestamp of the first log line of SITE's ID.log matching WHAT
 logtime() { grep -m1 -- "$3" "$1/.hotfix/log/$2.log" | cut -d' ' -f1; }
+
+# onefile M ID PAYLOAD PATH SOURCE DLL: write and sign manifest M for hotfix ID whose
+# service-pack-3 file set installs DLL (version 1.0.0.1) at PATH from entry SOURCE of
+# PAYLOAD (a path relative to M's directory, as written in the manifest).
+onefile() {
+    p=$(cd "$(dirname "$1")" && realpath -m "$3")
+    cat > "$1" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<hotfix xmlns="urn:hotfix:manifest:1" id="$2" revision="1">
+  <title>one small file</title>
+  <product name="SMS" version="2003"/>
+  <restart required="false"/>
+  <payload href="$3" size="$(stat -c %s "$p")" sha256="$(sha256sum "$p" | cut -d' ' -f1)"/>
+  <fileset servicepack="3" platform="x86">
+    <file path="$4" source="$5" version="1.0.0.1" size="$(stat -c %s "$6")" sha256="$(sha256sum "$6" | cut -d' ' -f1)"/>
+  </fileset>
+</hotfix>
+XML
+    sign "$1"
+}

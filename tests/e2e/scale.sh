@@ -8,21 +8,8 @@ for v in 1.0.0.0 1.0.0.1; do mkdir -p "$T/$v"; mkdll "$T/$v/t.dll" "$v" 8192; do
 mkdir -p "$T/pkg/payloads" "$T/pkg/manifests" "$T/pkg/stage/SP3"
 cp "$T/1.0.0.1/t.dll" "$T/pkg/stage/SP3/"
 tar -cf "$T/pkg/payloads/TINY1.tar" -C "$T/pkg/stage" SP3/t.dll
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 M=$T/pkg/manifests/TINY1.xml
-cat > "$M" <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<hotfix xmlns="urn:hotfix:manifest:1" id="TINY1" revision="1">
-  <title>one small file</title>
-  <product name="SMS" version="2003"/>
-  <restart required="false"/>
-  <payload href="../payloads/TINY1.tar" size="$(stat -c %s "$T/pkg/payloads/TINY1.tar")" sha256="$(sha "$T/pkg/payloads/TINY1.tar")"/>
-  <fileset servicepack="3" platform="x86">
-    <file path="bin/t.dll" source="SP3/t.dll" version="1.0.0.1" size="8192" sha256="$(sha "$T/1.0.0.1/t.dll")"/>
-  </fileset>
-</hotfix>
-XML
-sign "$M"
+onefile "$M" TINY1 ../payloads/TINY1.tar bin/t.dll SP3/t.dll "$T/1.0.0.1/t.dll"
 
 # the tree: codes C00, P00..P38, then S + two base-36 digits
 awk -v n="$n" 'BEGIN {
