@@ -79,6 +79,7 @@ static const struct {
 	{ HF_E_NONCOMPLIANT, "noncompliant", 1 },
 	{ HF_E_BUSY, "busy", 5 },
 	{ HF_E_TXN, "failed", 1 },
+	{ HF_E_STALE, "stale", 4 },
 };
 
 int hf_exit_code(enum hf_code code)

@@ -30,8 +30,59 @@ void hf_installed_free(struct hf_installed *inst)
 		return;
 	for (size_t i = 0; i < inst->n; i++)
 		hf_inst_hotfix_clear(&inst->hotfixes[i]);
+	for (size_t i = 0; i < inst->naccepted; i++)
+		free(inst->accepted[i].id);
+	free(inst->accepted);
 	free(inst->hotfixes);
 	free(inst);
+}
+
+unsigned long hf_installed_accepted(const struct hf_installed *inst, const char *id)
+{
+	for (size_t i = 0; i < inst->naccepted; i++)
+		if (!strcmp(inst->accepted[i].id, id))
+			return inst->accepted[i].revision;
+	return 0;
+}
+
+int hf_installed_accept(struct hf_installed *inst, const char *id, unsigned long revision,
+			struct hf_err *err)
+{
+	struct hf_accepted *grown;
+
+	for (size_t i = 0; i < inst->naccepted; i++)
+		if (!strcmp(inst->accepted[i].id, id)) {
+			if (revision > inst->accepted[i].revision)
+				inst->accepted[i].revision = revision;
+			return 0;
+		}
+	grown = realloc(inst->accepted, (inst->naccepted + 1) * sizeof(*grown));
+	if (!grown)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	inst->accepted = grown;
+	grown[inst->naccepted].id = strdup(id);
+	if (!grown[inst->naccepted].id)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	grown[inst->naccepted++].revision = revision;
+	return 0;
+}
+
+int hf_installed_check_fresh(const struct hf_installed *inst, const char *site_code,
+			     const char *id, unsigned long revision, struct hf_err *err)
+{
+	unsigned long seen = hf_installed_accepted(inst, id);
+	const struct hf_inst_hotfix *h = hf_installed_find(inst, id);
+
+	if (h && h->revision > seen)
+		seen = h->revision;
+	if (revision >= seen)
+		return 0;
+	hf_err_set(err, HF_E_STALE,
+		   "%s: %s revision %lu is older than revision %lu, which this site already "
+		   "accepted; refused (an old manifest replayed?)",
+		   site_code, id, revision, seen);
+	hf_err_hint(err, "use revision %lu or later of %s", seen, id);
+	return -HF_E_STALE;
 }
 
 struct hf_inst_hotfix *hf_installed_find(const struct hf_installed *inst, const char *id)
@@ -116,6 +167,16 @@ int hf_installed_format(const struct hf_installed *inst, uint8_t **buf, size_t *
 						   BAD_CAST "urn:hotfix:installed:1") < 0;
 		for (size_t i = 0; !bad && i < inst->n; i++)
 			bad |= write_entry(w, &inst->hotfixes[i]) < 0;
+		for (size_t i = 0; !bad && i < inst->naccepted; i++) {
+			char rev[24];
+
+			snprintf(rev, sizeof(rev), "%lu", inst->accepted[i].revision);
+			bad |= xmlTextWriterStartElement(w, BAD_CAST "accepted") < 0;
+			bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "id",
+							   BAD_CAST inst->accepted[i].id) < 0;
+			bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "revision", BAD_CAST rev) < 0;
+			bad |= xmlTextWriterEndElement(w) < 0;
+		}
 		bad |= xmlTextWriterEndDocument(w) < 0;
 	}
 	xmlFreeTextWriter(w); /* flushes into xb */
@@ -227,7 +288,23 @@ int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
 	for (xmlNode *c = root->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		r = parse_hotfix(c, &inst->hotfixes[inst->n++], name, err);
+		if (!xmlStrcmp(c->name, BAD_CAST "accepted")) {
+			char *id = hf_xml_attr(c, "id"), *rev = hf_xml_attr(c, "revision"), *end = NULL;
+			unsigned long v = 0;
+
+			errno = 0;
+			if (rev)
+				v = strtoul(rev, &end, 10);
+			if (!id || !rev || errno || *end || v == 0)
+				r = hf_err_set(err, HF_E_MALFORMED, "%s:%ld: bad <accepted>", name,
+					       xmlGetLineNo(c));
+			if (!r)
+				r = hf_installed_accept(inst, id, v, err);
+			free(id);
+			free(rev);
+		} else {
+			r = parse_hotfix(c, &inst->hotfixes[inst->n++], name, err);
+		}
 		if (r)
 			goto out;
 	}

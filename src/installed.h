@@ -32,9 +32,16 @@ struct hf_inst_hotfix {
 	struct hf_inst_file *files;
 };
 
+struct hf_accepted {
+	char *id;
+	unsigned long revision; /* the highest revision of id ever installed here */
+};
+
 struct hf_installed {
 	size_t n;
 	struct hf_inst_hotfix *hotfixes;
+	size_t naccepted;
+	struct hf_accepted *accepted;
 	int present;                   /* the file existed (hf_installed_load) */
 	uint8_t sha256[HF_SHA256_LEN]; /* of its bytes, when present */
 };
@@ -59,6 +66,19 @@ int hf_installed_add(struct hf_installed *inst, struct hf_inst_hotfix *h,
 
 /* Remove and free the entry for id; 0 if there was none. */
 int hf_installed_remove(struct hf_installed *inst, const char *id);
+
+/* The highest revision of id accepted here, 0 if none. */
+unsigned long hf_installed_accepted(const struct hf_installed *inst, const char *id);
+
+/* Remember that revision of id was accepted (keeps the highest). */
+int hf_installed_accept(struct hf_installed *inst, const char *id, unsigned long revision,
+			struct hf_err *err) HF_MUST_CHECK;
+
+/* Rollback/freeze protection: -HF_E_STALE if the site has accepted a newer revision of
+ * the hotfix than `revision`; the message names both. */
+int hf_installed_check_fresh(const struct hf_installed *inst, const char *site_code,
+			     const char *id, unsigned long revision,
+			     struct hf_err *err) HF_MUST_CHECK;
 
 /* Free what an entry owns. */
 void hf_inst_hotfix_clear(struct hf_inst_hotfix *h);

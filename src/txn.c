@@ -428,6 +428,8 @@ static int next_registry(struct ctx *c, struct hf_inst_hotfix *add, const char *
 	j->has_before = reg->present;
 	memcpy(j->before, reg->sha256, HF_SHA256_LEN);
 	if (add)
+		r = hf_installed_accept(reg, add->id, add->revision, err);
+	if (!r && add)
 		r = hf_installed_add(reg, add, err);
 	if (!r && remove)
 		(void)hf_installed_remove(reg, remove);
@@ -635,13 +637,15 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 	memset(&j, 0, sizeof(j));
 	memset(&entry, 0, sizeof(entry));
 	ctx_init(&c, st);
-	if (plan->count[HF_ACT_CONFLICT])
-		return conflict_message(plan, err);
-	if (plan->count[HF_ACT_INSTALL] == 0)
-		return 0;
 	r = hf_installed_load(c.site, &reg, err);
-	if (r)
+	if (!r)
+		r = hf_installed_check_fresh(reg, c.site->code, m->id, m->revision, err);
+	if (!r && plan->count[HF_ACT_CONFLICT])
+		r = conflict_message(plan, err);
+	if (r || plan->count[HF_ACT_INSTALL] == 0) {
+		hf_installed_free(reg);
 		return r;
+	}
 	if (hf_installed_find(reg, m->id)) {
 		r = hf_err_set(
 		    err, HF_E_CONFLICT,

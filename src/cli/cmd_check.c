@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../installed.h"
 #include "../payload.h"
 #include "../plan.h"
 #include "../rehearse.h"
@@ -44,6 +45,14 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	res.verbose = c->verbose;
 	r = cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err);
 	res.site = site;
+	if (!r) { /* an older revision than this site accepted: refused, as apply would */
+		struct hf_installed *inst = NULL;
+
+		r = hf_installed_load(site, &inst, &err);
+		if (!r)
+			r = hf_installed_check_fresh(inst, site->code, m->id, m->revision, &err);
+		hf_installed_free(inst);
+	}
 	if (!r)
 		r = hf_plan_make(m, site, HF_HASH_EQUAL, &plan, &err);
 	if (!r) {
