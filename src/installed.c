@@ -50,6 +50,8 @@ int hf_installed_accept(struct hf_installed *inst, const char *id, unsigned long
 {
 	struct hf_accepted *grown;
 
+	if (!id)
+		return hf_err_set(err, HF_E_MALFORMED, "a hotfix without an id");
 	for (size_t i = 0; i < inst->naccepted; i++)
 		if (!strcmp(inst->accepted[i].id, id)) {
 			if (revision > inst->accepted[i].revision)

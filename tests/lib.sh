@@ -90,7 +90,7 @@ no_residue() {
 }
 
 # installed DIR ID: 0 if the site's registry lists ID.
-installed() { [ -f "$1/.hotfix/installed.xml" ] && grep -q "id=\"$2\"" "$1/.hotfix/installed.xml"; }
+installed() { [ -f "$1/.hotfix/installed.xml" ] && grep -q "<hotfix id=\"$2\"" "$1/.hotfix/installed.xml"; }
 
 # site_state DIR ID FILE WHAT: print "before" or "after" -- DIR's tree equals $BEFORE
 # (with mtimes) and ID is not installed, or equals $AFTER (content, mode, owner, links)
