@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fileio.h"
 #include "sig.h"
@@ -174,6 +175,29 @@ static char *resolve_payload(const char *manifest_name, const char *href)
 	return out;
 }
 
+/* The optional expires="YYYY-MM-DDThh:mm:ssZ" (the schema fixes the form). */
+static int parse_expires(xmlNode *root, const char *name, struct hf_manifest *m,
+			 struct hf_err *err)
+{
+	char *text = hf_xml_attr(root, "expires");
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	if (!text)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	t = end && !*end ? timegm(&tm) : (time_t)-1;
+	snprintf(m->expires_text, sizeof(m->expires_text), "%.23s", text);
+	free(text);
+	if (t <= 0)
+		return hf_err_set(err, HF_E_MALFORMED, "%s: expires '%s' is not a UTC time", name,
+				  m->expires_text);
+	m->expires = (int64_t)t;
+	return 0;
+}
+
 static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf_err *err)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -194,6 +218,9 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 	if (r)
 		goto out;
 	m->revision = (unsigned long)v;
+	r = parse_expires(root, name, m, err);
+	if (r)
+		goto out;
 	if (title) {
 		xmlChar *t = xmlNodeGetContent(title);
 
@@ -321,6 +348,14 @@ int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_m
 		goto out;
 	m->signature_skipped = trust->skip_signature;
 	memcpy(m->signer, info.signer, sizeof(m->signer));
+	if (m->expires && (int64_t)time(NULL) > m->expires && !trust->allow_expired) {
+		r = hf_err_set(err, HF_E_STALE, "%s: %s revision %lu expired at %s; refused", path,
+			       m->id, m->revision, m->expires_text);
+		hf_err_hint(err, "get a current manifest from the publisher (--allow-expired "
+				 "overrides, knowingly)");
+		hf_manifest_free(m);
+		goto out;
+	}
 	*out = m;
 out:
 	free(buf);

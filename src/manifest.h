@@ -48,16 +48,20 @@ struct hf_manifest {
 	struct hf_fileset *sets;
 	uint8_t sha256[HF_SHA256_LEN]; /* of the manifest bytes */
 	int signature_skipped;         /* --insecure-skip-signature was used */
+	int64_t expires;               /* seconds since the epoch, 0 when it never expires */
+	char expires_text[24];         /* as written */
 	char signer[256];              /* subject of the signer ("" when skipped) */
 };
 
 struct hf_trust {
 	const char *trust_path; /* PEM file of trusted CAs */
 	int skip_signature;     /* --insecure-skip-signature */
+	int allow_expired;      /* --allow-expired */
 };
 
 /* Read, verify and parse the manifest at path.  Errors: -HF_E_IO (unreadable),
- * -HF_E_SIGNATURE, -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE. */
+ * -HF_E_SIGNATURE, -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE, -HF_E_STALE (past its
+ * `expires`, unless trust->allow_expired). */
 int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_manifest **out,
 		     struct hf_err *err) HF_MUST_CHECK;
 

@@ -27,6 +27,7 @@ struct cli_cmd {
 struct cli_common {
 	const char *trust;       /* --trust, $HOTFIX_TRUST, or the default */
 	int skip_signature;      /* --insecure-skip-signature */
+	int allow_expired;       /* --allow-expired */
 	int quiet, verbose;
 	int help;
 };

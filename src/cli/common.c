@@ -10,7 +10,7 @@
 #include "cli.h"
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
-       OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING };
+       OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED };
 
 int cli_result_fd = -1;
 
@@ -32,6 +32,7 @@ static const struct {
 } all_options[] = {
 	{ { "trust", required_argument, NULL, OPT_TRUST }, 0 },
 	{ { "insecure-skip-signature", no_argument, NULL, OPT_INSECURE }, 0 },
+	{ { "allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED }, 0 },
 	{ { "quiet", no_argument, NULL, 'q' }, 0 },
 	{ { "verbose", no_argument, NULL, 'v' }, 0 },
 	{ { "help", no_argument, NULL, OPT_HELP }, 0 },
@@ -70,6 +71,9 @@ static int set_option(struct cli_opts *o, int opt, const char *arg)
 		break;
 	case OPT_INSECURE:
 		o->c.skip_signature = 1;
+		break;
+	case OPT_ALLOW_EXPIRED:
+		o->c.allow_expired = 1;
 		break;
 	case 'q':
 		o->c.quiet = 1;
@@ -218,6 +222,10 @@ void cli_trust(const struct cli_common *c, struct hf_trust *t)
 {
 	t->trust_path = c->trust;
 	t->skip_signature = c->skip_signature;
+	t->allow_expired = c->allow_expired;
+	if (c->allow_expired)
+		fprintf(stderr, "hotfix: WARNING: --allow-expired: a manifest past its expiry date is "
+				"accepted\n");
 	if (c->skip_signature) /* loud even with -q: this is a security decision */
 		fprintf(stderr,
 			"hotfix: WARNING: --insecure-skip-signature: the manifest's signature is "

@@ -179,8 +179,8 @@ static void test_valid_minimal(void **state)
 
 static void test_load_signature_required(void **state)
 {
-	struct hf_trust t = { "manifests/demo-pki/demo-ca.pem", 0 };
-	struct hf_trust skip = { "/nonexistent", 1 };
+	struct hf_trust t = { "manifests/demo-pki/demo-ca.pem", 0, 0 };
+	struct hf_trust skip = { "/nonexistent", 1, 0 };
 	struct hf_manifest *m = NULL;
 	struct hf_err err;
 
