@@ -148,3 +148,15 @@ onefile() {
 XML
     sign "$1"
 }
+
+# sample_hierarchy DIR FILE: the five sample sites of the demo under DIR -- CEN central
+# SP3 -> PRI primary SP3 -> SEC secondary SP2; CEN -> PR2 primary SP3 -> OLD secondary SP1
+# -- and the hierarchy file DIR/FILE listing them.
+sample_hierarchy() {
+    site "$1/CEN" CEN central - 3
+    site "$1/PRI" PRI primary CEN 3
+    site "$1/SEC" SEC secondary PRI 2
+    site "$1/PR2" PR2 primary CEN 3
+    site "$1/OLD" OLD secondary PR2 1
+    hier "$1/$2" CEN PRI SEC PR2 OLD
+}

@@ -5,12 +5,7 @@
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
 H=$T/h
-site "$H/CEN" CEN central - 3
-site "$H/PRI" PRI primary CEN 3
-site "$H/SEC" SEC secondary PRI 2
-site "$H/PR2" PR2 primary CEN 3
-site "$H/OLD" OLD secondary PR2 1
-hier "$H/all.xml" CEN PRI SEC PR2 OLD
+sample_hierarchy "$H" all.xml
 
 # --- validation: each violation named, exit 4, no site touched
 v() { # NAME EXPECTED-MESSAGE: the hierarchy $T/v/NAME.xml must be refused

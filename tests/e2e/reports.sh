@@ -5,12 +5,7 @@
 export HOTFIX_TRUST=$TRUST
 PY=/usr/bin/python3
 H=$T/h
-site "$H/CEN" CEN central - 3
-site "$H/PRI" PRI primary CEN 3
-site "$H/SEC" SEC secondary PRI 2
-site "$H/PR2" PR2 primary CEN 3
-site "$H/OLD" OLD secondary PR2 1
-hier "$H/h.xml" CEN PRI SEC PR2 OLD
+sample_hierarchy "$H" h.xml
 hf apply "$KB" --hierarchy "$H/h.xml" -q
 expect_rc 0
 # SEC rolled back (not compliant); PR2 gets a hand-modified Distmgr.dll (drift from CEN)
