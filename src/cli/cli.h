@@ -74,6 +74,10 @@ int cli_fail(const struct hf_err *err);
 /* Print a warning to stderr unless quiet. */
 void cli_warn(const struct cli_common *c, const char *fmt, ...) HF_PRINTF(2, 3);
 
+/* Load, verify and parse a manifest with c's trust options; on failure print why and
+ * return the exit status (0 on success). */
+int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_manifest **m);
+
 /* Fill the trust options from c, warning loudly when the signature is skipped. */
 void cli_trust(const struct cli_common *c, struct hf_trust *t);
 

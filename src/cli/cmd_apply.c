@@ -25,7 +25,6 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 {
 	const struct cli_common *c = &o->c;
 	int json = o->json;
-	struct hf_trust trust;
 	struct hf_manifest *m = NULL;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
@@ -35,11 +34,10 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_err err;
 	int status = 0, r;
 
+	status = cli_load_manifest(c, manifest, &m);
+	if (status)
+		return status;
 	hf_err_clear(&err);
-	cli_trust(c, &trust);
-	r = hf_manifest_load(manifest, &trust, &m, &err);
-	if (r)
-		return cli_fail(&err);
 	memset(&res, 0, sizeof(res));
 	memset(&txn, 0, sizeof(txn));
 	res.check.manifest = m;

@@ -23,7 +23,6 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 {
 	const struct cli_common *c = &o->c;
 	int json = o->json;
-	struct hf_trust trust;
 	struct hf_manifest *m = NULL;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
@@ -33,11 +32,10 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_err err;
 	int status, r;
 
+	status = cli_load_manifest(c, manifest, &m);
+	if (status)
+		return status;
 	hf_err_clear(&err);
-	cli_trust(c, &trust);
-	r = hf_manifest_load(manifest, &trust, &m, &err);
-	if (r)
-		return cli_fail(&err);
 
 	memset(&res, 0, sizeof(res));
 	res.manifest = m;

@@ -231,3 +231,13 @@ void cli_trust(const struct cli_common *c, struct hf_trust *t)
 			"hotfix: WARNING: --insecure-skip-signature: the manifest's signature is "
 			"NOT verified; anyone could have written it\n");
 }
+
+int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_manifest **m)
+{
+	struct hf_trust trust;
+	struct hf_err err;
+
+	hf_err_clear(&err);
+	cli_trust(c, &trust);
+	return hf_manifest_load(path, &trust, m, &err) ? cli_fail(&err) : 0;
+}

@@ -148,15 +148,14 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 	if (hf_hierarchy_load(o->hierarchy, &h, &err))
 		return cli_fail(&err);
 	if (arg && strcmp(command, "rollback") != 0) { /* verify the manifest once, first */
-		struct hf_trust trust;
 		struct hf_manifest *m = NULL;
 
-		cli_trust(&o->c, &trust);
-		if (hf_manifest_load(arg, &trust, &m, &err)) {
-			hf_hierarchy_free(h);
-			return cli_fail(&err);
-		}
+		status = cli_load_manifest(&o->c, arg, &m);
 		hf_manifest_free(m);
+		if (status) {
+			hf_hierarchy_free(h);
+			return status;
+		}
 	}
 	if (!strcmp(command, "apply"))
 		order = HF_ORDER_PARENTS_FIRST;
