@@ -16,10 +16,13 @@
 int hf_path_is_safe(const char *path)
 {
 	const char *p = path;
+	size_t depth = 0;
 
-	if (!*p || *p == '/')
+	if (!*p || *p == '/' || strlen(p) > HF_PATH_MAX_LEN)
 		return 0;
 	while (*p) {
+		if (++depth > HF_PATH_MAX_DEPTH)
+			return 0;
 		const char *end = strchr(p, '/');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 

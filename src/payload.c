@@ -16,8 +16,30 @@
 #include "hash.h"
 
 #define READ_CHUNK (64 * 1024)
-#define MAX_ENTRIES 100000
 #define WRITE_CHUNK (1024 * 1024)
+
+/* The expansion cap: the bytes all entries may produce together, from the signed size. */
+static uint64_t expand_cap(uint64_t payload_size)
+{
+	if (payload_size > (UINT64_MAX - HF_PAYLOAD_EXPAND_BASE) / HF_PAYLOAD_EXPAND_RATIO)
+		return UINT64_MAX;
+	return HF_PAYLOAD_EXPAND_BASE + payload_size * HF_PAYLOAD_EXPAND_RATIO;
+}
+
+/* 0 if an entry's name is within the caps on length and depth, else -HF_E_MALFORMED. */
+static int check_name(const char *name, const char *payload, struct hf_err *err)
+{
+	size_t len = strlen(name), depth = 1;
+
+	for (const char *c = name; *c; c++)
+		depth += *c == '/' || *c == '\\';
+	if (len > HF_PAYLOAD_NAME_MAX || depth > HF_PAYLOAD_DEPTH_MAX)
+		return hf_err_set(err, HF_E_MALFORMED,
+				  "payload %s: an entry name of %zu bytes and %zu levels (at most %d "
+				  "and %d); refused",
+				  payload, len, depth, HF_PAYLOAD_NAME_MAX, HF_PAYLOAD_DEPTH_MAX);
+	return 0;
+}
 
 /* Open the payload: a regular file of exactly the manifest's size. */
 static int open_payload(const struct hf_manifest *m, int *fd, struct hf_err *err)
@@ -92,6 +114,7 @@ struct source {
 	uint64_t limit, total;
 	struct hf_sha256_ctx sha;
 	int failed; /* a read error or NOMEM; message in err */
+	uint64_t expanded, expand_cap; /* bytes all entries produced, and their cap */
 	struct hf_err *err;
 	uint8_t buf[READ_CHUNK];
 };
@@ -160,9 +183,45 @@ static int flush(struct hf_payload_want *w, uint8_t *wbuf, size_t *fill, struct 
 	return 0;
 }
 
-static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_payload_want *w,
-			 uint8_t *wbuf, size_t *fill, const char *payload, struct hf_err *err)
+/* Count len more expanded bytes against the cap. */
+static int expand(struct source *s, uint64_t len, const char *payload, struct hf_err *err)
 {
+	if (len > s->expand_cap - s->expanded)
+		return hf_err_set(err, HF_E_MALFORMED,
+				  "payload %s: its entries expand to more than %llu bytes (%d times "
+				  "its size plus %d MiB); refused as a decompression bomb",
+				  payload, (unsigned long long)s->expand_cap, HF_PAYLOAD_EXPAND_RATIO,
+				  HF_PAYLOAD_EXPAND_BASE >> 20);
+	s->expanded += len;
+	return 0;
+}
+
+/* Read and discard the data of an entry the plan does not need, counting its bytes (a
+ * skip inside libarchive could inflate without limit before returning). */
+static int drain_entry(struct archive *a, struct source *s, const char *payload,
+		       struct hf_err *err)
+{
+	for (;;) {
+		const void *buf;
+		size_t len;
+		la_int64_t off;
+		int ar = archive_read_data_block(a, &buf, &len, &off);
+
+		if (ar == ARCHIVE_EOF)
+			return 0;
+		if (ar < ARCHIVE_WARN)
+			return s->failed ? -(int)err->code
+					 : hf_err_set(err, HF_E_MALFORMED, "payload %s: %s", payload,
+						      archive_error_string(a));
+		if (expand(s, len, payload, err))
+			return -HF_E_MALFORMED;
+	}
+}
+
+static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_payload_want *w,
+			 uint8_t *wbuf, size_t *fill, struct source *s, struct hf_err *err)
+{
+	const char *payload = s->name;
 	struct hf_sha256_ctx sha = { 0 };
 	uint8_t got[HF_SHA256_LEN];
 	char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
@@ -202,13 +261,17 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 				       w->source);
 			break;
 		}
+		if (len == 0)
+			continue; /* libarchive may hand out an empty block with a NULL buffer */
 		if (len > w->size - total) {
 			r = hf_err_set(err, HF_E_SIZE, "payload %s: entry %s is larger than the manifest's %llu bytes",
 				       payload, w->source, (unsigned long long)w->size);
 			break;
 		}
 		total += len;
-		r = hf_sha256_update(&sha, buf, len, err);
+		r = expand(s, len, payload, err);
+		if (!r)
+			r = hf_sha256_update(&sha, buf, len, err);
 		/* libarchive hands out small blocks: gather them into large writes */
 		if (!r && len > WRITE_CHUNK - *fill)
 			r = flush(w, wbuf, fill, err);
@@ -247,7 +310,8 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 		struct archive_entry *e;
 		struct hf_payload_want *w;
 		const struct hf_payload_want *clash;
-		int ar = archive_read_next_header(a, &e);
+		const char *name;
+		int r, ar = archive_read_next_header(a, &e);
 
 		if (ar == ARCHIVE_EOF)
 			return 0;
@@ -256,23 +320,33 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 		if (ar < ARCHIVE_WARN)
 			return hf_err_set(err, HF_E_MALFORMED, "payload %s: %s", payload,
 					  archive_error_string(a));
-		if (count >= MAX_ENTRIES)
+		if (count >= HF_PAYLOAD_ENTRIES_MAX)
 			return hf_err_set(err, HF_E_MALFORMED, "payload %s: more than %d entries",
-					  payload, MAX_ENTRIES);
-		w = wanted(want, n, archive_entry_pathname(e) ? archive_entry_pathname(e) : "",
-			   &clash);
+					  payload, HF_PAYLOAD_ENTRIES_MAX);
+		name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+		r = check_name(name, payload, err);
+		/* a declared size over the cap is refused before a byte of it is inflated
+		 * (the bytes themselves are counted as they come) */
+		if (!r && archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
+		    (uint64_t)archive_entry_size(e) > src->expand_cap - src->expanded)
+			r = expand(src, (uint64_t)archive_entry_size(e), payload, err);
+		if (r)
+			return r;
+		w = wanted(want, n, name, &clash);
 		if (clash)
 			return hf_err_set(err, HF_E_MALFORMED,
 					  "payload %s: entry %s and entry %s differ only in case; "
 					  "refused as ambiguous",
-					  payload, archive_entry_pathname(e), clash->source);
+					  payload, name, clash->source);
 		if (w) {
 			size_t fill = 0;
-			int r = extract_entry(a, e, w, wbuf, &fill, payload, err);
 
-			if (r)
-				return src->failed ? -(int)err->code : r;
+			r = extract_entry(a, e, w, wbuf, &fill, src, err);
+		} else {
+			r = drain_entry(a, src, payload, err);
 		}
+		if (r)
+			return src->failed ? -(int)err->code : r;
 	}
 }
 
@@ -289,6 +363,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
 	src->name = m->payload_path;
 	src->limit = m->payload_size;
+	src->expand_cap = expand_cap(m->payload_size);
 	src->err = err;
 	r = open_payload(m, &src->fd, err);
 	if (r)

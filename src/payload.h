@@ -11,7 +11,14 @@
  * names only select, they never become paths; entries the manifest does not name are
  * skipped unread into any file.  A wanted entry must be a plain regular file (not a
  * symlink, hard link, device or directory), appear once, and not share its name with
- * another entry when case is ignored. */
+ * another entry when case is ignored.
+ *
+ * Caps, whatever the manifest says: at most HF_PAYLOAD_ENTRIES_MAX entries; entry names of
+ * at most HF_PAYLOAD_NAME_MAX bytes and HF_PAYLOAD_DEPTH_MAX levels; and all entries
+ * together, wanted or not, may expand to at most HF_PAYLOAD_EXPAND_BASE plus
+ * HF_PAYLOAD_EXPAND_RATIO times the payload's signed size (a declared size past the cap
+ * is refused before it is inflated; the bytes actually produced are counted as they come,
+ * so an entry that lies about its size is stopped too). */
 #ifndef HOTFIX_PAYLOAD_H
 #define HOTFIX_PAYLOAD_H
 
@@ -20,6 +27,12 @@
 
 #include "err.h"
 #include "manifest.h"
+
+#define HF_PAYLOAD_ENTRIES_MAX 100000
+#define HF_PAYLOAD_NAME_MAX 1024
+#define HF_PAYLOAD_DEPTH_MAX 64
+#define HF_PAYLOAD_EXPAND_BASE (64 << 20) /* bytes */
+#define HF_PAYLOAD_EXPAND_RATIO 256
 
 /* Verify the payload named by the manifest.  Errors: -HF_E_IO (missing, unreadable),
  * -HF_E_SIZE, -HF_E_HASH; the message prints both values compared. */

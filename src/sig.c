@@ -40,7 +40,7 @@ int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 		  struct hf_err *err)
 {
 	char why[512];
-	BIO *sigbio = NULL, *content = NULL;
+	BIO *sigbio = NULL, *content = NULL, *mem = NULL;
 	CMS_ContentInfo *cms = NULL;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *signers = NULL;
@@ -53,7 +53,15 @@ int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	if (siglen > INT32_MAX || len > INT32_MAX)
 		return hf_err_set(err, HF_E_SIGNATURE, "%s: signature or manifest too large", name);
 	sigbio = BIO_new_mem_buf(sig, (int)siglen);
-	content = BIO_new_mem_buf(data, (int)len);
+	/* The content goes to CMS_verify() through a buffer BIO over the memory BIO: given a
+	 * memory BIO directly, OpenSSL 3.0 copies it into a second one that it leaks when the
+	 * SignedData is malformed (found by tests/fuzz/fuzz_sig; openssl/openssl#30471). */
+	mem = BIO_new_mem_buf(data, (int)len);
+	content = mem ? BIO_new(BIO_f_buffer()) : NULL;
+	if (content)
+		BIO_push(content, mem);
+	else
+		BIO_free(mem);
 	store = X509_STORE_new();
 	if (!sigbio || !content || !store) {
 		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory verifying the signature", name);
@@ -143,7 +151,7 @@ out:
 	CMS_ContentInfo_free(cms);
 	X509_STORE_free(store);
 	BIO_free(sigbio);
-	BIO_free(content);
+	BIO_free_all(content);
 	ERR_clear_error();
 	return r;
 }

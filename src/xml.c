@@ -58,9 +58,62 @@ static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
 	xmlStopParser(p);
 }
 
+/* Length of an attribute's value (the text of its children, as the tree keeps it). */
+static size_t attr_len(const xmlAttr *a)
+{
+	size_t n = 0;
+
+	for (const xmlNode *t = a->children; t; t = t->next)
+		if (t->content)
+			n += strlen((const char *)t->content);
+	return n;
+}
+
+/* 0 if every element of doc is within the depth, attribute and text limits. */
+static int check_limits(xmlDoc *doc, const char *name, struct hf_err *err)
+{
+	xmlNode *n = xmlDocGetRootElement(doc);
+	int depth = 1;
+
+	while (n) {
+		int nattr = 0;
+
+		if (n->type == XML_ELEMENT_NODE) {
+			if (depth > HF_XML_MAX_DEPTH)
+				return hf_err_set(err, HF_E_SCHEMA,
+						  "%s:%d: elements nested more than %d deep", name,
+						  xmlGetLineNo(n) > 0 ? (int)xmlGetLineNo(n) : 0,
+						  HF_XML_MAX_DEPTH);
+			for (const xmlAttr *a = n->properties; a; a = a->next)
+				if (++nattr > HF_XML_MAX_ATTRS || attr_len(a) > HF_XML_MAX_ATTR_LEN)
+					return hf_err_set(err, HF_E_SCHEMA,
+							  "%s:%d: element <%.64s> has more than %d "
+							  "attributes or one longer than %d bytes",
+							  name, (int)xmlGetLineNo(n), (const char *)n->name,
+							  HF_XML_MAX_ATTRS, HF_XML_MAX_ATTR_LEN);
+		} else if (n->content && strlen((const char *)n->content) > HF_XML_MAX_TEXT_LEN) {
+			return hf_err_set(err, HF_E_SCHEMA, "%s:%d: a text of more than %d bytes", name,
+					  (int)xmlGetLineNo(n), HF_XML_MAX_TEXT_LEN);
+		}
+		/* depth-first, without recursion */
+		if (n->type == XML_ELEMENT_NODE && n->children) {
+			n = n->children;
+			depth++;
+			continue;
+		}
+		while (n && !n->next && depth > 1) {
+			n = n->parent;
+			depth--;
+		}
+		n = n ? n->next : NULL;
+	}
+	return 0;
+}
+
 int hf_xml_parse(const uint8_t *buf, size_t len, const char *name, xmlDoc **out,
 		 struct hf_err *err)
 {
+	int r;
 	struct collector c = { .msg = "", .line = 0, .count = 0 };
 	xmlParserCtxtPtr p;
 	xmlDoc *doc = NULL;
@@ -85,6 +138,11 @@ int hf_xml_parse(const uint8_t *buf, size_t len, const char *name, xmlDoc **out,
 		xmlFreeDoc(doc);
 		return hf_err_set(err, HF_E_SCHEMA, "%s:%d: not well-formed XML: %s", name, c.line,
 				  c.msg[0] ? c.msg : "parse failed");
+	}
+	r = check_limits(doc, name, err);
+	if (r) {
+		xmlFreeDoc(doc);
+		return r;
 	}
 	*out = doc;
 	return 0;

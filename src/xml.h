@@ -1,7 +1,10 @@
 /* xml: the one door through which untrusted XML enters (libxml2).
  *
  * Owns: parsing with no network, no DTD (a DOCTYPE stops the parser before any
- * declaration is read, so no entity is ever defined or expanded), a size limit, and
+ * declaration is read, so no entity is ever defined or expanded), no XInclude (never
+ * processed), a size limit (the caller's), limits on element depth, attributes per
+ * element, attribute and text length (HF_XML_MAX_*, far above what any of our documents
+ * needs), and
  * XSD validation against the schemas compiled into the binary (the .xsd files of manifests/).
  * Returned documents are freed with xmlFreeDoc(); attribute strings with hf_xml_free. */
 #ifndef HOTFIX_XML_H
@@ -13,6 +16,11 @@
 #include <libxml/tree.h>
 
 #include "err.h"
+
+#define HF_XML_MAX_DEPTH 16
+#define HF_XML_MAX_ATTRS 32
+#define HF_XML_MAX_ATTR_LEN 4096
+#define HF_XML_MAX_TEXT_LEN 65536
 
 enum hf_schema { HF_SCHEMA_MANIFEST, HF_SCHEMA_SITE, HF_SCHEMA_HIERARCHY, HF_SCHEMA_INSTALLED };
 
