@@ -50,6 +50,8 @@ int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	int r = 0;
 
 	ERR_clear_error();
+	if (siglen == 0)
+		return hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: the signature file is empty", name);
 	if (siglen > INT32_MAX || len > INT32_MAX)
 		return hf_err_set(err, HF_E_SIGNATURE, "%s: signature or manifest too large", name);
 	sigbio = BIO_new_mem_buf(sig, (int)siglen);

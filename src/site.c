@@ -85,6 +85,62 @@ out:
 	return r;
 }
 
+/* Open the directory root one component at a time, never following a symlink: a site
+ * reached through a link could be swapped for another directory between two commands
+ * (or two steps of one), so a link anywhere on the way is refused. */
+static int open_root(const char *root, int *out, struct hf_err *err)
+{
+	const char *p = root;
+	int dir = open(*root == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	*out = -1;
+	while (dir >= 0 && *p) {
+		char comp[256];
+		size_t n;
+		int next, e;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n >= sizeof(comp)) {
+			close(dir);
+			return hf_err_set(err, HF_E_IO, "site %s: a path component is too long", root);
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		p += n;
+		next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		e = errno;
+		if (next < 0) {
+			struct stat st;
+			int link = fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+
+			close(dir);
+			if (link) {
+				hf_err_set(err, HF_E_IO,
+					   "site %s: '%.*s' is a symbolic link; refused (a site is "
+					   "never reached through a link)",
+					   root, (int)(p - root), root);
+				hf_err_hint(err, "give the real path: realpath %s", root);
+				return -HF_E_IO;
+			}
+			hf_err_set(err, HF_E_IO, "site %s: cannot open the directory: %s", root,
+				   strerror(e));
+			hf_err_hint(err, "give the site's root directory (the one holding site.xml)");
+			return -HF_E_IO;
+		}
+		close(dir);
+		dir = next;
+	}
+	if (dir < 0)
+		return hf_err_set(err, HF_E_IO, "site %s: cannot open the directory: %s", root,
+				  strerror(errno));
+	*out = dir;
+	return 0;
+}
+
 int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
 {
 	struct hf_site *s = calloc(1, sizeof(*s));
@@ -104,13 +160,9 @@ int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
 		r = hf_err_set(err, HF_E_NOMEM, "out of memory");
 		goto out;
 	}
-	s->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s->rootfd < 0) {
-		r = hf_err_set(err, HF_E_IO, "site %s: cannot open the directory: %s", root,
-			       strerror(errno));
-		hf_err_hint(err, "give the site's root directory (the one holding site.xml)");
+	r = open_root(root, &s->rootfd, err);
+	if (r)
 		goto out;
-	}
 	fd = openat(s->rootfd, "site.xml", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		r = hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
