@@ -68,6 +68,15 @@ static int open_payload(const struct hf_manifest *m, int *fd, struct hf_err *err
 	return r;
 }
 
+int hf_payload_present(const struct hf_manifest *m, struct hf_err *err)
+{
+	int fd = -1, r = open_payload(m, &fd, err);
+
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 /* The bytes read (size, digest) against the manifest. */
 static int check_digest(const struct hf_manifest *m, const uint8_t digest[HF_SHA256_LEN],
 			uint64_t size, struct hf_err *err)

@@ -38,6 +38,11 @@
  * -HF_E_SIZE, -HF_E_HASH; the message prints both values compared. */
 int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err) HF_MUST_CHECK;
 
+/* Cheap first check, before a transaction starts: the payload is there, a regular file
+ * of the manifest's size (its SHA-256 is checked when it is read).  Errors: -HF_E_IO,
+ * -HF_E_SIZE. */
+int hf_payload_present(const struct hf_manifest *m, struct hf_err *err) HF_MUST_CHECK;
+
 /* One entry wanted from the payload. */
 struct hf_payload_want {
 	const char *source;    /* entry name in the archive ("SP3/i386/Basesvr.dll") */

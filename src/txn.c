@@ -660,6 +660,10 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 		return r;
 	}
 	hf_installed_free(reg);
+	/* a missing or truncated payload is refused before any step (exit 4, not 1) */
+	r = hf_payload_present(m, err);
+	if (r)
+		return r;
 
 	n = plan->count[HF_ACT_INSTALL];
 	idx = calloc(n, sizeof(*idx));
