@@ -299,6 +299,10 @@ int hf_journal_read(int dirfd, const char *display, struct hf_journal **out,
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
+		if (errno == ELOOP) /* planted: as damaged as a torn journal */
+			return hf_err_set(err, HF_E_MALFORMED,
+					  "%s: is a symbolic link; refused (not hotfix's journal)",
+					  name);
 		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
 	}
 	r = hf_read_fd(fd, name, HF_JOURNAL_MAX, &buf, &len, err);

@@ -148,9 +148,13 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 			*out = st; /* nothing installed here yet: nothing to lock */
 			return 0;
 		}
-		r = hf_err_set(err, HF_E_IO, "%s/%s: cannot open: %s", site->root, HF_STATE_DIR,
-			       errno == ENOTDIR || errno == ELOOP ? "not a directory (or a symlink)"
-								  : strerror(errno));
+		if (errno == ENOTDIR || errno == ELOOP) /* planted: refused, not a failure */
+			r = hf_err_set(err, HF_E_MALFORMED,
+				       "%s/%s: is a symbolic link or not a directory; refused",
+				       site->root, HF_STATE_DIR);
+		else
+			r = hf_err_set(err, HF_E_IO, "%s/%s: cannot open: %s", site->root,
+				       HF_STATE_DIR, strerror(errno));
 		goto out;
 	}
 	if (mode == HF_LOCK_EXCLUSIVE)

@@ -193,7 +193,8 @@ int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **sit
 	if (r)
 		return r;
 	r = hf_txn_open(*site, mode, st, &rec, err);
-	hf_report_recovery_text(stderr, *site, &rec);
+	if (!r) /* a failed recovery is told by the error, not as a recovery */
+		hf_report_recovery_text(stderr, *site, &rec);
 	return r;
 }
 
