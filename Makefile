@@ -81,9 +81,13 @@ $(BUILD)/src/fsop-fault.o: src/fsop.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -DHF_FAULT_INJECTION -c $< -o $@
 
-$(BUILD)/hotfix-fault: $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(BUILD)/libhotfix.a
+# It also carries tests/unit/faultmalloc.c (HOTFIX_FAULT=malloc:N), except under the
+# sanitizers, which own malloc themselves.
+FAULT_MALLOC := $(if $(SAN),,$(BUILD)/tests/unit/faultmalloc.o)
+$(BUILD)/hotfix-fault: $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(FAULT_MALLOC) $(BUILD)/libhotfix.a
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(BUILD)/libhotfix.a $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/src/fsop-fault.o $(FAULT_MALLOC) \
+	    $(BUILD)/libhotfix.a $(PKG_LIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

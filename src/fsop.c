@@ -14,10 +14,19 @@
 #define RMTREE_DEPTH 64
 
 #ifdef HF_FAULT_INJECTION
-enum fault_kind { FAULT_NONE, FAULT_COUNT, FAULT_CRASH, FAULT_ERRNO, FAULT_EXDEV, FAULT_STALL };
+enum fault_kind {
+	FAULT_NONE,
+	FAULT_COUNT,
+	FAULT_CRASH,
+	FAULT_ERRNO,
+	FAULT_EXDEV,
+	FAULT_STALL,
+	FAULT_EINTR
+};
 static enum fault_kind fault_kind = FAULT_NONE;
 static long fault_at, fault_ops;
 static int fault_errno, fault_trace, fault_ready;
+static int fault_intr; /* the operation about to run is interrupted once (EINTR) */
 
 static void fault_report(void)
 {
@@ -51,6 +60,10 @@ static void fault_setup(void)
 	} else if (!strncmp(s, "eio:", 4)) {
 		fault_kind = FAULT_ERRNO;
 		fault_errno = EIO;
+	} else if (!strcmp(s, "eintr") || !strncmp(s, "eintr:", 6)) {
+		fault_kind = FAULT_EINTR; /* every operation, or only the K-th */
+	} else if (!strncmp(s, "malloc", 6)) {
+		/* allocation failures: tests/unit/faultmalloc.c */
 	} else {
 		fprintf(stderr, "hotfix-fault: unknown HOTFIX_FAULT '%s'\n", s);
 		_exit(2);
@@ -80,6 +93,8 @@ static int fault(const char *op, const char *name)
 		errno = fault_errno;
 		return -1;
 	}
+	if (fault_kind == FAULT_EINTR && (fault_at == 0 || fault_ops == fault_at))
+		fault_intr = 1;
 	if (fault_kind == FAULT_EXDEV && !strcmp(op, "link")) {
 		errno = EXDEV;
 		return -1;
@@ -91,9 +106,33 @@ static int fault(const char *op, const char *name)
 		if (fault((op), (name)) < 0) \
 			return -1;           \
 	} while (0)
+
+/* 1 (errno EINTR) if the fault hook interrupts this attempt of the operation. */
+static int interrupted(void)
+{
+	if (!fault_intr)
+		return 0;
+	fault_intr = 0;
+	errno = EINTR;
+	return 1;
+}
 #else
 #define FAULT(op, name) ((void)0)
+static int interrupted(void)
+{
+	return 0;
+}
 #endif
+
+/* Every call below is retried when a signal interrupts it (EINTR: nothing was done). */
+#define RETRY(call)                                               \
+	do {                                                      \
+		int r_;                                           \
+		do                                                \
+			r_ = interrupted() ? -1 : (call);         \
+		while (r_ < 0 && errno == EINTR);                 \
+		return r_;                                        \
+	} while (0)
 
 int hf_fs_create(int dirfd, const char *name, mode_t mode)
 {
@@ -113,8 +152,18 @@ int hf_fs_write(int fd, const void *buf, size_t len)
 
 	FAULT("write", NULL);
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		/* under the fault hook an interrupted write is followed by a short one */
+		int intr = interrupted();
+		ssize_t n = intr ? -1 : write(fd, p, len);
 
+		if (intr && len > 1) {
+			n = write(fd, p, len / 2);
+			if (n >= 0) {
+				p += n;
+				len -= (size_t)n;
+				continue;
+			}
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -132,25 +181,25 @@ int hf_fs_write(int fd, const void *buf, size_t len)
 int hf_fs_fsync(int fd)
 {
 	FAULT("fsync", NULL);
-	return fsync(fd);
+	RETRY(fsync(fd));
 }
 
 int hf_fs_rename(int olddir, const char *oldname, int newdir, const char *newname)
 {
 	FAULT("rename", newname);
-	return renameat(olddir, oldname, newdir, newname);
+	RETRY(renameat(olddir, oldname, newdir, newname));
 }
 
 int hf_fs_link(int olddir, const char *oldname, int newdir, const char *newname)
 {
 	FAULT("link", newname);
-	return linkat(olddir, oldname, newdir, newname, 0);
+	RETRY(linkat(olddir, oldname, newdir, newname, 0));
 }
 
 int hf_fs_unlink(int dirfd, const char *name, int flags)
 {
 	FAULT("unlink", name);
-	return unlinkat(dirfd, name, flags);
+	RETRY(unlinkat(dirfd, name, flags));
 }
 
 int hf_fs_unlink_if(int dirfd, const char *name, int flags)
@@ -163,25 +212,25 @@ int hf_fs_unlink_if(int dirfd, const char *name, int flags)
 int hf_fs_mkdir(int dirfd, const char *name, mode_t mode)
 {
 	FAULT("mkdir", name);
-	return mkdirat(dirfd, name, mode);
+	RETRY(mkdirat(dirfd, name, mode));
 }
 
 int hf_fs_fchown(int fd, uid_t uid, gid_t gid)
 {
 	FAULT("fchown", NULL);
-	return fchown(fd, uid, gid);
+	RETRY(fchown(fd, uid, gid));
 }
 
 int hf_fs_fchmod(int fd, mode_t mode)
 {
 	FAULT("fchmod", NULL);
-	return fchmod(fd, mode);
+	RETRY(fchmod(fd, mode));
 }
 
 int hf_fs_futimens(int fd, const struct timespec times[2])
 {
 	FAULT("futimens", NULL);
-	return futimens(fd, times);
+	RETRY(futimens(fd, times));
 }
 
 int hf_fs_mkdirs(int dirfd, const char *rel, int *out, const char *name, struct hf_err *err)
