@@ -2,11 +2,13 @@
 #
 #   make            build build/hotfix (gcc, -Wall -Wextra -Werror)
 #   make check      install missing deps, then the whole test suite: gcc build, clang
-#                   ASan+UBSan build, valgrind over the end-to-end tests, lint
+#                   ASan+UBSan build, valgrind over the end-to-end and hostile tests,
+#                   5 s of each fuzzer, analyze
 #   make demo       install missing deps, then the KB936465 story on sample sites
 #   make payload    rebuild payloads/KB936465.cab and manifests/KB936465.xml
 #   make fuzz       build the libFuzzer targets (clang) and run each 60 s (FUZZ_SECONDS=N)
-#   make lint       cppcheck and clang-tidy over src/
+#   make analyze    cppcheck, clang-tidy and gcc -fanalyzer over src/ (any finding fails)
+#   make lint       cppcheck and clang-tidy only
 
 BUILD   ?= build
 ifeq ($(origin CC),default)
@@ -46,7 +48,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_OBJS := $(BUILD)/tests/unit/pegen.o
 
-.PHONY: all check demo deps unit e2e payload lint fuzz clean test-build
+.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build
 all: $(BUILD)/hotfix
 
 deps:
@@ -114,7 +116,7 @@ check: deps
 	tests/run --build build/asan
 	tests/run --build $(BUILD) --valgrind --e2e-only
 	tests/fuzz/run 5
-	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory analyze
 
 # Recursive: on a fresh machine the libraries' flags exist only after deps ran.
 demo: deps
@@ -127,6 +129,14 @@ payload:
 
 fuzz:
 	tests/fuzz/run $(or $(FUZZ_SECONDS),60)
+
+# Static analysis: cppcheck, clang-tidy and gcc -fanalyzer, each quiet (any finding fails).
+analyze: lint
+	$(Q)for f in $(LIB_SRCS) $(CLI_SRCS); do \
+	    gcc -std=c11 -D_GNU_SOURCE -fanalyzer -Wall -Wextra -Werror -iquote src \
+	        $(PKG_CFLAGS) -c -o /dev/null $$f || exit 1; \
+	done
+	@echo "analyze: cppcheck, clang-tidy and gcc -fanalyzer are quiet"
 
 lint:
 	groff -ww -z -man doc/hotfix.1 2>&1 | (! grep .)

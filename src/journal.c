@@ -153,9 +153,11 @@ static int expect(struct cursor *c, char *line, size_t len, const char *key, con
 	if (r)
 		return r;
 	*val = value_of(line, key);
-	if (!*val)
+	if (!*val) {
+		*val = "";
 		return hf_err_set(err, HF_E_MALFORMED, "%s:%d: expected '%s'", c->name, c->line,
 				  key);
+	}
 	return 0;
 }
 
