@@ -12,6 +12,11 @@
 #include "fileio.h"
 #include "xml.h"
 
+/* The registry's last line: a checksum of every byte before it. */
+#define SUM_PREFIX "<!-- sha256 "
+#define SUM_SUFFIX " -->\n"
+#define SUM_LINE_LEN (sizeof(SUM_PREFIX) - 1 + 64 + sizeof(SUM_SUFFIX) - 1)
+
 #define REGISTRY ".hotfix/installed.xml"
 
 void hf_inst_hotfix_clear(struct hf_inst_hotfix *h)
@@ -192,11 +197,19 @@ int hf_installed_format(const struct hf_installed *inst, uint8_t **buf, size_t *
 	}
 	xmlFreeTextWriter(w); /* flushes into xb */
 	if (!bad) {
-		*len = (size_t)xmlBufferLength(xb);
-		*buf = malloc(*len + 1);
-		if (*buf) {
-			memcpy(*buf, xmlBufferContent(xb), *len);
-			(*buf)[*len] = '\0';
+		size_t body = (size_t)xmlBufferLength(xb);
+		uint8_t sum[HF_SHA256_LEN];
+		char hex[HF_SHA256_HEX];
+
+		*buf = malloc(body + SUM_LINE_LEN + 1);
+		if (*buf && hf_sha256_buf(xmlBufferContent(xb), body, sum, err) == 0) {
+			memcpy(*buf, xmlBufferContent(xb), body);
+			snprintf((char *)*buf + body, SUM_LINE_LEN + 1, SUM_PREFIX "%s" SUM_SUFFIX,
+				 hf_sha256_hex(sum, hex));
+			*len = body + SUM_LINE_LEN;
+		} else {
+			free(*buf);
+			*buf = NULL;
 		}
 	}
 	xmlBufferFree(xb);
@@ -283,6 +296,36 @@ static int parse_hotfix(xmlNode *node, struct hf_inst_hotfix *h, const char *nam
 #pragma GCC diagnostic pop
 #endif
 
+/* 0 if buf ends with a checksum line matching the bytes before it. */
+static int check_sum(const uint8_t *buf, size_t len, const char *name, struct hf_err *err)
+{
+	const char *line = (const char *)buf + len - SUM_LINE_LEN;
+	uint8_t want[HF_SHA256_LEN], got[HF_SHA256_LEN];
+	char hex[HF_SHA256_HEX];
+	struct hf_err ignored;
+
+	if (len < SUM_LINE_LEN || memcmp(line, SUM_PREFIX, strlen(SUM_PREFIX)) != 0 ||
+	    memcmp(line + SUM_LINE_LEN - strlen(SUM_SUFFIX), SUM_SUFFIX, strlen(SUM_SUFFIX)) ||
+	    (memcpy(hex, line + strlen(SUM_PREFIX), 64), hex[64] = '\0',
+	     hf_sha256_parse(hex, want, &ignored) != 0)) {
+		hf_err_set(err, HF_E_MALFORMED,
+			   "%s: damaged: its last line is not hotfix's checksum line", name);
+		hf_err_hint(err, "the registry was cut short or edited; restore it from a backup "
+				 "of the site (nothing was changed)");
+		return -HF_E_MALFORMED;
+	}
+	if (hf_sha256_buf(buf, len - SUM_LINE_LEN, got, err) != 0)
+		return -(int)err->code;
+	if (memcmp(got, want, HF_SHA256_LEN) != 0) {
+		hf_err_set(err, HF_E_MALFORMED,
+			   "%s: damaged: its content does not match its SHA-256 checksum", name);
+		hf_err_hint(err, "the registry was changed after hotfix wrote it; restore it "
+				 "from a backup of the site (nothing was changed)");
+		return -HF_E_MALFORMED;
+	}
+	return 0;
+}
+
 int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
 		       struct hf_installed **out, struct hf_err *err)
 {
@@ -294,7 +337,9 @@ int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
 	*out = NULL;
 	if (!inst)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
-	r = hf_xml_load(buf, len, HF_SCHEMA_INSTALLED, name, &doc, err);
+	r = check_sum(buf, len, name, err);
+	if (!r)
+		r = hf_xml_load(buf, len, HF_SCHEMA_INSTALLED, name, &doc, err);
 	if (r)
 		goto out;
 	root = xmlDocGetRootElement(doc);

@@ -3,7 +3,9 @@
  * Owns: struct hf_installed (free with hf_installed_free) and the file's format, both
  * ways: parse (list, audit, rollback) and format (apply and rollback write the bytes
  * through module fsop, atomically).  A site without the file has installed nothing,
- * which is a valid answer. */
+ * which is a valid answer.  The file's last line is "<!-- sha256 HEX -->", the SHA-256
+ * of every byte before it; a file without it, or whose bytes do not match it, is
+ * damaged (-HF_E_MALFORMED) and never used. */
 #ifndef HOTFIX_INSTALLED_H
 #define HOTFIX_INSTALLED_H
 

@@ -160,3 +160,10 @@ sample_hierarchy() {
     site "$1/OLD" OLD secondary PR2 1
     hier "$1/$2" CEN PRI SEC PR2 OLD
 }
+
+# regsum FILE: end a hand-written installed.xml with hotfix's checksum line (replacing
+# one that is there), as hotfix itself writes the registry.
+regsum() {
+    tail -n 1 "$1" | grep -q '^<!-- sha256 ' && sed -i '$d' "$1"
+    printf '<!-- sha256 %s -->\n' "$(sha256sum "$1" | cut -d' ' -f1)" >> "$1"
+}

@@ -19,6 +19,7 @@ cat > "$T/cen/.hotfix/installed.xml" <<XML
   </hotfix>
 </installed>
 XML
+regsum "$T/cen/.hotfix/installed.xml"
 hf list --site "$T/cen"
 expect_rc 0
 expect_out "CEN: KB936465 revision 1 installed 2026-11-28T10:00:00Z, 1 file"
@@ -30,6 +31,7 @@ jq -e '.schema == "urn:hotfix:list:1" and .installed[0].hotfix == "KB936465" and
 
 # A damaged registry is an error naming the file, not an empty list.
 printf '<installed xmlns="urn:hotfix:installed:1"><hotfix id="X"/>' > "$T/cen/.hotfix/installed.xml"
+regsum "$T/cen/.hotfix/installed.xml"
 hf list --site "$T/cen"
 expect_rc 4
 expect_err "installed.xml"

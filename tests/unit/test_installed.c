@@ -8,10 +8,29 @@
 
 #include <cmocka.h>
 
+#include "hash.h"
 #include "installed.h"
 #include "xml.h"
 
 #define H1 "e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4"
+
+/* Parse xml with hotfix's checksum line appended, as hotfix writes the registry. */
+static int parse_summed(const char *xml, const char *name, struct hf_installed **out,
+			struct hf_err *err)
+{
+	size_t n = strlen(xml);
+	char *buf = malloc(n + 90);
+	uint8_t sum[HF_SHA256_LEN];
+	char hex[HF_SHA256_HEX];
+	int r;
+
+	assert_non_null(buf);
+	assert_int_equal(hf_sha256_buf(xml, n, sum, err), 0);
+	snprintf(buf, n + 90, "%s<!-- sha256 %s -->\n", xml, hf_sha256_hex(sum, hex));
+	r = hf_installed_parse((const uint8_t *)buf, strlen(buf), name, out, err);
+	free(buf);
+	return r;
+}
 
 static void test_parse(void **state)
 {
@@ -29,7 +48,7 @@ static void test_parse(void **state)
 	struct hf_err err;
 
 	(void)state;
-	assert_int_equal(hf_installed_parse((const uint8_t *)xml, strlen(xml), "i.xml", &inst, &err),
+	assert_int_equal(parse_summed(xml, "i.xml", &inst, &err),
 			 0);
 	assert_int_equal(inst->n, 2);
 	assert_string_equal(inst->hotfixes[1].id, "KB2");
@@ -55,7 +74,7 @@ static void test_format_roundtrip(void **state)
 	size_t len = 0;
 
 	(void)state;
-	assert_int_equal(hf_installed_parse((const uint8_t *)xml, strlen(xml), "a", &a, &err), 0);
+	assert_int_equal(parse_summed(xml, "a", &a, &err), 0);
 	memset(&h, 0, sizeof(h));
 	h.id = strdup("KB2");
 	h.time = strdup("2026-11-28T12:00:00Z");
@@ -92,6 +111,35 @@ static void test_format_roundtrip(void **state)
 	hf_installed_free(b);
 }
 
+/* A registry without its checksum line, or with a byte changed, is damaged. */
+static void test_checksum(void **state)
+{
+	static const char xml[] = "<installed xmlns=\"urn:hotfix:installed:1\"/>\n";
+	struct hf_installed *inst = NULL;
+	struct hf_err err;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(parse_summed(xml, "ok.xml", &inst, &err), 0);
+	assert_int_equal(hf_installed_format(inst, &buf, &len, &err), 0);
+	hf_installed_free(inst);
+	inst = NULL;
+	assert_int_equal(hf_installed_parse(buf, len, "f.xml", &inst, &err), 0);
+	hf_installed_free(inst);
+	inst = NULL;
+	buf[10] ^= 1; /* one bit of the content */
+	assert_int_equal(hf_installed_parse(buf, len, "f.xml", &inst, &err), -HF_E_MALFORMED);
+	assert_non_null(strstr(err.msg, "does not match its SHA-256 checksum"));
+	buf[10] ^= 1;
+	assert_int_equal(hf_installed_parse(buf, len - 1, "f.xml", &inst, &err), -HF_E_MALFORMED);
+	assert_non_null(strstr(err.msg, "not hotfix's checksum line"));
+	assert_int_equal(hf_installed_parse((const uint8_t *)xml, strlen(xml), "n.xml", &inst, &err),
+			 -HF_E_MALFORMED);
+	assert_null(inst);
+	free(buf);
+}
+
 static void test_refused(void **state)
 {
 	static const char dup[] =
@@ -106,10 +154,10 @@ static void test_refused(void **state)
 	struct hf_err err;
 
 	(void)state;
-	assert_int_equal(hf_installed_parse((const uint8_t *)dup, strlen(dup), "d.xml", &inst, &err),
+	assert_int_equal(parse_summed(dup, "d.xml", &inst, &err),
 			 -HF_E_SCHEMA);
 	assert_non_null(strstr(err.msg, "one-entry-per-hotfix"));
-	assert_int_equal(hf_installed_parse((const uint8_t *)wrongns, strlen(wrongns), "w.xml",
+	assert_int_equal(parse_summed(wrongns, "w.xml",
 					    &inst, &err),
 			 -HF_E_SCHEMA);
 	assert_null(inst);
@@ -152,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_err_record),
 	};
