@@ -9,6 +9,7 @@
 #   make fuzz       build the libFuzzer targets (clang) and run each 60 s (FUZZ_SECONDS=N)
 #   make analyze    cppcheck, clang-tidy and gcc -fanalyzer over src/ (any finding fails)
 #   make lint       cppcheck and clang-tidy only
+#   make bench      install missing deps, then time hotfix against its peers (QUICK=1: <1 min)
 
 BUILD   ?= build
 ifeq ($(origin CC),default)
@@ -18,7 +19,7 @@ SAN     ?=
 PKGS    := libxml-2.0 libarchive openssl jansson
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-ifeq ($(filter deps check demo clean,$(MAKECMDGOALS)),)
+ifeq ($(filter deps check demo bench clean,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
 $(error build dependencies missing: run scripts/install-deps (make check and make demo do it first))
 endif
@@ -48,7 +49,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_OBJS := $(BUILD)/tests/unit/pegen.o
 
-.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build
+.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build bench bench-build
 all: $(BUILD)/hotfix
 
 deps:
@@ -117,6 +118,23 @@ check: deps
 	tests/run --build $(BUILD) --valgrind --e2e-only
 	tests/fuzz/run 5
 	$(MAKE) --no-print-directory analyze
+
+# The benchmark's helpers: a timer, and hotfix's own SHA-256 pass over a file.
+$(BUILD)/bench/timeit: bench/timeit.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $<
+
+$(BUILD)/bench/hashspeed: bench/hashspeed.c $(BUILD)/libhotfix.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< $(BUILD)/libhotfix.a $(PKG_LIBS)
+
+bench-build: $(BUILD)/hotfix $(BUILD)/bench/timeit $(BUILD)/bench/hashspeed
+
+# Speed and memory against the peers (bench/results.md); data generated under build/.
+bench:
+	@scripts/install-deps --bench
+	$(MAKE) --no-print-directory bench-build
+	bench/run --build $(BUILD) $(if $(QUICK),--quick)
 
 # Recursive: on a fresh machine the libraries' flags exist only after deps ran.
 demo: deps
