@@ -1,6 +1,7 @@
-/* hashspeed: the throughput of hotfix's own SHA-256 pass over a file -- hf_sha256_fd(), the
- * function that checks a payload's size and SHA-256 before libarchive reads a byte of it
- * while staging -- for `make bench` to set beside `openssl speed -evp sha256`.
+/* hashspeed: the throughput of hotfix's own SHA-256 pass over a file -- hf_hasher_fd() on a
+ * threaded hasher, what staging uses to check a payload's size and SHA-256 before
+ * libarchive reads a byte of it -- for `make bench` to set beside `openssl speed -evp
+ * sha256`.
  *
  * Usage: hashspeed FILE [RUNS]   (default 5 runs, after one untimed run that warms the
  * page cache).  Output, one line: MEDIAN MIN MAX in bytes per second, then the digest. */
@@ -12,6 +13,7 @@
 
 #include "err.h"
 #include "hash.h"
+#include "hasher.h"
 
 #define RUNS_MAX 100
 
@@ -36,12 +38,17 @@ int main(int argc, char **argv)
 	uint8_t d[HF_SHA256_LEN];
 	char hex[HF_SHA256_HEX];
 	struct hf_err err;
+	struct hf_hasher *h;
 	long runs = argc > 2 ? strtol(argv[2], NULL, 10) : 5;
 	int fd;
 
 	if (argc < 2 || argc > 3 || runs < 1 || runs > RUNS_MAX) {
 		fprintf(stderr, "usage: hashspeed FILE [RUNS]\n");
 		return 2;
+	}
+	if (hf_hasher_new(&h, 1, &err)) {
+		fprintf(stderr, "hashspeed: %s\n", err.msg);
+		return 1;
 	}
 	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -52,7 +59,7 @@ int main(int argc, char **argv)
 		uint64_t size;
 		double t0 = now();
 
-		if (lseek(fd, 0, SEEK_SET) != 0 || hf_sha256_fd(fd, argv[1], d, &size, &err)) {
+		if (lseek(fd, 0, SEEK_SET) != 0 || hf_hasher_fd(h, fd, argv[1], d, &size, &err)) {
 			fprintf(stderr, "hashspeed: %s\n", i < 0 ? argv[1] : err.msg);
 			return 1;
 		}
@@ -60,6 +67,7 @@ int main(int argc, char **argv)
 			rate[i] = (double)size / (now() - t0);
 	}
 	close(fd);
+	hf_hasher_free(h);
 	qsort(rate, (size_t)runs, sizeof rate[0], cmp_double);
 	printf("%.0f %.0f %.0f %s\n",
 	       runs % 2 ? rate[runs / 2] : (rate[runs / 2 - 1] + rate[runs / 2]) / 2, rate[0],

@@ -184,6 +184,12 @@ int hf_fs_fsync(int fd)
 	RETRY(fsync(fd));
 }
 
+void hf_fs_writeback(int fd, uint64_t off, uint64_t len)
+{
+	if (off <= INT64_MAX && len <= INT64_MAX - off)
+		(void)sync_file_range(fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE);
+}
+
 int hf_fs_rename(int olddir, const char *oldname, int newdir, const char *newname)
 {
 	FAULT("rename", newname);

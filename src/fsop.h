@@ -32,6 +32,9 @@ int hf_fs_open_append(int dirfd, const char *name, mode_t mode);
 /* Write all of buf (retrying short writes and EINTR). */
 int hf_fs_write(int fd, const void *buf, size_t len);
 int hf_fs_fsync(int fd);
+/* Start writing len bytes at off of fd back to disk now, without waiting (a hint: the
+ * fsync that must follow is then short).  No error: the fsync reports any. */
+void hf_fs_writeback(int fd, uint64_t off, uint64_t len);
 int hf_fs_rename(int olddir, const char *oldname, int newdir, const char *newname);
 int hf_fs_link(int olddir, const char *oldname, int newdir, const char *newname);
 int hf_fs_unlink(int dirfd, const char *name, int flags);

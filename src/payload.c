@@ -14,9 +14,14 @@
 
 #include "fsop.h"
 #include "hash.h"
+#include "hasher.h"
 
-#define READ_CHUNK (64 * 1024)
-#define WRITE_CHUNK (1024 * 1024)
+/* From this payload size on, the hashing runs on a second thread beside the reads and
+ * writes (below it, starting the threads costs more than it saves). */
+#define THREADS_FROM (8u << 20)
+/* Ask the kernel to start writing a staged file back every this many bytes, so that its
+ * fsync finds little left to do. */
+#define WRITEBACK_EVERY (8u << 20)
 
 /* The expansion cap: the bytes all entries may produce together, from the signed size. */
 static uint64_t expand_cap(uint64_t payload_size)
@@ -116,24 +121,27 @@ int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err)
 	return r;
 }
 
-/* The archive's bytes as libarchive pulls them: counted, bounded, hashed. */
+/* The archive's bytes as libarchive pulls them: counted, bounded, hashed.  Each read goes
+ * straight into a slot of the hasher, which hashes it on its thread while libarchive
+ * parses it (a slot stays valid until the next read, as libarchive requires). */
 struct source {
 	int fd;
 	const char *name;
 	uint64_t limit, total;
-	struct hf_sha256_ctx sha;
+	struct hf_hasher *sha;
 	int failed; /* a read error or NOMEM; message in err */
 	uint64_t expanded, expand_cap; /* bytes all entries produced, and their cap */
 	struct hf_err *err;
-	uint8_t buf[READ_CHUNK];
+	const uint8_t *last; /* the slot of the last read */
 };
 
 static ssize_t pull(struct source *s)
 {
+	uint8_t *slot = hf_hasher_slot(s->sha);
 	ssize_t n;
 
 	do
-		n = read(s->fd, s->buf, sizeof(s->buf));
+		n = read(s->fd, slot, HF_HASHER_SLOT);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		s->failed = 1;
@@ -146,10 +154,11 @@ static ssize_t pull(struct source *s)
 				  s->name, (unsigned long long)s->limit);
 	}
 	s->total += (uint64_t)n;
-	if (n > 0 && hf_sha256_update(&s->sha, s->buf, (size_t)n, s->err)) {
+	if (n > 0 && hf_hasher_submit(s->sha, (size_t)n, s->err)) {
 		s->failed = 1;
 		return -1;
 	}
+	s->last = slot;
 	return n;
 }
 
@@ -162,7 +171,7 @@ static la_ssize_t read_cb(struct archive *a, void *data, const void **buf)
 		archive_set_error(a, EIO, "%s", s->err->msg);
 		return -1;
 	}
-	*buf = s->buf;
+	*buf = s->last;
 	return n;
 }
 
@@ -183,12 +192,32 @@ static struct hf_payload_want *wanted(struct hf_payload_want *want, size_t n, co
 	return NULL;
 }
 
-static int flush(struct hf_payload_want *w, uint8_t *wbuf, size_t *fill, struct hf_err *err)
+/* The staging side of one wanted entry: bytes are gathered into a slot of the entry's
+ * hasher; a full slot is handed to the hasher, then written while it is hashed. */
+struct sink {
+	struct hf_payload_want *w;
+	struct hf_hasher *sha;
+	uint8_t *slot;
+	size_t fill;
+	uint64_t written, hinted;
+};
+
+static int flush(struct sink *k, struct hf_err *err)
 {
-	if (*fill && hf_fs_write(w->fd, wbuf, *fill) != 0)
-		return hf_err_set(err, HF_E_IO, "staging %s: write failed: %s", w->source,
+	if (!k->fill)
+		return 0;
+	if (hf_hasher_submit(k->sha, k->fill, err))
+		return -(int)err->code;
+	if (hf_fs_write(k->w->fd, k->slot, k->fill) != 0)
+		return hf_err_set(err, HF_E_IO, "staging %s: write failed: %s", k->w->source,
 				  strerror(errno));
-	*fill = 0;
+	k->written += k->fill;
+	k->fill = 0;
+	k->slot = hf_hasher_slot(k->sha);
+	if (k->written - k->hinted >= WRITEBACK_EVERY) {
+		hf_fs_writeback(k->w->fd, k->hinted, k->written - k->hinted);
+		k->hinted = k->written;
+	}
 	return 0;
 }
 
@@ -228,10 +257,10 @@ static int drain_entry(struct archive *a, struct source *s, const char *payload,
 }
 
 static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_payload_want *w,
-			 uint8_t *wbuf, size_t *fill, struct source *s, struct hf_err *err)
+			 struct hf_hasher *sha, struct source *s, struct hf_err *err)
 {
 	const char *payload = s->name;
-	struct hf_sha256_ctx sha = { 0 };
+	struct sink k = { .w = w, .sha = sha };
 	uint8_t got[HF_SHA256_LEN];
 	char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
 	uint64_t total = 0;
@@ -251,7 +280,8 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 		return hf_err_set(err, HF_E_SIZE, "payload %s: entry %s has %lld bytes, the manifest says %llu",
 				  payload, w->source, (long long)archive_entry_size(e),
 				  (unsigned long long)w->size);
-	r = hf_sha256_init(&sha, err);
+	r = hf_hasher_begin(sha, err);
+	k.slot = hf_hasher_slot(sha);
 	while (!r) {
 		const void *buf;
 		size_t len;
@@ -279,25 +309,22 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 		}
 		total += len;
 		r = expand(s, len, payload, err);
-		if (!r)
-			r = hf_sha256_update(&sha, buf, len, err);
-		/* libarchive hands out small blocks: gather them into large writes */
-		if (!r && len > WRITE_CHUNK - *fill)
-			r = flush(w, wbuf, fill, err);
-		if (!r && len >= WRITE_CHUNK) {
-			if (hf_fs_write(w->fd, buf, len) != 0)
-				r = hf_err_set(err, HF_E_IO, "staging %s: write failed: %s",
-					       w->source, strerror(errno));
-		} else if (!r) {
-			memcpy(wbuf + *fill, buf, len);
-			*fill += len;
+		/* libarchive hands out blocks of any size: gather them into full slots */
+		while (!r && len) {
+			size_t n = HF_HASHER_SLOT - k.fill < len ? HF_HASHER_SLOT - k.fill : len;
+
+			memcpy(k.slot + k.fill, buf, n);
+			k.fill += n;
+			buf = (const uint8_t *)buf + n;
+			len -= n;
+			if (k.fill == HF_HASHER_SLOT)
+				r = flush(&k, err);
 		}
 	}
 	if (!r)
-		r = flush(w, wbuf, fill, err);
+		r = flush(&k, err);
 	if (!r)
-		r = hf_sha256_final(&sha, got, err);
-	hf_sha256_abort(&sha);
+		r = hf_hasher_final(sha, got, err);
 	if (r)
 		return r;
 	if (total != w->size)
@@ -313,7 +340,7 @@ static int extract_entry(struct archive *a, struct archive_entry *e, struct hf_p
 }
 
 static int walk(struct archive *a, struct source *src, struct hf_payload_want *want, size_t n,
-		uint8_t *wbuf, const char *payload, struct hf_err *err)
+		struct hf_hasher *sha, const char *payload, struct hf_err *err)
 {
 	for (long count = 0;; count++) {
 		struct archive_entry *e;
@@ -348,9 +375,7 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 					  "refused as ambiguous",
 					  payload, name, clash->source);
 		if (w) {
-			size_t fill = 0;
-
-			r = extract_entry(a, e, w, wbuf, &fill, src, err);
+			r = extract_entry(a, e, w, sha, src, err);
 		} else {
 			r = drain_entry(a, src, payload, err);
 		}
@@ -363,18 +388,24 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 		       struct hf_err *err)
 {
 	struct source *src = calloc(1, sizeof(*src));
+	struct hf_hasher *entry_sha = NULL;
 	struct archive *a = NULL;
-	uint8_t *wbuf = NULL;
 	uint8_t digest[HF_SHA256_LEN];
+	int threads = m->payload_size >= THREADS_FROM;
 	int r = 0;
 
 	if (!src)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	src->fd = -1;
 	src->name = m->payload_path;
 	src->limit = m->payload_size;
 	src->expand_cap = expand_cap(m->payload_size);
 	src->err = err;
-	r = open_payload(m, &src->fd, err);
+	r = hf_hasher_new(&src->sha, threads, err);
+	if (!r)
+		r = hf_hasher_new(&entry_sha, threads, err);
+	if (!r)
+		r = open_payload(m, &src->fd, err);
 	if (r)
 		goto out;
 	/* size and SHA-256 before libarchive parses a byte; the parse then reads the same
@@ -383,7 +414,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 		uint8_t first[HF_SHA256_LEN];
 		uint64_t size = 0;
 
-		r = hf_sha256_fd(src->fd, m->payload_path, first, &size, err);
+		r = hf_hasher_fd(src->sha, src->fd, m->payload_path, first, &size, err);
 		if (!r)
 			r = check_digest(m, first, size, err);
 		if (!r && lseek(src->fd, 0, SEEK_SET) != 0)
@@ -392,7 +423,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 		if (r)
 			goto out;
 	}
-	r = hf_sha256_init(&src->sha, err);
+	r = hf_hasher_begin(src->sha, err);
 	if (r)
 		goto out;
 	a = archive_read_new();
@@ -413,9 +444,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 					     m->payload_path, archive_error_string(a));
 		goto out;
 	}
-	wbuf = malloc(WRITE_CHUNK);
-	r = wbuf ? walk(a, src, want, n, wbuf, m->payload_path, err)
-		 : hf_err_set(err, HF_E_NOMEM, "out of memory");
+	r = walk(a, src, want, n, entry_sha, m->payload_path, err);
 	while (!r) { /* the rest of the file: the whole of it is hashed */
 		ssize_t got = pull(src);
 
@@ -425,7 +454,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 			break;
 	}
 	if (!r)
-		r = hf_sha256_final(&src->sha, digest, err);
+		r = hf_hasher_final(src->sha, digest, err);
 	if (!r)
 		r = check_digest(m, digest, src->total, err);
 	for (size_t i = 0; !r && i < n; i++)
@@ -436,8 +465,8 @@ out:
 	damaged_hint(r, err);
 	if (a)
 		archive_read_free(a);
-	free(wbuf);
-	hf_sha256_abort(&src->sha);
+	hf_hasher_free(entry_sha);
+	hf_hasher_free(src->sha);
 	if (src->fd >= 0)
 		close(src->fd);
 	free(src);
