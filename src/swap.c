@@ -108,12 +108,10 @@ static int copy_file(int sdir, const char *sleaf, int ddir, const char *dleaf, c
 }
 
 /* ddir/dleaf becomes the same content as sdir/sleaf -- a hard link, or a copy with owner,
- * mode and times when a link is impossible -- and that entry is made durable. */
-int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
-		 struct hf_err *err)
+ * mode and times when a link is impossible. */
+int hf_swap_keep_nosync(int sdir, const char *sleaf, int ddir, const char *dleaf,
+			const char *display, struct hf_err *err)
 {
-	int r = 0;
-
 	if (hf_fs_unlink_if(ddir, dleaf, 0) != 0)
 		return hf_err_set(err, HF_E_IO, "%s: cannot remove an old copy: %s", display,
 				  strerror(errno));
@@ -121,30 +119,97 @@ int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const
 		if (errno != EXDEV && errno != EPERM && errno != EMLINK && errno != EOPNOTSUPP)
 			return hf_err_set(err, HF_E_IO, "%s: hard link failed: %s", display,
 					  strerror(errno));
-		r = copy_file(sdir, sleaf, ddir, dleaf, display, err);
+		return copy_file(sdir, sleaf, ddir, dleaf, display, err);
 	}
-	if (!r && hf_fs_fsync(ddir) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
-			       strerror(errno));
-	return r;
+	return 0;
 }
 
-/* Replace tdir/tleaf by the content of sdir/sleaf in one rename(2). */
-int hf_swap_place(int sdir, const char *sleaf, int tdir, const char *tleaf, const char *display,
-		  struct hf_err *err)
+static int sync_dir(int dir, const char *display, struct hf_err *err)
+{
+	if (hf_fs_fsync(dir) != 0)
+		return hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
+				  strerror(errno));
+	return 0;
+}
+
+/* ... and that entry is made durable. */
+int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
+		 struct hf_err *err)
+{
+	int r = hf_swap_keep_nosync(sdir, sleaf, ddir, dleaf, display, err);
+
+	return r ? r : sync_dir(ddir, display, err);
+}
+
+/* Replace tdir/tleaf by the content of sdir/sleaf in one rename(2).  The temporary needs no
+ * fsync of its own: a crash before the rename is durable leaves the old file in place and
+ * the temporary as residue (hf_swap_drop_tmp), one after leaves the new file. */
+int hf_swap_place_nosync(int sdir, const char *sleaf, int tdir, const char *tleaf,
+			 const char *display, struct hf_err *err)
 {
 	char tmp[300];
 	int r = tmp_name(tleaf, tmp, sizeof(tmp), err);
 
 	if (!r)
-		r = hf_swap_keep(sdir, sleaf, tdir, tmp, display, err);
+		r = hf_swap_keep_nosync(sdir, sleaf, tdir, tmp, display, err);
 	if (!r && hf_fs_rename(tdir, tmp, tdir, tleaf) != 0)
 		r = hf_err_set(err, HF_E_IO, "%s: rename over the file failed: %s", display,
 			       strerror(errno));
-	if (!r && hf_fs_fsync(tdir) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
-			       strerror(errno));
 	return r;
+}
+
+int hf_swap_place(int sdir, const char *sleaf, int tdir, const char *tleaf, const char *display,
+		  struct hf_err *err)
+{
+	int r = hf_swap_place_nosync(sdir, sleaf, tdir, tleaf, display, err);
+
+	return r ? r : sync_dir(tdir, display, err);
+}
+
+void hf_syncset_init(struct hf_syncset *s)
+{
+	s->n = 0;
+}
+
+int hf_syncset_add(struct hf_syncset *s, int dirfd, const char *display, struct hf_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (fstat(dirfd, &st) != 0)
+		return hf_err_set(err, HF_E_IO, "%s: fstat of the directory failed: %s", display,
+				  strerror(errno));
+	for (size_t i = 0; i < s->n; i++)
+		if (s->dev[i] == st.st_dev && s->ino[i] == st.st_ino)
+			return 0;
+	if (s->n == HF_SYNCSET_MAX)
+		return sync_dir(dirfd, display, err);
+	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return hf_err_set(err, HF_E_IO, "%s: cannot keep the directory open: %s", display,
+				  strerror(errno));
+	s->fd[s->n] = fd;
+	s->dev[s->n] = st.st_dev;
+	s->ino[s->n++] = st.st_ino;
+	return 0;
+}
+
+int hf_syncset_sync(struct hf_syncset *s, const char *display, struct hf_err *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!r)
+			r = sync_dir(s->fd[i], display, err);
+	hf_syncset_close(s);
+	return r;
+}
+
+void hf_syncset_close(struct hf_syncset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		close(s->fd[i]);
+	s->n = 0;
 }
 
 /* Remove the swap's temporary beside dir/leaf, durably if there was one. */

@@ -501,12 +501,15 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 	return r;
 }
 
-/* Keep every file the swap will replace, in its from_slot(). */
+/* Keep every file the swap will replace, in its from_slot(); then make the copies durable
+ * (one fsync per directory) before the first swap. */
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
 	char display[4300], hex[HF_SHA256_HEX], rel[1200];
+	struct hf_syncset dirs;
 	int r = 0;
 
+	hf_syncset_init(&dirs);
 	for (size_t k = 0; !r && k < j->n; k++) {
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN];
@@ -525,7 +528,9 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			r = slot_open(c, j, k, from_slot(j), 1, &kdir, &kleaf, rel, sizeof(rel),
 				      err);
 		if (!r) {
-			r = hf_swap_keep(dir, leaf, kdir, kleaf, display, err);
+			r = hf_swap_keep_nosync(dir, leaf, kdir, kleaf, display, err);
+			if (!r)
+				r = hf_syncset_add(&dirs, kdir, display, err);
 			close(kdir);
 		}
 		if (!r)
@@ -534,15 +539,24 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 				j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
 		close(dir);
 	}
+	snprintf(display, sizeof(display), "%s: %s", c->site->code,
+		 j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
+	if (!r)
+		return hf_syncset_sync(&dirs, display, err);
+	hf_syncset_close(&dirs);
 	return r;
 }
 
+/* Swap every file in; then make the renames durable (one fsync per directory) before the
+ * commit.  A crash in between leaves each file old or new, which recovery sorts out. */
 static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, struct hf_err *err)
 {
 	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
 	    v2[HF_VERSION_STRLEN], name[1200];
+	struct hf_syncset dirs;
 	int r = 0;
 
+	hf_syncset_init(&dirs);
 	for (size_t k = 0; !r && k < j->n; k++) {
 		const struct hf_jfile *f = &j->files[k];
 		const char *leaf, *sleaf;
@@ -554,9 +568,11 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, 
 			break;
 		r = slot_open(c, j, k, to_slot(j), 0, &sdir, &sleaf, name, sizeof(name), err);
 		if (!r) {
-			r = hf_swap_place(sdir, sleaf, dir, leaf, display, err);
+			r = hf_swap_place_nosync(sdir, sleaf, dir, leaf, display, err);
 			close(sdir);
 		}
+		if (!r)
+			r = hf_syncset_add(&dirs, dir, display, err);
 		close(dir);
 		if (!r) {
 			(*changed)++;
@@ -565,6 +581,10 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, 
 				hf_version_format(&f->to_version, v2), hf_sha256_hex(f->to, h2));
 		}
 	}
+	snprintf(display, sizeof(display), "%s: the swapped files", c->site->code);
+	if (!r)
+		return hf_syncset_sync(&dirs, display, err);
+	hf_syncset_close(&dirs);
 	return r;
 }
 
