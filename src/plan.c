@@ -68,6 +68,7 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	}
 	it->present = 1;
 	it->size = (uint64_t)st.st_size;
+	it->st = st;
 	r = hf_pe_read_fd(fd, it->size, f->path, &pe, &local);
 	if (r == -HF_E_IO) {
 		r = hf_err_set(err, HF_E_IO, "%s: %s", site->code, local.msg);

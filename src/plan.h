@@ -13,6 +13,7 @@
 #define HOTFIX_PLAN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -37,6 +38,8 @@ struct hf_plan_item {
 	int has_version;   /* a version resource was read */
 	struct hf_version installed;
 	uint64_t size;     /* of the installed file, when present */
+	struct stat st;    /* of the installed file as inspected, when present: whoever acts
+			    * on the plan later can tell whether the file changed since */
 	int hashed;        /* sha256 below is valid */
 	uint8_t sha256[HF_SHA256_LEN];
 	char reason[512];  /* one line: why this action */

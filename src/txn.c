@@ -637,7 +637,23 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	return r;
 }
 
-int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_result *res,
+/* 1 if the file the plan inspected is not the one just hashed: another hash, or -- when
+ * the plan did not hash it -- another inode, size, modification or change time. */
+static int changed_since_plan(const struct hf_plan_item *it, const uint8_t sha[HF_SHA256_LEN],
+			      const struct stat *now)
+{
+	const struct stat *then = &it->st;
+
+	if (it->hashed)
+		return memcmp(it->sha256, sha, HF_SHA256_LEN) != 0;
+	return then->st_dev != now->st_dev || then->st_ino != now->st_ino ||
+	       then->st_size != now->st_size || then->st_mtim.tv_sec != now->st_mtim.tv_sec ||
+	       then->st_mtim.tv_nsec != now->st_mtim.tv_nsec ||
+	       then->st_ctim.tv_sec != now->st_ctim.tv_sec ||
+	       then->st_ctim.tv_nsec != now->st_ctim.tv_nsec;
+}
+
+int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result *res,
 		 struct hf_err *err)
 {
 	const struct hf_manifest *m = plan->manifest;
@@ -710,11 +726,15 @@ int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_
 			goto out;
 		r = hf_swap_hash(dir, leaf, &present, from[k], &tst[k], display, err);
 		close(dir);
-		if (!r && (!present || (it->hashed && memcmp(it->sha256, from[k], HF_SHA256_LEN))))
+		if (!r && (!present || changed_since_plan(it, from[k], &tst[k])))
 			r = hf_err_set(err, HF_E_CONFLICT, "%s changed while being planned",
 				       display);
 		if (r)
 			goto out;
+		if (!it->hashed) { /* the plan did not hash it: reports show this hash */
+			memcpy(plan->items[i].sha256, from[k], HF_SHA256_LEN);
+			plan->items[i].hashed = 1;
+		}
 		idx[k] = i;
 		j.files[k].path = it->file->path; /* borrowed; not freed below */
 		j.files[k].from_version = it->installed;

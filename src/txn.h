@@ -66,12 +66,14 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
  * -HF_E_CONFLICT (a file or the registry matches neither before nor after), -HF_E_IO. */
 int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err) HF_MUST_CHECK;
 
-/* Apply plan (made under this lock, hashes of every present file).  Nothing to install
+/* Apply plan (made under this lock).  Each file to replace is hashed here, and must still
+ * be the file the plan inspected (its hash, or without one its inode, size and times);
+ * that hash is written into the plan's item for the reports.  Nothing to install
  * -> 0 with res->changed 0.  Errors: -HF_E_CONFLICT (before anything is touched: a
  * file in conflict, or the hotfix is already recorded), -HF_E_HASH/-HF_E_SIZE/
  * -HF_E_MALFORMED (payload fails verification; nothing changed), -HF_E_TXN (failed at
  * res->step; res->undone says whether the site is back as before). */
-int hf_txn_apply(struct hf_state *st, const struct hf_plan *plan, struct hf_txn_result *res,
+int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result *res,
 		 struct hf_err *err) HF_MUST_CHECK;
 
 /* Roll back hotfix id.  Errors: -HF_E_NOTAPPLICABLE (not installed here),

@@ -46,7 +46,9 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
 	res.check.site = site;
 	if (!r)
-		r = hf_plan_make(m, site, HF_HASH_ALL, &plan, &err);
+		/* the transaction hashes every target itself; the plan only needs the hash to
+		 * decide (or to show it, with -v) */
+		r = hf_plan_make(m, site, c->verbose ? HF_HASH_ALL : HF_HASH_EQUAL, &plan, &err);
 	if (!r) {
 		res.check.plan = plan;
 		res.txn = &txn;
