@@ -264,7 +264,16 @@ int hf_fs_opendirs(int dirfd, const char *rel, int create, int *out, const char 
 		}
 		memcpy(comp, p, n);
 		comp[n] = '\0';
-		if (create && hf_fs_mkdir(dir, comp, 0755) != 0 && errno != EEXIST) {
+		if (create && hf_fs_mkdir(dir, comp, 0755) == 0) {
+			if (create == HF_FS_CREATE_DURABLE && hf_fs_fsync(dir) != 0) {
+				int e = errno;
+
+				if (dir != dirfd)
+					close(dir);
+				return hf_err_set(err, HF_E_IO, "%s: fsync after creating '%s': %s",
+						  name, comp, strerror(e));
+			}
+		} else if (create && errno != EEXIST) {
 			int e = errno;
 
 			if (dir != dirfd)

@@ -52,7 +52,10 @@ int hf_fs_unlink_if(int dirfd, const char *name, int flags);
 int hf_fs_mkdirs(int dirfd, const char *rel, int *out, const char *name,
 		 struct hf_err *err) HF_MUST_CHECK;
 
-/* Same, creating nothing when create is 0 (a missing directory is -HF_E_IO). */
+/* Same, creating nothing when create is 0 (a missing directory is -HF_E_IO); with create
+ * HF_FS_CREATE_DURABLE, each directory that had to be made is also fsync'd into its
+ * parent, so that a file later made durable inside it stays reachable after a crash. */
+#define HF_FS_CREATE_DURABLE 2
 int hf_fs_opendirs(int dirfd, const char *rel, int create, int *out, const char *name,
 		   struct hf_err *err) HF_MUST_CHECK;
 

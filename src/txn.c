@@ -524,9 +524,9 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		if (!r && (!present || memcmp(cur, f->from, HF_SHA256_LEN) != 0))
 			r = hf_err_set(err, HF_E_CONFLICT, "%s changed during the transaction (%s)",
 				       display, present ? hf_sha256_hex(cur, hex) : "missing");
-		if (!r)
-			r = slot_open(c, j, k, from_slot(j), 1, &kdir, &kleaf, rel, sizeof(rel),
-				      err);
+		if (!r) /* a directory made for the copy must survive a crash with it */
+			r = slot_open(c, j, k, from_slot(j), HF_FS_CREATE_DURABLE, &kdir, &kleaf,
+				      rel, sizeof(rel), err);
 		if (!r) {
 			r = hf_swap_keep_nosync(dir, leaf, kdir, kleaf, display, err);
 			if (!r)
