@@ -1,7 +1,8 @@
 # hotfix -- build, test, demo.  GNU make.  See README.md.
 #
 #   make            build build/hotfix (gcc, -Wall -Wextra -Werror)
-#   make check      install missing deps, then the whole test suite: gcc build, clang
+#   make check      install missing deps, then the whole test suite: gcc build (and a
+#                   quick run of make bench's plumbing), clang
 #                   ASan+UBSan build, valgrind over the end-to-end and hostile tests,
 #                   5 s of each fuzzer, analyze
 #   make demo       install missing deps, then the KB936465 story on sample sites
@@ -49,7 +50,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_OBJS := $(BUILD)/tests/unit/pegen.o
 
-.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build bench bench-build
+.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build bench bench-build bench-smoke
 all: $(BUILD)/hotfix
 
 deps:
@@ -110,9 +111,11 @@ test-build: $(BUILD)/hotfix $(BUILD)/hotfix-fault $(UNIT_BINS) $(BUILD)/tests/mk
             $(BUILD)/tests/holdfile
 
 # The whole suite, as the README and .ci/run say.  Each pass prints one line per test.
-check: deps
+check:
+	@scripts/install-deps --bench
 	$(MAKE) --no-print-directory test-build
 	tests/run --build $(BUILD)
+	$(MAKE) --no-print-directory bench-smoke
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build
 	tests/run --build build/asan
 	tests/run --build $(BUILD) --valgrind --e2e-only
@@ -129,6 +132,13 @@ $(BUILD)/bench/hashspeed: bench/hashspeed.c $(BUILD)/libhotfix.a
 	$(Q)$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< $(BUILD)/libhotfix.a $(PKG_LIBS)
 
 bench-build: $(BUILD)/hotfix $(BUILD)/bench/timeit $(BUILD)/bench/hashspeed
+
+# make bench's plumbing, quickly (make check): data, peers' answers checked, a table
+# written; no figure is judged here -- speed is make bench's business.
+bench-smoke: bench-build
+	bench/run --build $(BUILD) --quick --data $(BUILD)/bench/smoke --out $(BUILD)/bench/smoke.md
+	@grep -q '^| SHA-256 while staging' $(BUILD)/bench/smoke.md
+	@grep -q '^| hierarchy apply' $(BUILD)/bench/smoke.md
 
 # Speed and memory against the peers (bench/results.md); data generated under build/.
 bench:
