@@ -315,12 +315,12 @@ int hf_journal_read(int dirfd, const char *display, struct hf_journal **out,
 	return r;
 }
 
-int hf_journal_remove(int dirfd, const char *display, struct hf_err *err)
+int hf_journal_remove(int dirfd, int durable, const char *display, struct hf_err *err)
 {
 	if (hf_fs_unlink_if(dirfd, NAME ".tmp", 0) != 0 || hf_fs_unlink_if(dirfd, NAME, 0) != 0)
 		return hf_err_set(err, HF_E_IO, "%s/%s: cannot remove: %s", display, NAME,
 				  strerror(errno));
-	if (hf_fs_fsync(dirfd) != 0)
+	if (durable && hf_fs_fsync(dirfd) != 0)
 		return hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display, strerror(errno));
 	return 0;
 }

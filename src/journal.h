@@ -67,8 +67,9 @@ int hf_journal_write(int dirfd, const struct hf_journal *j, const char *display,
 int hf_journal_read(int dirfd, const char *display, struct hf_journal **out,
 		    struct hf_err *err) HF_MUST_CHECK;
 
-/* Remove dirfd/journal (and journal.tmp), durably; missing is fine. */
-int hf_journal_remove(int dirfd, const char *display, struct hf_err *err) HF_MUST_CHECK;
+/* Remove dirfd/journal (and journal.tmp), and fsync dirfd when durable; missing is fine. */
+int hf_journal_remove(int dirfd, int durable, const char *display,
+		      struct hf_err *err) HF_MUST_CHECK;
 
 void hf_journal_free(struct hf_journal *j);
 

@@ -90,8 +90,10 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 	if (!r && hf_fs_unlink_if(c->st->dirfd, HF_STATE_REGISTRY ".tmp", 0) != 0)
 		r = hf_err_set(err, HF_E_IO, "%s/%s.tmp: cannot remove: %s", c->sdir,
 			       HF_STATE_REGISTRY, strerror(errno));
+	/* the journal's removal need not be durable: a journal that comes back after a crash
+	 * finds the registry committed, and recovery runs this clean-up again */
 	if (!r)
-		r = hf_journal_remove(c->st->dirfd, c->sdir, err);
+		r = hf_journal_remove(c->st->dirfd, 0, c->sdir, err);
 	return r;
 }
 
@@ -228,7 +230,7 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 			r = hf_err_set(err, HF_E_IO, "%s/%s.tmp: cannot remove: %s", c.sdir,
 				       HF_STATE_REGISTRY, strerror(errno));
 		if (!r)
-			r = hf_journal_remove(st->dirfd, c.sdir, err);
+			r = hf_journal_remove(st->dirfd, 1, c.sdir, err);
 		return r;
 	}
 	rec->journal = 1;
@@ -489,9 +491,9 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 			hf_hlog(c->log, "staged %s from %s (%llu bytes, sha256 verified)", f->path,
 				f->source, (unsigned long long)f->size);
 	}
-	if (!r && hf_fs_fsync(sdir) != 0)
-		r = hf_err_set(err, HF_E_IO, "%s/%s: fsync failed: %s", c->sdir, HF_STATE_STAGING,
-			       strerror(errno));
+	/* no fsync of staging/ itself: an apply never needs its names after a crash (undo
+	 * takes the originals from the backup; the swap links the staged inodes, each fsync'd
+	 * above, and makes the target directories durable) */
 	for (size_t k = 0; k < n; k++)
 		if (want[k].fd >= 0)
 			close(want[k].fd);

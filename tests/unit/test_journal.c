@@ -175,8 +175,8 @@ static void test_write_read_remove(void **state)
 	assert_int_equal(back->op, HF_JOURNAL_ROLLBACK);
 	assert_int_equal(back->has_before, 0);
 	hf_journal_free(back);
-	assert_int_equal(hf_journal_remove(fd, dir, &err), 0);
-	assert_int_equal(hf_journal_remove(fd, dir, &err), 0); /* idempotent */
+	assert_int_equal(hf_journal_remove(fd, 1, dir, &err), 0);
+	assert_int_equal(hf_journal_remove(fd, 0, dir, &err), 0); /* idempotent */
 	assert_int_equal(hf_journal_read(fd, dir, &back, &err), 0);
 	assert_null(back);
 	close(fd);
