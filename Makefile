@@ -11,6 +11,8 @@
 #   make analyze    cppcheck, clang-tidy and gcc -fanalyzer over src/ (any finding fails)
 #   make lint       cppcheck and clang-tidy only
 #   make bench      install missing deps, then time hotfix against its peers (QUICK=1: <1 min)
+#   make install    PREFIX=/usr/local DESTDIR=: the binary, man pages, bash completion and
+#                   the XSDs (share/hotfix/); make uninstall removes exactly those
 
 BUILD   ?= build
 ifeq ($(origin CC),default)
@@ -20,7 +22,7 @@ SAN     ?=
 PKGS    := libxml-2.0 libarchive openssl jansson
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-ifeq ($(filter deps check demo bench clean,$(MAKECMDGOALS)),)
+ifeq ($(filter deps check demo bench clean uninstall,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
 $(error build dependencies missing: run scripts/install-deps (make check and make demo do it first))
 endif
@@ -50,7 +52,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_OBJS := $(BUILD)/tests/unit/pegen.o
 
-.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build bench bench-build bench-smoke
+.PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build bench bench-build bench-smoke \
+        install uninstall
 all: $(BUILD)/hotfix
 
 deps:
@@ -146,6 +149,30 @@ bench:
 	$(MAKE) --no-print-directory bench-build
 	bench/run --build $(BUILD) $(if $(QUICK),--quick)
 
+# Installation.  The trust file is not installed: hotfix reads /etc/hotfix/trust.pem (or
+# $HOTFIX_TRUST, or --trust) and an administrator puts the CA certificates there.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share/hotfix
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MANPAGES    := doc/hotfix.1 doc/hotfix-manifest.5
+INSTALLED   := $(BINDIR)/hotfix $(MANDIR)/man1/hotfix.1 $(MANDIR)/man5/hotfix-manifest.5 \
+               $(BASHCOMPDIR)/hotfix $(XSDS:manifests/%=$(DATADIR)/%) $(DATADIR)/audit.xsd
+
+install: $(BUILD)/hotfix
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(BUILD)/hotfix $(DESTDIR)$(BINDIR)/hotfix
+	install -m 0644 doc/hotfix.1 $(DESTDIR)$(MANDIR)/man1/hotfix.1
+	install -m 0644 doc/hotfix-manifest.5 $(DESTDIR)$(MANDIR)/man5/hotfix-manifest.5
+	install -m 0644 contrib/bash-completion/hotfix $(DESTDIR)$(BASHCOMPDIR)/hotfix
+	install -m 0644 $(XSDS) manifests/audit.xsd $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+
 # Recursive: on a fresh machine the libraries' flags exist only after deps ran.
 demo: deps
 	$(MAKE) --no-print-directory all
@@ -167,7 +194,7 @@ analyze: lint
 	@echo "analyze: cppcheck, clang-tidy and gcc -fanalyzer are quiet"
 
 lint:
-	groff -ww -z -man doc/hotfix.1 2>&1 | (! grep .)
+	for m in $(MANPAGES); do groff -ww -z -man $$m 2>&1 | (! grep .) || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --inline-suppr --std=c11 -D_GNU_SOURCE --suppress=missingIncludeSystem \
 	    -Isrc src src/cli
