@@ -2,7 +2,7 @@
 #
 #   make            build build/hotfix (gcc, -Wall -Wextra -Werror)
 #   make check      install missing deps, then the whole test suite: gcc build (and a
-#                   quick run of make bench's plumbing), clang
+#                   quick run of make bench's plumbing, the Debian package), clang
 #                   ASan+UBSan build, valgrind over the end-to-end and hostile tests,
 #                   5 s of each fuzzer, analyze
 #   make demo       install missing deps, then the KB936465 story on sample sites
@@ -13,6 +13,7 @@
 #   make bench      install missing deps, then time hotfix against its peers (QUICK=1: <1 min)
 #   make install    PREFIX=/usr/local DESTDIR=: the binary, man pages, bash completion and
 #                   the XSDs (share/hotfix/); make uninstall removes exactly those
+#   make deb        the Debian package (dpkg-buildpackage, lintian) in build/deb/
 
 BUILD   ?= build
 ifeq ($(origin CC),default)
@@ -22,7 +23,7 @@ SAN     ?=
 PKGS    := libxml-2.0 libarchive openssl jansson
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-ifeq ($(filter deps check demo bench clean uninstall,$(MAKECMDGOALS)),)
+ifeq ($(filter deps check demo bench clean uninstall deb,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
 $(error build dependencies missing: run scripts/install-deps (make check and make demo do it first))
 endif
@@ -53,7 +54,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TESTLIB_OBJS := $(BUILD)/tests/unit/pegen.o
 
 .PHONY: all check demo deps unit e2e payload lint analyze fuzz clean test-build bench bench-build bench-smoke \
-        install uninstall
+        install uninstall deb
 all: $(BUILD)/hotfix
 
 deps:
@@ -115,10 +116,12 @@ test-build: $(BUILD)/hotfix $(BUILD)/hotfix-fault $(UNIT_BINS) $(BUILD)/tests/mk
 
 # The whole suite, as the README and .ci/run say.  Each pass prints one line per test.
 check:
-	@scripts/install-deps --bench
+	@scripts/install-deps --bench --deb
 	$(MAKE) --no-print-directory test-build
 	tests/run --build $(BUILD)
 	$(MAKE) --no-print-directory bench-smoke
+	$(MAKE) --no-print-directory deb
+	tests/package/deb.sh $(BUILD)/deb/hotfix_*.deb
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build
 	tests/run --build build/asan
 	tests/run --build $(BUILD) --valgrind --e2e-only
@@ -172,6 +175,19 @@ install: $(BUILD)/hotfix
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The Debian package, built from a copy of the tree (dpkg-buildpackage writes beside the
+# source directory): $(BUILD)/deb/hotfix_VERSION_ARCH.deb, then lintian (errors fail).
+deb:
+	@scripts/install-deps --deb
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/hotfix
+	tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(BUILD)/deb/hotfix
+	cd $(BUILD)/deb/hotfix && dpkg-buildpackage -us -uc -b > ../build.log 2>&1 || \
+	    { tail -n 40 ../build.log; exit 1; }
+	lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs \
+	    $(BUILD)/deb/hotfix_*.deb > $(BUILD)/deb/lintian.log 2>&1; \
+	    st=$$?; grep -v 'root privileges' $(BUILD)/deb/lintian.log; exit $$st
+	@ls $(BUILD)/deb/hotfix_*.deb
 
 # Recursive: on a fresh machine the libraries' flags exist only after deps ran.
 demo: deps
