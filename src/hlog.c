@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 struct hf_hlog {
 	int fd;
 	char op[16];
+	char site[8];
+	char id[72];
 	char name[4200];
 };
 
@@ -63,6 +66,9 @@ struct hf_hlog *hf_hlog_open(const struct hf_state *st, const char *id, const ch
 		return NULL;
 	log->fd = -1;
 	snprintf(log->op, sizeof(log->op), "%s", op);
+	snprintf(log->site, sizeof(log->site), "%s", st->site->code);
+	snprintf(log->id, sizeof(log->id), "%s", id);
+	openlog("hotfix", LOG_PID, LOG_USER);
 	snprintf(log->name, sizeof(log->name), "%s/%s/%s/%s.log", st->site->root, HF_STATE_DIR,
 		 HF_STATE_LOG, id);
 	snprintf(file, sizeof(file), "%s.log", id);
@@ -78,13 +84,49 @@ struct hf_hlog *hf_hlog_open(const struct hf_state *st, const char *id, const ch
 	return log;
 }
 
-void hf_hlog(struct hf_hlog *log, const char *fmt, ...)
+/* Append " key=value" (or key="value", escaped, when quote) to buf; NULL value: nothing. */
+static void field(char *buf, size_t len, const char *key, const char *value, int quote)
+{
+	size_t n = strlen(buf);
+
+	if (!value || n + strlen(key) + 4 >= len)
+		return;
+	n += (size_t)snprintf(buf + n, len - n, " %s=%s", key, quote ? "\"" : "");
+	for (const char *p = value; *p && n + 3 < len; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			continue;
+		if (quote && (*p == '"' || *p == '\\'))
+			buf[n++] = '\\';
+		buf[n++] = *p;
+	}
+	if (quote && n + 1 < len)
+		buf[n++] = '"';
+	buf[n] = '\0';
+}
+
+static void to_syslog(const struct hf_hlog *log, const struct hf_hstep *s)
+{
+	char line[1600];
+
+	snprintf(line, sizeof(line), "site=%s id=%s op=%s step=%s", log->site, log->id, log->op,
+		 s->step);
+	field(line, sizeof(line), "file", s->file, 0);
+	field(line, sizeof(line), "old", s->old, 0);
+	field(line, sizeof(line), "new", s->new_, 0);
+	field(line, sizeof(line), "reason", s->reason, 1);
+	syslog(strcmp(s->step, "failed") ? LOG_INFO : LOG_ERR, "%s", line);
+}
+
+void hf_hlog(struct hf_hlog *log, const struct hf_hstep *s, const char *fmt, ...)
 {
 	char line[2048], now[48];
 	va_list ap;
 	int n, m;
 
-	if (!log || log->fd < 0)
+	if (!log)
+		return;
+	to_syslog(log, s);
+	if (log->fd < 0)
 		return;
 	n = snprintf(line, sizeof(line), "%s pid %ld %s: ", stamp(now, sizeof(now)),
 		     (long)getpid(), log->op);

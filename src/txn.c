@@ -16,6 +16,9 @@
 #include "pe.h"
 #include "swap.h"
 
+/* The syslog fields of a log line (hlog.h). */
+#define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
+
 #define LIST_MAX 8 /* files named in one message */
 
 /* One transaction at work on one site. */
@@ -149,7 +152,7 @@ static enum slot to_slot(const struct hf_journal *j)
 static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *rec,
 		struct hf_err *err)
 {
-	char hex[HF_SHA256_HEX], display[4300];
+	char hex[HF_SHA256_HEX], display[4300], ver[HF_VERSION_STRLEN];
 	int r = 0;
 
 	for (size_t k = j->n; !r && k-- > 0;) {
@@ -190,7 +193,10 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 				r = hf_swap_place(kdir, kleaf, dir, leaf, display, err);
 			if (!r) {
 				rec->restored++;
-				hf_hlog(c->log, "undo: %s restored (sha256 %s)", f->path,
+				hf_hlog(c->log,
+					STEP(.step = "undo", .file = f->path,
+					     .new_ = hf_version_format(&f->from_version, ver)),
+					"undo: %s restored (sha256 %s)", f->path,
 					hf_sha256_hex(f->from, hex));
 			}
 			close(kdir);
@@ -242,12 +248,14 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 		/* keep r */
 	} else if (present && !memcmp(reg, j->after, HF_SHA256_LEN)) {
 		rec->finished = 1;
-		hf_hlog(c.log, "the interrupted %s had committed; finishing its clean-up",
+		hf_hlog(c.log, STEP(.step = "recover", .reason = "committed: finishing"),
+			"the interrupted %s had committed; finishing its clean-up",
 			hf_journal_op_name(j->op));
 		r = finish(&c, j, j->op == HF_JOURNAL_ROLLBACK, err);
 	} else if (present ? j->has_before && !memcmp(reg, j->before, HF_SHA256_LEN)
 			   : !j->has_before) {
-		hf_hlog(c.log, "the interrupted %s had not committed; undoing it",
+		hf_hlog(c.log, STEP(.step = "recover", .reason = "not committed: undoing"),
+			"the interrupted %s had not committed; undoing it",
 			hf_journal_op_name(j->op));
 		r = undo(&c, j, rec, err);
 	} else {
@@ -260,9 +268,11 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 				 "backup, then run 'hotfix recover'");
 	}
 	if (r)
-		hf_hlog(c.log, "recovery failed: %s", err->msg);
+		hf_hlog(c.log, STEP(.step = "failed", .reason = err->msg), "recovery failed: %s",
+			err->msg);
 	else
-		hf_hlog(c.log, "%s %s of %s (%zu file(s) restored)",
+		hf_hlog(c.log, STEP(.step = "done", .reason = rec->finished ? "finished" : "undone"),
+			"%s %s of %s (%zu file(s) restored)",
 			rec->finished ? "finished" : "undid", hf_journal_op_name(j->op), j->id,
 			rec->restored);
 	hf_hlog_close(c.log);
@@ -330,10 +340,11 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 
 	snprintf(res->step, sizeof(res->step), "%s", step);
 	snprintf(cause, sizeof(cause), "%s", err->msg);
-	hf_hlog(c->log, "failed at %s: %s", step, cause);
+	hf_hlog(c->log, STEP(.step = "failed", .reason = cause), "failed at %s: %s", step, cause);
 	hf_err_clear(&again);
 	if (hf_txn_recover(c->st, &res->rec, &again) != 0) {
-		hf_hlog(c->log, "could not undo: %s", again.msg);
+		hf_hlog(c->log, STEP(.step = "failed", .reason = again.msg), "could not undo: %s",
+			again.msg);
 		hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undoing it failed too: %s",
 			   c->site->code, step, cause, again.msg);
 		hf_err_hint(err, "fix the cause, then run 'hotfix recover --site %s'",
@@ -488,7 +499,10 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 			r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
 				       strerror(errno));
 		if (!r)
-			hf_hlog(c->log, "staged %s from %s (%llu bytes, sha256 verified)", f->path,
+			hf_hlog(c->log,
+				STEP(.step = "stage", .file = f->path,
+				     .new_ = hf_version_format(&f->version, v2)),
+				"staged %s from %s (%llu bytes, sha256 verified)", f->path,
 				f->source, (unsigned long long)f->size);
 	}
 	/* no fsync of staging/ itself: an apply never needs its names after a crash (undo
@@ -507,7 +521,7 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
  * (one fsync per directory) before the first swap. */
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
-	char display[4300], hex[HF_SHA256_HEX], rel[1200];
+	char display[4300], hex[HF_SHA256_HEX], rel[1200], ver[HF_VERSION_STRLEN];
 	struct hf_syncset dirs;
 	int r = 0;
 
@@ -536,8 +550,10 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			close(kdir);
 		}
 		if (!r)
-			hf_hlog(c->log, "kept %s (sha256 %s) in %s", f->path,
-				hf_sha256_hex(f->from, hex),
+			hf_hlog(c->log,
+				STEP(.step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep",
+				     .file = f->path, .old = hf_version_format(&f->from_version, ver)),
+				"kept %s (sha256 %s) in %s", f->path, hf_sha256_hex(f->from, hex),
 				j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
 		close(dir);
 	}
@@ -578,7 +594,8 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, 
 		close(dir);
 		if (!r) {
 			(*changed)++;
-			hf_hlog(c->log, "swapped %s: %s (sha256 %s) -> %s (sha256 %s)", f->path,
+			hf_hlog(c->log, STEP(.step = "swap", .file = f->path, .old = v1, .new_ = v2),
+				"swapped %s: %s (sha256 %s) -> %s (sha256 %s)", f->path,
 				hf_version_format(&f->from_version, v1), hf_sha256_hex(f->from, h1),
 				hf_version_format(&f->to_version, v2), hf_sha256_hex(f->to, h2));
 		}
@@ -601,7 +618,7 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
 	r = hf_journal_write(c->st->dirfd, j, c->sdir, err);
 	if (!r) {
-		hf_hlog(c->log, "journal written (%zu file(s))", j->n);
+		hf_hlog(c->log, STEP(.step = "journal"), "journal written (%zu file(s))", j->n);
 		step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep";
 		r = keep_all(c, j, err);
 	}
@@ -614,19 +631,20 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 		r = hf_fs_write_atomic(c->st->dirfd, HF_STATE_REGISTRY, reg, reglen, display, err);
 	}
 	if (!r) {
-		hf_hlog(c->log, "committed: %s",
+		hf_hlog(c->log, STEP(.step = "commit"), "committed: %s",
 			j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"
 						  : "removed from installed.xml");
 		step = "finish";
 		r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, err);
 	}
 	if (!r) {
-		hf_hlog(c->log, "done: %zu file(s)", res->changed);
+		hf_hlog(c->log, STEP(.step = "done"), "done: %zu file(s)", res->changed);
 		return 0;
 	}
 	r = fail(c, res, j, step, r, err);
 	if (r == 1) {
-		hf_hlog(c->log, "done after recovery: %zu file(s)", j->n);
+		hf_hlog(c->log, STEP(.step = "done", .reason = "clean-up finished by recovery"),
+			"done after recovery: %zu file(s)", j->n);
 		snprintf(res->warning, sizeof(res->warning),
 			 "%s failed after the commit (%s); the clean-up was finished", step,
 			 err->msg);
@@ -747,7 +765,8 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 	}
 
 	c.log = hf_hlog_open(st, m->id, "apply");
-	hf_hlog(c.log, "start: %s revision %lu (manifest sha256 %s), site %s (%s), %zu file(s)",
+	hf_hlog(c.log, STEP(.step = "start"),
+		"start: %s revision %lu (manifest sha256 %s), site %s (%s), %zu file(s)",
 		m->id, m->revision, hf_sha256_hex(m->sha256, hex), c.site->code, c.site->root, n);
 	r = stage(&c, plan, idx, n, tst, err);
 	if (r) {
@@ -877,7 +896,8 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 	if (r)
 		goto out;
 	c.log = hf_hlog_open(st, id, "rollback");
-	hf_hlog(c.log, "start: %s revision %lu, site %s (%s), %zu file(s)", id, j.revision,
+	hf_hlog(c.log, STEP(.step = "start"), "start: %s revision %lu, site %s (%s), %zu file(s)",
+		id, j.revision,
 		c.site->code, c.site->root, j.n);
 	r = run(&c, &j, bytes, len, res, err);
 out:
