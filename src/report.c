@@ -1,6 +1,7 @@
 /* report: text tables and JSON documents (jansson). */
 #include "report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -500,5 +501,39 @@ int hf_report_list_json(FILE *out, const struct hf_site *site, const struct hf_i
 						     files));
 	}
 	json_object_set_new(doc, "installed", arr);
+	return dump(out, doc);
+}
+
+int hf_report_inventory_ansible(FILE *out, const struct hf_hierarchy *h)
+{
+	static const char *const groups[] = { "central", "primary", "secondary" };
+	json_t *doc = json_object(), *all = json_object(), *children = json_object();
+	json_t *hosts[3];
+
+	for (int g = 0; g < 3; g++) {
+		json_t *grp = json_object();
+
+		hosts[g] = json_object();
+		json_object_set_new(grp, "hosts", hosts[g]);
+		json_object_set_new(children, groups[g], grp);
+	}
+	for (size_t k = 0; k < h->n; k++) {
+		const struct hf_hsite *hs = &h->sites[h->order[k]];
+		const struct hf_site *s = hs->site;
+		char *abs = realpath(s->root, NULL);
+		int g = s->type == HF_SITE_CENTRAL ? 0 : s->type == HF_SITE_PRIMARY ? 1 : 2;
+
+		json_object_set_new(
+			hosts[g], s->code,
+			json_pack("{s:s, s:s, s:s, s:o, s:i, s:i}", "hotfix_site_root",
+				  abs ? abs : s->root, "hotfix_site_code", s->code,
+				  "hotfix_site_type", hf_site_type_name(s->type), "hotfix_parent",
+				  s->parent[0] ? json_string(s->parent) : json_null(),
+				  "hotfix_servicepack", (int)s->servicepack, "hotfix_tier",
+				  (int)hs->depth));
+		free(abs);
+	}
+	json_object_set_new(all, "children", children);
+	json_object_set_new(doc, "all", all);
 	return dump(out, doc);
 }

@@ -112,6 +112,7 @@ int cmd_rollback(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -26,6 +26,9 @@ static const struct cli_cmd commands[] = {
 	  "Report, per file, the installed version against each manifest's, and whether\n"
 	  "the site is compliant." },
 	{ "list", cmd_list, "list --site DIR [--json]", "List the hotfixes installed on a site." },
+	{ "inventory", cmd_inventory, "inventory --hierarchy FILE [--format ansible]",
+	  "Print the hierarchy as an Ansible inventory: groups central, primary and\n"
+	  "secondary, one host per site with its root, code, parent and service pack." },
 	{ "version", cmd_version, "version FILE...",
 	  "Print the file and product version of each PE file, from its version resource:\n"
 	  "PATH<TAB>FILEVERSION<TAB>PRODUCTVERSION ('-' when there is none)." },

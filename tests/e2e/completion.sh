@@ -31,11 +31,12 @@ echo "--- manifest"; complete_line "hotfix check "
 echo "--- ids"; complete_line "hotfix rollback --site sites/S1 "
 echo "--- ids K"; complete_line "hotfix rollback --site sites/S1 KB99"
 echo "--- version"; complete_line "hotfix version "
+echo "--- inventory format"; complete_line "hotfix inventory --hierarchy h.xml --format "
 BASH
 (cd "$T/w" && TOP=$TOP bash "$T/complete.bash") > "$T/out" 2> "$T/err" || fail "bash failed"
 section() { sed -n "/^--- $1\$/,/^---/p" "$T/out" | grep -v '^---'; }
 grep -q -- "-F _hotfix hotfix" "$T/out" || fail "complete -p does not show _hotfix"
-[ "$(section commands | tr '\n' ' ')" = "--help --version apply audit check list recover rollback version " ] ||
+[ "$(section commands | tr '\n' ' ')" = "--help --version apply audit check inventory list recover rollback version " ] ||
     fail "commands: $(section commands | tr '\n' ' ')"
 [ "$(section ap)" = apply ] || fail "ap: $(section ap)"
 [ "$(section format | tr '\n' ' ')" = "csv dot json text xml " ] || fail "format: $(section format)"
@@ -51,4 +52,5 @@ section manifest | grep -q "notes.txt" && fail "check offers a .txt file"
 [ "$(section ids | tr '\n' ' ')" = "KB936465 KB999999 " ] || fail "ids: $(section ids)"
 [ "$(section 'ids K')" = KB999999 ] || fail "ids K: $(section 'ids K')"
 section version | grep -qx "a.dll" || fail "version does not offer the DLL"
+[ "$(section 'inventory format')" = ansible ] || fail "inventory --format: $(section 'inventory format')"
 echo "completion: ok"
