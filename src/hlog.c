@@ -141,6 +141,11 @@ void hf_hlog(struct hf_hlog *log, const struct hf_hstep *s, const char *fmt, ...
 		disable(log, "write failed");
 }
 
+const char *hf_hlog_path(const struct hf_hlog *log)
+{
+	return log ? log->name : "";
+}
+
 void hf_hlog_close(struct hf_hlog *log)
 {
 	if (!log)

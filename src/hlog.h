@@ -34,6 +34,9 @@ struct hf_hstep {
 /* Log one step: fmt for the log file, s for syslog. */
 void hf_hlog(struct hf_hlog *log, const struct hf_hstep *s, const char *fmt, ...) HF_PRINTF(3, 4);
 
+/* The log file's path (for reports), or "" when log is NULL. */
+const char *hf_hlog_path(const struct hf_hlog *log);
+
 /* fsync and close; NULL is fine. */
 void hf_hlog_close(struct hf_hlog *log);
 

@@ -236,15 +236,20 @@ void hf_report_apply_text(FILE *out, const struct hf_apply_result *r)
 	else if (!strcmp(word, "current"))
 		fprintf(out, "  nothing to do: every file is current or newer; nothing changed\n");
 	else if (!strcmp(word, "failed"))
-		fprintf(out, "  FAILED at step '%s'; %s\n", t->step,
-			t->undone ? "undone: the site is as before" : "NOT undone: run 'hotfix recover'");
+		fprintf(out, "  FAILED at step '%s'%s%s; %s\n  log: %s\n", t->step,
+			t->file[0] ? " on " : "", t->file,
+			t->undone ? "undone: the site is as before" : "NOT undone: run 'hotfix recover'",
+			t->log[0] ? t->log : "(none)");
 }
 
 static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
 {
 	json_object_set_new(o, "changed", json_integer(t ? (json_int_t)t->changed : 0));
 	json_object_set_new(o, "failed_step", t && t->step[0] ? json_string(t->step) : json_null());
+	json_object_set_new(o, "failed_file", t && t->step[0] && t->file[0] ? json_string(t->file)
+									   : json_null());
 	json_object_set_new(o, "undone", json_boolean(t && t->undone));
+	json_object_set_new(o, "log", t && t->log[0] ? json_string(t->log) : json_null());
 	return o;
 }
 
@@ -282,6 +287,13 @@ void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r)
 	if (r->code == HF_OK)
 		fprintf(out, "%s: %s rolled back: %zu file(s) restored to the originals\n",
 			r->site->code, r->id, r->txn->changed);
+	else if (r->txn && r->txn->step[0])
+		fprintf(out, "%s: %s: failed at step '%s'%s%s; %s\n  log: %s\n",
+			r->site ? r->site->code : r->site_root, r->id, r->txn->step,
+			r->txn->file[0] ? " on " : "", r->txn->file,
+			r->txn->undone ? "undone: the site is as before"
+				       : "NOT undone: run 'hotfix recover'",
+			r->txn->log[0] ? r->txn->log : "(none)");
 	else
 		fprintf(out, "%s: %s: %s\n", r->site ? r->site->code : r->site_root, r->id,
 			hf_rollback_result_word(r));

@@ -26,7 +26,8 @@ struct ctx {
 	struct hf_state *st;
 	const struct hf_site *site;
 	struct hf_hlog *log;
-	char sdir[4200]; /* "SITE/.hotfix", for messages */
+	const char *file; /* the target being worked on, for the failure report */
+	char sdir[4200];  /* "SITE/.hotfix", for messages */
 };
 
 static void ctx_init(struct ctx *c, struct hf_state *st)
@@ -339,6 +340,8 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 			   r == -HF_E_NOTPE || r == -HF_E_NOVERSION;
 
 	snprintf(res->step, sizeof(res->step), "%s", step);
+	snprintf(res->file, sizeof(res->file), "%s", c->file ? c->file : "");
+	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c->log));
 	snprintf(cause, sizeof(cause), "%s", err->msg);
 	hf_hlog(c->log, STEP(.step = "failed", .reason = cause), "failed at %s: %s", step, cause);
 	hf_err_clear(&again);
@@ -487,6 +490,7 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 		struct hf_pe_info pe;
 
 		snprintf(display, sizeof(display), "staged %s", f->source);
+		c->file = f->path;
 		r = hf_pe_read_fd(want[k].fd, f->size, display, &pe, err);
 		if (!r && hf_version_cmp(&pe.file_version, &f->version) != 0)
 			r = hf_err_set(err, HF_E_MALFORMED,
@@ -505,6 +509,8 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 				"staged %s from %s (%llu bytes, sha256 verified)", f->path,
 				f->source, (unsigned long long)f->size);
 	}
+	if (!r)
+		c->file = NULL;
 	/* no fsync of staging/ itself: an apply never needs its names after a crash (undo
 	 * takes the originals from the backup; the swap links the staged inodes, each fsync'd
 	 * above, and makes the target directories durable) */
@@ -533,6 +539,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		int dir, kdir, present;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
+		c->file = f->path;
 		r = site_parent(c, f->path, &dir, &leaf, err);
 		if (r)
 			break;
@@ -559,8 +566,10 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 	}
 	snprintf(display, sizeof(display), "%s: %s", c->site->code,
 		 j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
-	if (!r)
+	if (!r) {
+		c->file = NULL;
 		return hf_syncset_sync(&dirs, display, err);
+	}
 	hf_syncset_close(&dirs);
 	return r;
 }
@@ -581,6 +590,7 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, 
 		int dir, sdir;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
+		c->file = f->path;
 		r = site_parent(c, f->path, &dir, &leaf, err);
 		if (r)
 			break;
@@ -601,8 +611,10 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, 
 		}
 	}
 	snprintf(display, sizeof(display), "%s: the swapped files", c->site->code);
-	if (!r)
+	if (!r) {
+		c->file = NULL;
 		return hf_syncset_sync(&dirs, display, err);
+	}
 	hf_syncset_close(&dirs);
 	return r;
 }
@@ -765,6 +777,7 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 	}
 
 	c.log = hf_hlog_open(st, m->id, "apply");
+	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c.log));
 	hf_hlog(c.log, STEP(.step = "start"),
 		"start: %s revision %lu (manifest sha256 %s), site %s (%s), %zu file(s)",
 		m->id, m->revision, hf_sha256_hex(m->sha256, hex), c.site->code, c.site->root, n);
@@ -896,6 +909,7 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 	if (r)
 		goto out;
 	c.log = hf_hlog_open(st, id, "rollback");
+	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c.log));
 	hf_hlog(c.log, STEP(.step = "start"), "start: %s revision %lu, site %s (%s), %zu file(s)",
 		id, j.revision,
 		c.site->code, c.site->root, j.n);

@@ -48,6 +48,8 @@ struct hf_recovery {
 struct hf_txn_result {
 	size_t changed;  /* files replaced; 0 with success = nothing to do */
 	char step[16];   /* on failure: the step that failed */
+	char file[1100]; /* on failure: the target it failed on, "" when not one file's */
+	char log[4300];  /* the site's log of this hotfix (SITE/.hotfix/log/ID.log), or "" */
 	int undone;      /* on failure: the site was put back as before */
 	struct hf_recovery rec; /* what the in-process recovery did, on failure */
 	char warning[1100];     /* success, but a step after the commit failed: why */

@@ -43,7 +43,8 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	if (o->json) {
 		if (hf_report_rollback_json(stdout, &res))
 			status = 1;
-	} else if (!o->c.quiet && err.code == HF_OK) {
+	} else if ((!o->c.quiet && err.code == HF_OK) || txn.step[0]) {
+		/* a failed transaction: its step, file and log, even with -q */
 		hf_report_rollback_text(stdout, &res);
 	}
 	if (txn.warning[0])
