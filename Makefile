@@ -129,11 +129,11 @@ check:
 	$(MAKE) --no-print-directory analyze
 
 # The benchmark's helpers: a timer, and hotfix's own SHA-256 pass over a file.
-$(BUILD)/bench/timeit: bench/timeit.c
+$(BUILD)/bench/timeit: bench/timeit.c bench/stats.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $<
 
-$(BUILD)/bench/hashspeed: bench/hashspeed.c $(BUILD)/libhotfix.a
+$(BUILD)/bench/hashspeed: bench/hashspeed.c bench/stats.h $(BUILD)/libhotfix.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -iquote src -o $@ $< $(BUILD)/libhotfix.a $(PKG_LIBS)
 

@@ -14,23 +14,9 @@
 #include "err.h"
 #include "hash.h"
 #include "hasher.h"
+#include "stats.h"
 
 #define RUNS_MAX 100
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -57,20 +43,21 @@ int main(int argc, char **argv)
 	}
 	for (long i = -1; i < runs; i++) {
 		uint64_t size;
-		double t0 = now();
+		double t0 = bench_now();
 
 		if (lseek(fd, 0, SEEK_SET) != 0 || hf_hasher_fd(h, fd, argv[1], d, &size, &err)) {
 			fprintf(stderr, "hashspeed: %s\n", i < 0 ? argv[1] : err.msg);
 			return 1;
 		}
 		if (i >= 0)
-			rate[i] = (double)size / (now() - t0);
+			rate[i] = (double)size / (bench_now() - t0);
 	}
 	close(fd);
 	hf_hasher_free(h);
-	qsort(rate, (size_t)runs, sizeof rate[0], cmp_double);
-	printf("%.0f %.0f %.0f %s\n",
-	       runs % 2 ? rate[runs / 2] : (rate[runs / 2 - 1] + rate[runs / 2]) / 2, rate[0],
-	       rate[runs - 1], hf_sha256_hex(d, hex));
+	{
+		double med = bench_median(rate, (size_t)runs);
+
+		printf("%.0f %.0f %.0f %s\n", med, rate[0], rate[runs - 1], hf_sha256_hex(d, hex));
+	}
 	return 0;
 }

@@ -20,22 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stats.h"
+
 #define RUNS_MAX 1000
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int shell(const char *cmd)
 {
@@ -58,7 +45,7 @@ static int run(char **argv, const char *out, double *secs, long *rss_kib)
 {
 	struct rusage ru;
 	int st;
-	double t0 = now();
+	double t0 = bench_now();
 	pid_t pid = fork();
 
 	if (pid < 0)
@@ -74,7 +61,7 @@ static int run(char **argv, const char *out, double *secs, long *rss_kib)
 	while (wait4(pid, &st, 0, &ru) < 0)
 		if (errno != EINTR)
 			return -1;
-	*secs = now() - t0;
+	*secs = bench_now() - t0;
 	*rss_kib = ru.ru_maxrss;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
@@ -136,9 +123,10 @@ int main(int argc, char **argv)
 		if (rss > maxrss)
 			maxrss = rss;
 	}
-	qsort(t, (size_t)runs, sizeof t[0], cmp_double);
-	printf("%.6f %.6f %.6f %ld\n",
-	       runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2, t[0], t[runs - 1],
-	       maxrss);
+	{
+		double med = bench_median(t, (size_t)runs);
+
+		printf("%.6f %.6f %.6f %ld\n", med, t[0], t[runs - 1], maxrss);
+	}
 	return 0;
 }
