@@ -109,8 +109,8 @@ static int copy_file(int sdir, const char *sleaf, int ddir, const char *dleaf, c
 
 /* ddir/dleaf becomes the same content as sdir/sleaf -- a hard link, or a copy with owner,
  * mode and times when a link is impossible. */
-int hf_swap_keep_nosync(int sdir, const char *sleaf, int ddir, const char *dleaf,
-			const char *display, struct hf_err *err)
+int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
+		 struct hf_err *err)
 {
 	if (hf_fs_unlink_if(ddir, dleaf, 0) != 0)
 		return hf_err_set(err, HF_E_IO, "%s: cannot remove an old copy: %s", display,
@@ -132,15 +132,6 @@ static int sync_dir(int dir, const char *display, struct hf_err *err)
 	return 0;
 }
 
-/* ... and that entry is made durable. */
-int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
-		 struct hf_err *err)
-{
-	int r = hf_swap_keep_nosync(sdir, sleaf, ddir, dleaf, display, err);
-
-	return r ? r : sync_dir(ddir, display, err);
-}
-
 /* Replace tdir/tleaf by the content of sdir/sleaf in one rename(2).  The temporary needs no
  * fsync of its own: a crash before the rename is durable leaves the old file in place and
  * the temporary as residue (hf_swap_drop_tmp), one after leaves the new file. */
@@ -151,7 +142,7 @@ int hf_swap_place_nosync(int sdir, const char *sleaf, int tdir, const char *tlea
 	int r = tmp_name(tleaf, tmp, sizeof(tmp), err);
 
 	if (!r)
-		r = hf_swap_keep_nosync(sdir, sleaf, tdir, tmp, display, err);
+		r = hf_swap_keep(sdir, sleaf, tdir, tmp, display, err);
 	if (!r && hf_fs_rename(tdir, tmp, tdir, tleaf) != 0)
 		r = hf_err_set(err, HF_E_IO, "%s: rename over the file failed: %s", display,
 			       strerror(errno));

@@ -24,7 +24,8 @@ void hf_swap_describe(int dir, const char *leaf, char *buf, size_t len);
 
 /* ddir/dleaf becomes the same content as sdir/sleaf (replacing any ddir/dleaf): a hard
  * link, or a copy with owner, mode and times, fsync'd, when a link is impossible
- * (EXDEV, EPERM, EMLINK, EOPNOTSUPP); then ddir is fsync'd. */
+ * (EXDEV, EPERM, EMLINK, EOPNOTSUPP).  ddir itself is not fsync'd: the caller adds it to
+ * a syncset and makes a batch of copies durable at once. */
 int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
 		 struct hf_err *err) HF_MUST_CHECK;
 
@@ -34,10 +35,8 @@ int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const
 int hf_swap_place(int sdir, const char *sleaf, int tdir, const char *tleaf, const char *display,
 		  struct hf_err *err) HF_MUST_CHECK;
 
-/* The same two steps without their final fsync of ddir/tdir: the caller adds the
- * directory to a syncset and fsyncs every distinct directory once, after a batch. */
-int hf_swap_keep_nosync(int sdir, const char *sleaf, int ddir, const char *dleaf,
-			const char *display, struct hf_err *err) HF_MUST_CHECK;
+/* hf_swap_place() without its final fsync of tdir: the caller adds the directory to a
+ * syncset and fsyncs every distinct directory once, after a batch. */
 int hf_swap_place_nosync(int sdir, const char *sleaf, int tdir, const char *tleaf,
 			 const char *display, struct hf_err *err) HF_MUST_CHECK;
 

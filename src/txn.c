@@ -551,7 +551,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			r = slot_open(c, j, k, from_slot(j), HF_FS_CREATE_DURABLE, &kdir, &kleaf,
 				      rel, sizeof(rel), err);
 		if (!r) {
-			r = hf_swap_keep_nosync(dir, leaf, kdir, kleaf, display, err);
+			r = hf_swap_keep(dir, leaf, kdir, kleaf, display, err);
 			if (!r)
 				r = hf_syncset_add(&dirs, kdir, display, err);
 			close(kdir);
