@@ -8,6 +8,8 @@
 case $BIN in */asan/*) echo "ansible: skipped in the sanitizer pass"; exit 0 ;; esac
 [ -z "$WRAP" ] || { echo "ansible: skipped under valgrind"; exit 0; }
 command -v ansible-playbook > /dev/null || fail "ansible-playbook missing (scripts/install-deps installs ansible-core)"
+# ansible refuses to run unless the locale is UTF-8 (LC_ALL=C is common in CI)
+export LC_ALL=C.UTF-8
 export HOME=$T/home ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
 mkdir -p "$HOME" "$T/pkg/manifests" "$T/pkg/payloads" "$T/cab"
