@@ -111,8 +111,11 @@ $(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
 $(BUILD)/tests/holdfile: $(BUILD)/tests/unit/holdfile.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/tests/svcd: $(BUILD)/tests/unit/svcd.o
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 test-build: $(BUILD)/hotfix $(BUILD)/hotfix-fault $(UNIT_BINS) $(BUILD)/tests/mkpe \
-            $(BUILD)/tests/holdfile
+            $(BUILD)/tests/holdfile $(BUILD)/tests/svcd
 
 # The whole suite, as the README and .ci/run say.  Each pass prints one line per test.
 check:

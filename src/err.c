@@ -80,6 +80,7 @@ static const struct {
 	{ HF_E_BUSY, "busy", 5 },
 	{ HF_E_TXN, "failed", 1 },
 	{ HF_E_STALE, "stale", 4 },
+	{ HF_E_HOOK, "hook", 1 },
 };
 
 int hf_exit_code(enum hf_code code)

@@ -31,6 +31,7 @@ enum hf_code {
 	HF_E_BUSY,            /* another process holds the site's lock */
 	HF_E_TXN,             /* a transaction failed part-way (and was undone, or must be) */
 	HF_E_STALE,           /* an older revision than one already accepted (rollback attack) */
+	HF_E_HOOK,            /* a site's stop, start or health command failed */
 };
 
 struct hf_err {

@@ -24,7 +24,7 @@ struct hf_hlog *hf_hlog_open(const struct hf_state *st, const char *id, const ch
 /* What one step did, for syslog; NULL fields are left out. */
 struct hf_hstep {
 	const char *step;   /* start, stage, journal, backup, keep, swap, commit, done,
-			     * failed, undo, recover */
+			     * failed, undo, recover, stop, start, health */
 	const char *file;   /* the target path */
 	const char *old;    /* version before */
 	const char *new_;   /* version after */

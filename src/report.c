@@ -9,6 +9,7 @@
 #include "areport.h"
 #include "hash.h"
 #include "journal.h"
+#include "service.h"
 #include "version.h"
 
 const char *hf_check_result_word(const struct hf_check_result *r)
@@ -208,6 +209,55 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 		fprintf(out, "hotfix: %s: undid the interrupted %s of %s (%zu file(s) restored); "
 			     "the site is as before it\n",
 			site->code, hf_journal_op_name(rec->op), rec->id, rec->restored);
+	if (rec->services[0])
+		fprintf(out, "hotfix: %s: %s\n", site->code, rec->services);
+}
+
+/* The failure of a transaction: step, file, whether undone, the failed command's output,
+ * the log. */
+static void txn_failure_text(FILE *out, const char *indent, const struct hf_txn_result *t)
+{
+	const char *undone = t->undone ? "undone: the site is as before"
+				       : "NOT undone: run 'hotfix recover'";
+
+	if (!strcmp(t->step, "health"))
+		fprintf(out, "%sfailed: health check; %s\n", indent, undone);
+	else
+		fprintf(out, "%sFAILED at step '%s'%s%s; %s\n", indent, t->step,
+			t->file[0] ? " on " : "", t->file, undone);
+	if (t->output[0]) {
+		const char *p = t->output;
+
+		fprintf(out, "%soutput of the %s command:\n", indent, t->step);
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			fprintf(out, "%s  | %.*s\n", indent, (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+	if (t->rec.services[0])
+		fprintf(out, "%sservices: %s\n", indent, t->rec.services);
+	fprintf(out, "%slog: %s\n", indent, t->log[0] ? t->log : "(none)");
+}
+
+/* What happened to the site's services (a transaction that changed files). */
+static void services_text(FILE *out, const struct hf_site *site, const struct hf_txn_result *t,
+			  int restart_required)
+{
+	if (!site || t->step[0])
+		return;
+	if (t->restarted)
+		fprintf(out, "  services: stopped before the swap and started after it\n");
+	else if (restart_required)
+		fprintf(out, "  services: NOT restarted -- the hotfix requires a restart and %s "
+			     "names no stop/start commands; restart the services yourself\n",
+			site->code);
+	else if (!hf_svc_any(site))
+		fprintf(out, "  services: none touched (the hotfix needs no restart, the site "
+			     "names no service commands)\n");
+	if (t->health)
+		fprintf(out, "  health check: passed\n");
 }
 
 const char *hf_apply_result_word(const struct hf_apply_result *r)
@@ -236,10 +286,29 @@ void hf_report_apply_text(FILE *out, const struct hf_apply_result *r)
 	else if (!strcmp(word, "current"))
 		fprintf(out, "  nothing to do: every file is current or newer; nothing changed\n");
 	else if (!strcmp(word, "failed"))
-		fprintf(out, "  FAILED at step '%s'%s%s; %s\n  log: %s\n", t->step,
-			t->file[0] ? " on " : "", t->file,
-			t->undone ? "undone: the site is as before" : "NOT undone: run 'hotfix recover'",
-			t->log[0] ? t->log : "(none)");
+		txn_failure_text(out, "  ", t);
+	if (!strcmp(word, "applied") || !strcmp(word, "failed"))
+		services_text(out, r->check.site, t, r->check.manifest->restart_required);
+}
+
+/* A command's output as a JSON string: as it is when it is UTF-8, else with every byte
+ * outside printable ASCII as '?'. */
+static json_t *any_text(const char *text)
+{
+	json_t *j = json_string(text);
+	char *copy;
+
+	if (j)
+		return j;
+	copy = strdup(text);
+	if (!copy)
+		return json_null();
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x7f || ((unsigned char)*p < 0x20 && *p != '\n'))
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j ? j : json_null();
 }
 
 static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
@@ -250,6 +319,13 @@ static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
 									   : json_null());
 	json_object_set_new(o, "undone", json_boolean(t && t->undone));
 	json_object_set_new(o, "log", t && t->log[0] ? json_string(t->log) : json_null());
+	json_object_set_new(o, "services_restarted", json_boolean(t && t->restarted));
+	json_object_set_new(o, "health_passed", json_boolean(t && t->health));
+	json_object_set_new(o, "failed_output",
+			    t && t->step[0] && t->output[0] ? any_text(t->output) : json_null());
+	json_object_set_new(o, "services_recovery", t && t->rec.services[0]
+							 ? json_string(t->rec.services)
+							 : json_null());
 	return o;
 }
 
@@ -285,16 +361,16 @@ const char *hf_rollback_result_word(const struct hf_rollback_result *r)
 void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r)
 {
 	if (r->code == HF_OK)
+	{
 		fprintf(out, "%s: %s rolled back: %zu file(s) restored to the originals\n",
 			r->site->code, r->id, r->txn->changed);
-	else if (r->txn && r->txn->step[0])
-		fprintf(out, "%s: %s: failed at step '%s'%s%s; %s\n  log: %s\n",
-			r->site ? r->site->code : r->site_root, r->id, r->txn->step,
-			r->txn->file[0] ? " on " : "", r->txn->file,
-			r->txn->undone ? "undone: the site is as before"
-				       : "NOT undone: run 'hotfix recover'",
-			r->txn->log[0] ? r->txn->log : "(none)");
-	else
+		services_text(out, r->site, r->txn, 0);
+	}
+	else if (r->txn && r->txn->step[0]) {
+		fprintf(out, "%s: %s: rollback failed\n", r->site ? r->site->code : r->site_root,
+			r->id);
+		txn_failure_text(out, "  ", r->txn);
+	} else
 		fprintf(out, "%s: %s: %s\n", r->site ? r->site->code : r->site_root, r->id,
 			hf_rollback_result_word(r));
 }

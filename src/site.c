@@ -33,7 +33,86 @@ void hf_site_free(struct hf_site *site)
 	free(site->root);
 	free(site->product_name);
 	free(site->product_version);
+	hf_cmd_clear(&site->svc.stop);
+	hf_cmd_clear(&site->svc.start);
+	hf_cmd_clear(&site->svc.health);
 	free(site);
+}
+
+/* An unsigned attribute (already bounded by the schema), or dflt when absent. */
+static unsigned attr_uint(xmlNode *node, const char *name, unsigned dflt)
+{
+	char *v = hf_xml_attr(node, name);
+	unsigned long n = dflt;
+
+	if (v) {
+		char *end = NULL;
+
+		errno = 0;
+		n = strtoul(v, &end, 10);
+		if (errno || *end || n > HF_HOOK_TIMEOUT_MAX)
+			n = dflt;
+	}
+	free(v);
+	return (unsigned)n;
+}
+
+/* One command element: <arg>... or <shell>. */
+static int command(xmlNode *node, unsigned dflt_timeout, struct hf_cmd *cmd, const char *name,
+		   struct hf_err *err)
+{
+	size_t n = 0;
+
+	if (!node)
+		return 0;
+	for (xmlNode *k = node->children; k; k = k->next)
+		n += k->type == XML_ELEMENT_NODE;
+	if (n == 0 || n > HF_HOOK_ARGS_MAX)
+		return hf_err_set(err, HF_E_MALFORMED, "%s: <%s> needs 1 to %d arguments", name,
+				  (const char *)node->name, HF_HOOK_ARGS_MAX);
+	cmd->argv = calloc(n + 1, sizeof(*cmd->argv));
+	if (!cmd->argv)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	cmd->timeout = attr_uint(node, "timeout", dflt_timeout);
+	for (xmlNode *k = node->children; k; k = k->next) {
+		xmlChar *text;
+
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+		cmd->shell = !xmlStrcmp(k->name, BAD_CAST "shell");
+		text = xmlNodeGetContent(k);
+		cmd->argv[cmd->argc] = text ? strdup((const char *)text) : NULL;
+		xmlFree(text);
+		if (!cmd->argv[cmd->argc])
+			return hf_err_set(err, HF_E_NOMEM, "out of memory");
+		cmd->argc++;
+	}
+	return 0;
+}
+
+static int services(struct hf_site *s, xmlNode *node, const char *name, struct hf_err *err)
+{
+	xmlNode *health = hf_xml_child(node, "health");
+	int r;
+
+	if (!node)
+		return 0;
+	r = command(hf_xml_child(node, "stop"), HF_SERVICE_TIMEOUT, &s->svc.stop, name, err);
+	if (!r)
+		r = command(hf_xml_child(node, "start"), HF_SERVICE_TIMEOUT, &s->svc.start, name,
+			    err);
+	if (!r)
+		r = command(health, HF_HEALTH_TIMEOUT, &s->svc.health, name, err);
+	if (!r && !s->svc.stop.argc != !s->svc.start.argc)
+		r = hf_err_set(err, HF_E_MALFORMED,
+			       "%s: <services> names a %s command without a %s command", name,
+			       s->svc.stop.argc ? "stop" : "start",
+			       s->svc.stop.argc ? "start" : "stop");
+	if (health) {
+		s->svc.retries = attr_uint(health, "retries", HF_HEALTH_RETRIES);
+		s->svc.interval = attr_uint(health, "interval", HF_HEALTH_INTERVAL);
+	}
+	return r;
 }
 
 static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err *err)
@@ -77,6 +156,8 @@ static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err 
 	else if (s->type != HF_SITE_CENTRAL && !parent)
 		r = hf_err_set(err, HF_E_MALFORMED, "%s: %s site %s has no parent", name, type,
 			       s->code);
+	if (!r)
+		r = services(s, hf_xml_child(root, "services"), name, err);
 out:
 	free(code);
 	free(type);

@@ -7,10 +7,25 @@
 #define HOTFIX_SITE_H
 
 #include "err.h"
+#include "hook.h"
 
 #define HF_SITE_XML_MAX (64 * 1024)
 
 enum hf_site_type { HF_SITE_CENTRAL, HF_SITE_PRIMARY, HF_SITE_SECONDARY };
+
+#define HF_SERVICE_TIMEOUT 60 /* seconds, stop and start, when site.xml gives none */
+#define HF_HEALTH_TIMEOUT 30
+#define HF_HEALTH_RETRIES 2
+#define HF_HEALTH_INTERVAL 5
+
+/* site.xml <services>: the commands that stop and start the site's services around a
+ * swap, and the health command run after it.  A command with argc 0 is absent; stop and
+ * start come together or not at all. */
+struct hf_services {
+	struct hf_cmd stop, start, health;
+	unsigned retries;  /* health: attempts after the first */
+	unsigned interval; /* health: seconds between attempts */
+};
 
 struct hf_site {
 	char *root;      /* as given */
@@ -20,6 +35,7 @@ struct hf_site {
 	char parent[4];  /* "" for none */
 	char *product_name, *product_version;
 	unsigned servicepack;
+	struct hf_services svc;
 };
 
 /* Open the site at root: read and validate root/site.xml.  Errors: -HF_E_IO (no such

@@ -207,7 +207,8 @@ int hf_state_pending(const struct hf_state *st)
 	return fstatat(st->dirfd, HF_STATE_JOURNAL, &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
 	       fstatat(st->dirfd, HF_STATE_JOURNAL ".tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
 	       fstatat(st->dirfd, HF_STATE_STAGING, &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
-	       fstatat(st->dirfd, HF_STATE_REGISTRY ".tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0;
+	       fstatat(st->dirfd, HF_STATE_REGISTRY ".tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       fstatat(st->dirfd, HF_STATE_SERVICES, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int hf_state_subdir(const struct hf_state *st, const char *name, int *fd, struct hf_err *err)

@@ -19,6 +19,7 @@
 #define HF_STATE_STAGING "staging"
 #define HF_STATE_BACKUP "backup"
 #define HF_STATE_LOG "log"
+#define HF_STATE_SERVICES "services" /* present while a transaction has stopped services */
 
 enum hf_lock_mode { HF_LOCK_SHARED, HF_LOCK_EXCLUSIVE };
 
@@ -38,7 +39,7 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 int hf_state_upgrade(struct hf_state *st, struct hf_err *err) HF_MUST_CHECK;
 
 /* 1 if a transaction was interrupted: a journal, or residue of one (journal.tmp,
- * staging/, installed.xml.tmp) -- the site must be recovered before anything else. */
+ * staging/, installed.xml.tmp, services) -- the site must be recovered before anything else. */
 int hf_state_pending(const struct hf_state *st);
 
 /* Open (creating if needed) a subdirectory of .hotfix; O_RDONLY directory fd in *fd. */

@@ -14,6 +14,7 @@
 #include "installed.h"
 #include "payload.h"
 #include "pe.h"
+#include "service.h"
 #include "swap.h"
 
 /* The syslog fields of a log line (hlog.h). */
@@ -210,6 +211,67 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 	return r;
 }
 
+/* .hotfix/services: services may be stopped, or running files not yet committed. */
+static int services_marked(const struct ctx *c)
+{
+	struct stat sb;
+
+	return fstatat(c->st->dirfd, HF_STATE_SERVICES, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static int services_mark(struct ctx *c, const char *id, struct hf_err *err)
+{
+	char text[128];
+	int n = snprintf(text, sizeof(text), "services stopped for %s\n", id);
+
+	return hf_fs_write_atomic(c->st->dirfd, HF_STATE_SERVICES, text, (size_t)n, c->sdir,
+				  err);
+}
+
+/* Not durable: a marker that comes back after a crash only makes recovery run start. */
+static int services_unmark(struct ctx *c, struct hf_err *err)
+{
+	if (hf_fs_unlink_if(c->st->dirfd, HF_STATE_SERVICES, 0) != 0)
+		return hf_err_set(err, HF_E_IO, "%s/%s: cannot remove: %s", c->sdir,
+				  HF_STATE_SERVICES, strerror(errno));
+	return 0;
+}
+
+/* Recovery, before the undo: stop the services (a failure is logged; the undo renames
+ * files, which running processes survive). */
+static void services_stop(struct ctx *c, const char *id, struct hf_recovery *rec)
+{
+	struct hf_err e;
+
+	hf_err_clear(&e);
+	if (hf_svc_restarts(c->site) &&
+	    hf_svc_run(c->site, HF_SVC_STOP, id, "recover", c->log, NULL, 0, &e) != 0)
+		snprintf(rec->services, sizeof(rec->services), "stop failed: %s", e.msg);
+}
+
+/* Recovery, after the files are as they were: start the services again and drop the
+ * marker.  A start that fails leaves the marker (the next command tries again) and is
+ * reported in rec->services; the files are valid either way. */
+static int services_back(struct ctx *c, const char *id, struct hf_recovery *rec,
+			 struct hf_err *err)
+{
+	struct hf_err e;
+
+	if (!services_marked(c))
+		return 0;
+	hf_err_clear(&e);
+	if (hf_svc_restarts(c->site) &&
+	    hf_svc_run(c->site, HF_SVC_START, id, "recover", c->log, NULL, 0, &e) != 0) {
+		snprintf(rec->services, sizeof(rec->services),
+			 "the services could not be started again: %s", e.msg);
+		return 0;
+	}
+	if (hf_svc_restarts(c->site) && !rec->services[0])
+		snprintf(rec->services, sizeof(rec->services),
+			 "services stopped and started again on the files as before");
+	return services_unmark(c, err);
+}
+
 int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
 {
 	struct hf_journal *j = NULL;
@@ -231,8 +293,10 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 			    c.sdir, HF_STATE_JOURNAL);
 		return r;
 	}
-	if (!j) { /* interrupted before the journal existed: nothing on the site changed */
-		r = hf_fs_rmtree(st->dirfd, HF_STATE_STAGING, c.sdir, err);
+	if (!j) { /* interrupted before the journal existed, or after it was removed */
+		r = services_back(&c, "", rec, err);
+		if (!r)
+			r = hf_fs_rmtree(st->dirfd, HF_STATE_STAGING, c.sdir, err);
 		if (!r && hf_fs_unlink_if(st->dirfd, HF_STATE_REGISTRY ".tmp", 0) != 0)
 			r = hf_err_set(err, HF_E_IO, "%s/%s.tmp: cannot remove: %s", c.sdir,
 				       HF_STATE_REGISTRY, strerror(errno));
@@ -253,12 +317,18 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 			"the interrupted %s had committed; finishing its clean-up",
 			hf_journal_op_name(j->op));
 		r = finish(&c, j, j->op == HF_JOURNAL_ROLLBACK, err);
+		if (!r) /* services were started, and healthy, before the commit */
+			r = services_unmark(&c, err);
 	} else if (present ? j->has_before && !memcmp(reg, j->before, HF_SHA256_LEN)
 			   : !j->has_before) {
 		hf_hlog(c.log, STEP(.step = "recover", .reason = "not committed: undoing"),
 			"the interrupted %s had not committed; undoing it",
 			hf_journal_op_name(j->op));
+		if (services_marked(&c))
+			services_stop(&c, j->id, rec);
 		r = undo(&c, j, rec, err);
+		if (!r)
+			r = services_back(&c, j->id, rec, err);
 	} else {
 		r = hf_err_set(err, HF_E_CONFLICT,
 			       "%s: cannot recover the interrupted %s of %s: %s/%s matches neither "
@@ -625,6 +695,7 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 {
 	char display[4300];
 	const char *step = "journal";
+	const char *op = hf_journal_op_name(j->op);
 	int r;
 
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
@@ -634,14 +705,36 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 		step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep";
 		r = keep_all(c, j, err);
 	}
+	if (!r && hf_svc_restarts(c->site)) {
+		step = "stop";
+		r = services_mark(c, j->id, err);
+		if (!r)
+			r = hf_svc_run(c->site, HF_SVC_STOP, j->id, op, c->log, res->output,
+				       sizeof(res->output), err);
+	}
 	if (!r) {
 		step = "swap";
 		r = swap_all(c, j, &res->changed, err);
 	}
+	if (!r && hf_svc_restarts(c->site)) {
+		step = "start";
+		r = hf_svc_run(c->site, HF_SVC_START, j->id, op, c->log, res->output,
+			       sizeof(res->output), err);
+		res->restarted = !r;
+	}
+	if (!r && c->site->svc.health.argc) {
+		step = "health";
+		r = hf_svc_run(c->site, HF_SVC_HEALTH, j->id, op, c->log, res->output,
+			       sizeof(res->output), err);
+		res->health = !r;
+	}
 	if (!r) {
+		res->output[0] = '\0'; /* kept for failures only */
 		step = "commit";
 		r = hf_fs_write_atomic(c->st->dirfd, HF_STATE_REGISTRY, reg, reglen, display, err);
 	}
+	if (!r)
+		r = services_unmark(c, err);
 	if (!r) {
 		hf_hlog(c->log, STEP(.step = "commit"), "committed: %s",
 			j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"

@@ -8,10 +8,14 @@
  *   keep     what the swap replaces: apply hard-links each original into
  *            .hotfix/backup/<ID>/<path>; rollback hard-links the hotfix's file into
  *            staging/<i> (copy + fsync when a hard link is impossible)
+ *   stop     (site.xml names services) .hotfix/services written, the stop command run
  *   swap     link the new content to .<name>.hotfix-tmp beside the target and
  *            rename(2) it over the target (a process that has the old file open or
  *            mapped keeps the old inode); fsync the directory
- *   commit   .hotfix/installed.xml replaced atomically
+ *   start    the start command, then the health command (retried): a failure of either
+ *            undoes the transaction like any other -- recovery stops the services, puts
+ *            the old files back and starts them again
+ *   commit   .hotfix/installed.xml replaced atomically, .hotfix/services removed
  *   finish   staging and temporaries removed (rollback: the backup too), journal removed
  *
  * Where a transaction stands is read off the site, never off a progress record: if
@@ -19,7 +23,10 @@
  * finishes the clean-up; if it is registry-before, recovery undoes -- every file whose
  * content is the journal's `to` gets `from` back from where it was kept.  Each step is
  * idempotent, so a crash during recovery is recovered the same way, and any failure
- * after staging began is handled by this same recovery in process. */
+ * after staging began is handled by this same recovery in process.  .hotfix/services,
+ * present from before the stop command until the commit, tells recovery that services
+ * may be stopped or running uncommitted files: it runs stop before the undo and start
+ * after it. */
 #ifndef HOTFIX_TXN_H
 #define HOTFIX_TXN_H
 
@@ -42,6 +49,7 @@ struct hf_recovery {
 	int damaged;     /* (readers) recovery refused -- e.g. a damaged journal -- and the
 			  * reader goes on, read-only; damage says why */
 	char damage[1100];
+	char services[1100]; /* what recovery did with the site's services, or "" */
 };
 
 /* The outcome of apply or rollback. */
@@ -53,6 +61,10 @@ struct hf_txn_result {
 	int undone;      /* on failure: the site was put back as before */
 	struct hf_recovery rec; /* what the in-process recovery did, on failure */
 	char warning[1100];     /* success, but a step after the commit failed: why */
+	int restarted;          /* the site's services were stopped and started */
+	int health;             /* a health command ran and passed */
+	char output[HF_HOOK_OUT_MAX + 1]; /* failed at stop, start or health: the
+					   * command's last output */
 };
 
 /* Lock the site (readers shared, writers exclusive) and recover whatever is pending

@@ -67,6 +67,7 @@ mkdll() { "$TOP/scripts/mkdll" "$@" || fail "mkdll $*"; }
 
 FAULT_BIN=${HOTFIX_FAULT_BIN:-$TOP/build/hotfix-fault}
 HOLDFILE=${HOTFIX_HOLDFILE:-$TOP/build/tests/holdfile}
+SVCD=${HOTFIX_SVCD:-$TOP/build/tests/svcd}
 
 # tree DIR [mtime]: the site's files outside .hotfix -- path, type, mode, owner, link
 # count, size (and, with a second argument, the mtime of each non-directory) and each

@@ -49,7 +49,8 @@ n=$(opnum "$T/s" rename Basesvr.dll rollback KB936465)
 [ -n "$n" ] || fail "no rename of Basesvr.dll in the rollback's trace"
 HOTFIX_FAULT=eio:$n $WRAP "$FAULT_BIN" rollback KB936465 --site "$T/s" > "$T/out" 2> "$T/err"
 RC=$?; expect_rc 1
-expect_out "CEN: KB936465: failed at step 'swap' on bin/i386/Basesvr.dll; undone: the site is as before"
+expect_out "CEN: KB936465: rollback failed"
+expect_out "  FAILED at step 'swap' on bin/i386/Basesvr.dll; undone: the site is as before"
 HOTFIX_FAULT=eio:$n $WRAP "$FAULT_BIN" rollback KB936465 --site "$T/s" --json > "$T/out" 2> "$T/err"
 RC=$?; expect_rc 1
 [ "$(json "s['result'], s['failed_step'], s['failed_file'], s['undone']")" = \

@@ -1,0 +1,228 @@
+/* hook: run an administrator's command without a shell, in a clean environment, with a
+ * timeout (see hook.h). */
+#include "hook.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KILL_GRACE_MS 2000
+#define SLICE_MS 50 /* how often a command whose output pipe stays open is checked */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int hf_hook_ok(const struct hf_hook_result *res)
+{
+	return res->exited && res->status == 0 && !res->timed_out;
+}
+
+const char *hf_hook_outcome(const struct hf_hook_result *res, char *buf, size_t len)
+{
+	if (res->timed_out)
+		snprintf(buf, len, "timed out after %.0f s and was killed", res->seconds);
+	else if (res->exited)
+		snprintf(buf, len, "exit status %d", res->status);
+	else
+		snprintf(buf, len, "killed by signal %d (%s)", res->status, strsignal(res->status));
+	return buf;
+}
+
+const char *hf_cmd_describe(const struct hf_cmd *cmd, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (cmd->shell) {
+		snprintf(buf, len, "sh -c '%s'", cmd->argc ? cmd->argv[0] : "");
+		return buf;
+	}
+	for (size_t i = 0; i < cmd->argc && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", cmd->argv[i]);
+	return buf;
+}
+
+void hf_cmd_clear(struct hf_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->argc; i++)
+		free(cmd->argv[i]);
+	free(cmd->argv);
+	memset(cmd, 0, sizeof(*cmd));
+}
+
+void hf_hook_env(char *buf, size_t len, char *env[HF_HOOK_ENV_MAX], const char *site_root,
+		 const char *code, const char *id, const char *op, const char *phase)
+{
+	const char *names[] = {"HOTFIX_SITE", "HOTFIX_SITE_CODE", "HOTFIX_ID", "HOTFIX_OP",
+			       "HOTFIX_PHASE"};
+	const char *values[] = {site_root, code, id, op, phase};
+	const char *fixed[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       "LANG=C", "HOME=/"};
+	size_t used = 0, n = 0;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		int w = snprintf(buf + used, len - used, "%s", fixed[i]);
+
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		env[n++] = buf + used;
+		used += (size_t)w + 1;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int w;
+
+		if (!values[i] || used >= len)
+			continue;
+		w = snprintf(buf + used, len - used, "%s=%.1000s", names[i], values[i]);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		env[n++] = buf + used;
+		used += (size_t)w + 1;
+	}
+	env[n] = NULL;
+}
+
+/* In the child: never returns. */
+static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], int out)
+{
+	char *shargv[] = {"sh", "-c", cmd->argv[0], NULL};
+	sigset_t none;
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	setpgid(0, 0);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(127);
+	close_range(3, ~0U, 0);
+	if (cwd && chdir(cwd) != 0) {
+		dprintf(2, "hotfix: cannot enter %s: %s\n", cwd, strerror(errno));
+		_exit(127);
+	}
+	if (cmd->shell)
+		execve("/bin/sh", shargv, env);
+	else
+		execvpe(cmd->argv[0], cmd->argv, env);
+	dprintf(2, "hotfix: cannot run %s: %s\n", cmd->shell ? "/bin/sh" : cmd->argv[0],
+		strerror(errno));
+	_exit(127);
+}
+
+/* Keep the last HF_HOOK_OUT_MAX bytes of what the command printed. */
+static void keep(struct hf_hook_result *res, const char *buf, size_t n)
+{
+	res->total += n;
+	if (n >= HF_HOOK_OUT_MAX) {
+		memcpy(res->out, buf + n - HF_HOOK_OUT_MAX, HF_HOOK_OUT_MAX);
+		res->outlen = HF_HOOK_OUT_MAX;
+	} else {
+		if (res->outlen + n > HF_HOOK_OUT_MAX) {
+			size_t drop = res->outlen + n - HF_HOOK_OUT_MAX;
+
+			memmove(res->out, res->out + drop, res->outlen - drop);
+			res->outlen -= drop;
+		}
+		memcpy(res->out + res->outlen, buf, n);
+		res->outlen += n;
+	}
+	res->out[res->outlen] = '\0';
+}
+
+/* Read what is there; 1 at end of file. */
+static int drain(int fd, struct hf_hook_result *res)
+{
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n > 0)
+			keep(res, buf, (size_t)n);
+		else if (n == 0)
+			return 1;
+		else if (errno != EINTR)
+			return errno != EAGAIN; /* a read error ends the capture too */
+	}
+}
+
+int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
+		struct hf_hook_result *res, struct hf_err *err)
+{
+	double start = now_s(), deadline;
+	int p[2], ws = 0, open_pipe = 1, killed = 0;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if (cmd->argc == 0 || !cmd->argv || !cmd->argv[0])
+		return hf_err_set(err, HF_E_USAGE, "empty command");
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return hf_err_set(err, HF_E_IO, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(p[0]);
+		close(p[1]);
+		return hf_err_set(err, HF_E_IO, "fork: %s", strerror(e));
+	}
+	if (pid == 0)
+		child(cmd, cwd, env, p[1]);
+	setpgid(pid, pid); /* also here: no race with a kill before the child's own call */
+	close(p[1]);
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+	deadline = start + cmd->timeout;
+	for (;;) {
+		struct pollfd pfd = {.fd = open_pipe ? p[0] : -1, .events = POLLIN};
+		double left = deadline - now_s();
+		pid_t w;
+
+		if (left <= 0) {
+			if (killed == 0) {
+				res->timed_out = 1;
+				kill(-pid, SIGTERM);
+				deadline = now_s() + KILL_GRACE_MS / 1000.0;
+			} else if (killed == 1) {
+				kill(-pid, SIGKILL);
+				deadline = now_s() + 3600;
+			}
+			killed++;
+			continue;
+		}
+		if (poll(&pfd, 1, left * 1000 < SLICE_MS ? (int)(left * 1000) + 1 : SLICE_MS) > 0 &&
+		    drain(p[0], res))
+			open_pipe = 0;
+		w = waitpid(pid, &ws, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			ws = 0;
+			break;
+		}
+	}
+	if (open_pipe)
+		(void)drain(p[0], res); /* what it printed before it exited */
+	close(p[0]);
+	res->seconds = now_s() - start;
+	if (WIFEXITED(ws)) {
+		res->exited = 1;
+		res->status = WEXITSTATUS(ws);
+	} else if (WIFSIGNALED(ws)) {
+		res->status = WTERMSIG(ws);
+	}
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* hook: run one administrator's command (a site's stop, start or health command) --
+ * without a shell unless the command asks for one, in a clean environment, with a
+ * timeout, and with what it prints kept for the log and the report.
+ *
+ * Owns: struct hf_cmd (free with hf_cmd_clear) and the child process of one run.
+ *
+ * The child gets: stdin from /dev/null; stdout and stderr into one pipe, whose last
+ * HF_HOOK_OUT_MAX bytes are kept; no other descriptor (close_range); default signal
+ * dispositions and an empty mask; its own process group; the caller's directory; and
+ * only the environment given (hf_hook_env builds the standard one).  A command of
+ * argv runs by execvpe() with the PATH of that environment; a shell command runs as
+ * `/bin/sh -c TEXT`.  On timeout the whole process group gets SIGTERM, and SIGKILL two
+ * seconds later.  The run ends when the command exits: a daemon it started may keep
+ * the pipe open, and is neither waited for nor killed. */
+#ifndef HOTFIX_HOOK_H
+#define HOTFIX_HOOK_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define HF_HOOK_ARGS_MAX 64
+#define HF_HOOK_OUT_MAX 4096
+#define HF_HOOK_TIMEOUT_MAX 3600 /* seconds */
+#define HF_HOOK_ENV_MAX 16
+
+struct hf_cmd {
+	char **argv;     /* NULL-terminated; for a shell command, argv[0] is the text */
+	size_t argc;
+	int shell;       /* run argv[0] with /bin/sh -c */
+	unsigned timeout; /* seconds, 1..HF_HOOK_TIMEOUT_MAX */
+};
+
+struct hf_hook_result {
+	int exited;      /* exited normally: status is its exit code */
+	int status;      /* exit code, or the signal that ended it */
+	int timed_out;   /* killed for running past the timeout */
+	double seconds;
+	char out[HF_HOOK_OUT_MAX + 1]; /* the last bytes it printed, NUL-terminated */
+	size_t outlen;
+	unsigned long long total; /* bytes it printed in all */
+};
+
+/* 1 when the run succeeded: exit code 0 within the timeout. */
+int hf_hook_ok(const struct hf_hook_result *res);
+
+/* "exit status 3", "killed by signal 9", "timed out after 5 s" */
+const char *hf_hook_outcome(const struct hf_hook_result *res, char *buf, size_t len);
+
+/* The command as one line for messages ("/usr/bin/foo --bar" or "sh -c 'text'"). */
+const char *hf_cmd_describe(const struct hf_cmd *cmd, char *buf, size_t len);
+
+/* Run cmd in directory cwd (a path; NULL: the current one) with the environment env
+ * (NULL-terminated "NAME=value" strings).  The outcome is in res, whatever it is; the
+ * return is an error only when the command could not be started at all (-HF_E_IO:
+ * pipe, fork; exec failures show as exit status 127 with the reason in out). */
+int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
+		struct hf_hook_result *res, struct hf_err *err) HF_MUST_CHECK;
+
+/* The standard clean environment: PATH (system directories only), LANG=C, HOME=/, and
+ * HOTFIX_SITE, HOTFIX_SITE_CODE, HOTFIX_ID, HOTFIX_OP, HOTFIX_PHASE from the arguments
+ * (each optional: NULL leaves it out).  Strings go into buf (len bytes, 4 KiB is plenty);
+ * pointers into env[HF_HOOK_ENV_MAX].  Values are cut at 1000 bytes. */
+void hf_hook_env(char *buf, size_t len, char *env[HF_HOOK_ENV_MAX], const char *site_root,
+		 const char *code, const char *id, const char *op, const char *phase);
+
+void hf_cmd_clear(struct hf_cmd *cmd);
+
+#endif

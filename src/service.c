@@ -1,0 +1,120 @@
+/* service: stop, start and health commands of a site (see service.h). */
+#include "service.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hook.h"
+
+#define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
+
+const char *hf_svc_phase_name(enum hf_svc_phase phase)
+{
+	switch (phase) {
+	case HF_SVC_STOP:
+		return "stop";
+	case HF_SVC_START:
+		return "start";
+	case HF_SVC_HEALTH:
+		return "health";
+	}
+	return "?";
+}
+
+int hf_svc_restarts(const struct hf_site *site)
+{
+	return site->svc.stop.argc > 0 && site->svc.start.argc > 0;
+}
+
+int hf_svc_any(const struct hf_site *site)
+{
+	return hf_svc_restarts(site) || site->svc.health.argc > 0;
+}
+
+static const struct hf_cmd *phase_cmd(const struct hf_site *site, enum hf_svc_phase phase)
+{
+	switch (phase) {
+	case HF_SVC_STOP:
+		return &site->svc.stop;
+	case HF_SVC_START:
+		return &site->svc.start;
+	case HF_SVC_HEALTH:
+		return &site->svc.health;
+	}
+	return NULL;
+}
+
+/* The output on one line for the log: newlines as " | ", other controls dropped. */
+static void one_line(const char *in, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 4 < len; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch == '\n') {
+			if (in[1])
+				o += (size_t)snprintf(buf + o, len - o, " | ");
+		} else if (ch >= 0x20 && ch != 0x7f) {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o] = '\0';
+}
+
+static void pause_s(unsigned seconds)
+{
+	struct timespec ts = {.tv_sec = seconds, .tv_nsec = 0};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *id,
+	       const char *op, struct hf_hlog *log, char *out, size_t len, struct hf_err *err)
+{
+	const struct hf_cmd *cmd = phase_cmd(site, phase);
+	const char *name = hf_svc_phase_name(phase);
+	unsigned attempts = phase == HF_SVC_HEALTH ? 1 + site->svc.retries : 1;
+	char envbuf[4096], *env[HF_HOOK_ENV_MAX], how[120], desc[600], line[1200];
+	struct hf_hook_result res;
+	char *root;
+	int r;
+
+	if (out && len)
+		out[0] = '\0';
+	if (!cmd || cmd->argc == 0)
+		return 0;
+	root = realpath(site->root, NULL); /* the commands run in the site root */
+	hf_hook_env(envbuf, sizeof(envbuf), env, root ? root : site->root, site->code, id, op,
+		    name);
+	free(root);
+	hf_cmd_describe(cmd, desc, sizeof(desc));
+	for (unsigned a = 1; a <= attempts; a++) {
+		if (a > 1 && site->svc.interval)
+			pause_s(site->svc.interval);
+		r = hf_hook_run(cmd, site->root, env, &res, err);
+		if (r) {
+			hf_err_prefix(err, "%s command %s: ", name, desc);
+			hf_hlog(log, STEP(.step = name, .reason = err->msg), "%s", err->msg);
+			return r;
+		}
+		if (out && len)
+			snprintf(out, len, "%s", res.out);
+		hf_hook_outcome(&res, how, sizeof(how));
+		one_line(res.out, line, sizeof(line));
+		hf_hlog(log, STEP(.step = name, .reason = how),
+			"%s command (attempt %u of %u, %.2f s): %s: %s; output: %s", name, a,
+			attempts, res.seconds, desc, how, line[0] ? line : "(none)");
+		if (hf_hook_ok(&res))
+			return 0;
+	}
+	if (phase == HF_SVC_HEALTH)
+		return hf_err_set(err, HF_E_HOOK,
+				  "health check failed after %u attempt(s): %s: %s", attempts,
+				  desc, how);
+	return hf_err_set(err, HF_E_HOOK, "%s command failed: %s: %s", name, desc, how);
+}

@@ -1,0 +1,35 @@
+/* service: a site's services around a swap -- the stop, start and health commands of
+ * site.xml <services>, each run through hook (no shell unless asked, clean environment,
+ * timeout), each attempt logged with its outcome and output.
+ *
+ * Owns: the order of attempts of one phase (health: 1 + retries attempts, `interval`
+ * seconds apart) and the environment the commands see (hook.h, plus HOTFIX_* naming the
+ * site, the hotfix, the operation and the phase). */
+#ifndef HOTFIX_SERVICE_H
+#define HOTFIX_SERVICE_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "hlog.h"
+#include "site.h"
+
+enum hf_svc_phase { HF_SVC_STOP, HF_SVC_START, HF_SVC_HEALTH };
+
+const char *hf_svc_phase_name(enum hf_svc_phase phase);
+
+/* 1 if the site names stop and start commands (services to restart around a swap). */
+int hf_svc_restarts(const struct hf_site *site);
+
+/* 1 if the site names a stop/start pair or a health command. */
+int hf_svc_any(const struct hf_site *site);
+
+/* Run one phase for hotfix id during operation op ("apply", "rollback", "recover").
+ * A phase the site does not name succeeds at once.  out (len bytes, may be NULL) gets
+ * the output of the last attempt.  Errors: -HF_E_HOOK ("health check failed after 3
+ * attempt(s): exit status 1"), -HF_E_IO (the command could not be started). */
+int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *id,
+	       const char *op, struct hf_hlog *log, char *out, size_t len,
+	       struct hf_err *err) HF_MUST_CHECK;
+
+#endif
