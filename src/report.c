@@ -37,6 +37,71 @@ static void signature_line(FILE *out, const struct hf_manifest *m)
 		fprintf(out, "  signature: verified, signed by %s\n", m->signer);
 }
 
+/* A command's output as a JSON string: as it is when it is UTF-8, else with every byte
+ * outside printable ASCII as '?'. */
+static json_t *any_text(const char *text)
+{
+	json_t *j = json_string(text);
+	char *copy;
+
+	if (j)
+		return j;
+	copy = strdup(text);
+	if (!copy)
+		return json_null();
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x7f || ((unsigned char)*p < 0x20 && *p != '\n'))
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j ? j : json_null();
+}
+
+/* The in-use report: before (check: files the hotfix would replace) or after a swap. */
+static void inuse_text(FILE *out, const struct hf_inuse *u, int before)
+{
+	if (!u || !u->scanned)
+		return;
+	if (u->n == 0 && !u->more)
+		fprintf(out, before ? "  in use: no process maps or holds open a file to be "
+				      "replaced\n"
+				    : "  in use: no process still uses a replaced file\n");
+	else if (before)
+		fprintf(out, "  in use: %zu process/file pair(s) map or hold open a file to be "
+			     "replaced; they keep the old code until restarted:\n",
+			u->n + u->more);
+	else
+		fprintf(out, "  still in use: %zu process/file pair(s) still run the old files; "
+			     "restart them to load the new ones:\n",
+			u->n + u->more);
+	for (size_t i = 0; i < u->n; i++)
+		fprintf(out, "    pid %-7ld %-16s %s (%s%s%s)\n", (long)u->hits[i].pid,
+			u->hits[i].comm, u->hits[i].path, u->hits[i].mapped ? "mapped" : "",
+			u->hits[i].mapped && u->hits[i].open ? ", " : "",
+			u->hits[i].open ? "open" : "");
+	if (u->more)
+		fprintf(out, "    ... and %zu more\n", u->more);
+	if (u->unreadable)
+		fprintf(out, "    (%zu process(es) could not be inspected; run as root to see "
+			     "all)\n", u->unreadable);
+}
+
+static json_t *inuse_json(const struct hf_inuse *u)
+{
+	json_t *a;
+
+	if (!u || !u->scanned)
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; i < u->n; i++)
+		json_array_append_new(a, json_pack("{s:I, s:o, s:s, s:b, s:b}", "pid",
+						   (json_int_t)u->hits[i].pid, "command",
+						   any_text(u->hits[i].comm), "file",
+						   u->hits[i].path, "mapped", u->hits[i].mapped,
+						   "open", u->hits[i].open));
+	return a;
+}
+
 void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 {
 	const struct hf_manifest *m = r->manifest;
@@ -89,6 +154,7 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 			r->rehearsal->backups_checked);
 	else if (r->rehearsal)
 		fprintf(out, "  rollback rehearsal: FAILED: %s\n", r->rehearsal->problems);
+	inuse_text(out, r->inuse, 1);
 	fprintf(out,
 		"  result: %s: %zu to install, %zu current, %zu newer, %zu conflicts; restart "
 		"required: %s\n",
@@ -140,6 +206,8 @@ static json_t *check_json(const struct hf_check_result *r)
 						? json_string(r->message) : json_null());
 	json_object_set_new(o, "error_code", json_string(hf_code_name(r->code)));
 	json_object_set_new(o, "payload_verified", json_boolean(r->payload_checked));
+	if (r->inuse)
+		json_object_set_new(o, "in_use", inuse_json(r->inuse));
 	if (r->rehearsal)
 		json_object_set_new(
 			o, "rollback_rehearsal",
@@ -289,26 +357,7 @@ void hf_report_apply_text(FILE *out, const struct hf_apply_result *r)
 		txn_failure_text(out, "  ", t);
 	if (!strcmp(word, "applied") || !strcmp(word, "failed"))
 		services_text(out, r->check.site, t, r->check.manifest->restart_required);
-}
-
-/* A command's output as a JSON string: as it is when it is UTF-8, else with every byte
- * outside printable ASCII as '?'. */
-static json_t *any_text(const char *text)
-{
-	json_t *j = json_string(text);
-	char *copy;
-
-	if (j)
-		return j;
-	copy = strdup(text);
-	if (!copy)
-		return json_null();
-	for (char *p = copy; *p; p++)
-		if ((unsigned char)*p >= 0x7f || ((unsigned char)*p < 0x20 && *p != '\n'))
-			*p = '?';
-	j = json_string(copy);
-	free(copy);
-	return j ? j : json_null();
+	inuse_text(out, r->still, 0);
 }
 
 static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
@@ -336,6 +385,7 @@ int hf_report_apply_json(FILE *out, const struct hf_apply_result *r)
 	json_object_set_new(doc, "schema", json_string("urn:hotfix:apply:1"));
 	json_object_set_new(site, "result", json_string(hf_apply_result_word(r)));
 	txn_json(site, r->txn);
+	json_object_set_new(site, "still_in_use", inuse_json(r->still));
 	json_object_set_new(doc, "sites", json_pack("[o]", site));
 	return dump(out, doc);
 }
@@ -365,6 +415,7 @@ void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r)
 		fprintf(out, "%s: %s rolled back: %zu file(s) restored to the originals\n",
 			r->site->code, r->id, r->txn->changed);
 		services_text(out, r->site, r->txn, 0);
+		inuse_text(out, r->still, 0);
 	}
 	else if (r->txn && r->txn->step[0]) {
 		fprintf(out, "%s: %s: rollback failed\n", r->site ? r->site->code : r->site_root,
@@ -384,6 +435,7 @@ int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r)
 				 hf_code_name(r->code));
 
 	txn_json(site, r->txn);
+	json_object_set_new(site, "still_in_use", inuse_json(r->still));
 	return dump(out, json_pack("{s:s, s:s, s:[o]}", "schema", "urn:hotfix:rollback:1",
 				   "hotfix", r->id, "sites", site));
 }

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "hierarchy.h"
 #include "installed.h"
+#include "inuse.h"
 #include "manifest.h"
 #include "plan.h"
 #include "rehearse.h"
@@ -30,6 +31,7 @@ struct hf_check_result {
 	int payload_checked;        /* the payload's size and SHA-256 were verified */
 	int verbose;                /* text: also print sizes and hashes per file */
 	const struct hf_rehearsal *rehearsal; /* check: would a rollback work (or NULL) */
+	const struct hf_inuse *inuse; /* check: processes using files to be replaced */
 };
 
 /* Result word for a check: "install", "current", "conflict", "not-applicable", "error". */
@@ -45,6 +47,7 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 struct hf_apply_result {
 	struct hf_check_result check;
 	const struct hf_txn_result *txn; /* NULL if no transaction was attempted */
+	const struct hf_inuse *still;    /* processes still using a replaced inode */
 };
 
 /* "applied", "current", "conflict", "not-applicable", "failed", "busy", "error". */
@@ -59,6 +62,7 @@ struct hf_rollback_result {
 	const struct hf_txn_result *txn;
 	enum hf_code code;
 	const char *message;
+	const struct hf_inuse *still; /* processes still using a replaced inode */
 };
 
 /* "rolled-back", "not-installed", "conflict", "failed", "busy", "error". */

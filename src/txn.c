@@ -646,7 +646,35 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 
 /* Swap every file in; then make the renames durable (one fsync per directory) before the
  * commit.  A crash in between leaves each file old or new, which recovery sorts out. */
-static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, struct hf_err *err)
+void hf_txn_result_free(struct hf_txn_result *res)
+{
+	for (size_t i = 0; i < res->nreplaced; i++)
+		free((char *)res->replaced[i].path);
+	free(res->replaced);
+	res->replaced = NULL;
+	res->nreplaced = 0;
+}
+
+/* Note the inode about to be replaced, for the in-use report. */
+static int note_replaced(struct hf_txn_result *res, int dir, const char *leaf, const char *path,
+			 struct hf_err *err)
+{
+	struct hf_inuse_target *t = &res->replaced[res->nreplaced];
+	struct stat sb;
+
+	if (fstatat(dir, leaf, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return 0; /* a file that is not there (yet) replaces no inode */
+	t->dev = sb.st_dev;
+	t->ino = sb.st_ino;
+	t->path = strdup(path);
+	if (!t->path)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	res->nreplaced++;
+	return 0;
+}
+
+static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_result *res,
+		    struct hf_err *err)
 {
 	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
 	    v2[HF_VERSION_STRLEN], name[1200];
@@ -666,14 +694,16 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, size_t *changed, 
 			break;
 		r = slot_open(c, j, k, to_slot(j), 0, &sdir, &sleaf, name, sizeof(name), err);
 		if (!r) {
-			r = hf_swap_place_nosync(sdir, sleaf, dir, leaf, display, err);
+			r = note_replaced(res, dir, leaf, f->path, err);
+			if (!r)
+				r = hf_swap_place_nosync(sdir, sleaf, dir, leaf, display, err);
 			close(sdir);
 		}
 		if (!r)
 			r = hf_syncset_add(&dirs, dir, display, err);
 		close(dir);
 		if (!r) {
-			(*changed)++;
+			res->changed++;
 			hf_hlog(c->log, STEP(.step = "swap", .file = f->path, .old = v1, .new_ = v2),
 				"swapped %s: %s (sha256 %s) -> %s (sha256 %s)", f->path,
 				hf_version_format(&f->from_version, v1), hf_sha256_hex(f->from, h1),
@@ -714,7 +744,10 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	}
 	if (!r) {
 		step = "swap";
-		r = swap_all(c, j, &res->changed, err);
+		hf_txn_result_free(res);
+		res->replaced = calloc(j->n ? j->n : 1, sizeof(*res->replaced));
+		r = res->replaced ? swap_all(c, j, res, err)
+				  : hf_err_set(err, HF_E_NOMEM, "out of memory");
 	}
 	if (!r && hf_svc_restarts(c->site)) {
 		step = "start";

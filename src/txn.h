@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "inuse.h"
 #include "journal.h"
 #include "plan.h"
 #include "site.h"
@@ -65,7 +66,13 @@ struct hf_txn_result {
 	int health;             /* a health command ran and passed */
 	char output[HF_HOOK_OUT_MAX + 1]; /* failed at stop, start or health: the
 					   * command's last output */
+	struct hf_inuse_target *replaced; /* the inodes the swap replaced, with their
+					   * paths (for the in-use report) */
+	size_t nreplaced;
 };
+
+/* Free what a result holds (replaced); the result may be reused after. */
+void hf_txn_result_free(struct hf_txn_result *res);
 
 /* Lock the site (readers shared, writers exclusive) and recover whatever is pending
  * first -- a reader upgrades its lock for that.  rec says what was recovered.  When

@@ -9,6 +9,7 @@
 #include <getopt.h>
 
 #include "../err.h"
+#include "../inuse.h"
 #include "../manifest.h"
 #include "../site.h"
 #include "../state.h"
@@ -73,6 +74,11 @@ int cli_fail(const struct hf_err *err);
 
 /* Print a warning to stderr unless quiet. */
 void cli_warn(const struct cli_common *c, const char *fmt, ...) HF_PRINTF(2, 3);
+
+/* Scan /proc for processes using these files (inuse.h); a scan that fails costs a
+ * warning, and u stays unscanned. */
+void cli_inuse(const struct cli_common *c, const struct hf_inuse_target *t, size_t n,
+	       struct hf_inuse *u);
 
 /* Load, verify and parse a manifest with c's trust options; on failure print why and
  * return the exit status (0 on success). */

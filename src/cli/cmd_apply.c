@@ -31,6 +31,7 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_plan *plan = NULL;
 	struct hf_txn_result txn;
 	struct hf_apply_result res;
+	struct hf_inuse still;
 	struct hf_err err;
 	int status = 0, r;
 
@@ -40,6 +41,7 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	hf_err_clear(&err);
 	memset(&res, 0, sizeof(res));
 	memset(&txn, 0, sizeof(txn));
+	memset(&still, 0, sizeof(still));
 	res.check.manifest = m;
 	res.check.site_root = site_root;
 	res.check.verbose = c->verbose;
@@ -56,6 +58,10 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 		res.check.payload_checked = !r && txn.changed;
 	}
 	hf_state_close(st);
+	if (!r && txn.changed) { /* who still runs the files just replaced */
+		cli_inuse(c, txn.replaced, txn.nreplaced, &still);
+		res.still = &still;
+	}
 	res.check.code = err.code;
 	res.check.message = err.code != HF_OK ? err.msg : NULL;
 	if (json) {
@@ -69,6 +75,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
 	cli_result(hf_apply_result_word(&res), (unsigned long)txn.changed);
+	hf_inuse_free(&still);
+	hf_txn_result_free(&txn);
 	hf_plan_free(plan);
 	hf_site_free(site);
 	hf_manifest_free(m);

@@ -1,5 +1,6 @@
 /* cli/check: `hotfix check MANIFEST --site DIR [--json]` -- the plan, changing nothing. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../installed.h"
@@ -29,6 +30,8 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_plan *plan = NULL;
 	struct hf_check_result res;
 	struct hf_rehearsal reh;
+	struct hf_inuse inuse;
+	struct hf_inuse_target *targets = NULL;
 	struct hf_err err;
 	int status, r;
 
@@ -38,6 +41,7 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	hf_err_clear(&err);
 
 	memset(&res, 0, sizeof(res));
+	memset(&inuse, 0, sizeof(inuse));
 	res.manifest = m;
 	res.site_root = site_root;
 	res.verbose = c->verbose;
@@ -78,6 +82,22 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 		}
 	}
 	hf_state_close(st); /* the lock is not needed for printing */
+	if (plan && plan->count[HF_ACT_INSTALL]) { /* who uses the files to be replaced */
+		size_t n = 0;
+
+		targets = calloc(plan->n, sizeof(*targets));
+		for (size_t i = 0; targets && i < plan->n; i++) {
+			const struct hf_plan_item *it = &plan->items[i];
+
+			if (it->action != HF_ACT_INSTALL || !it->present)
+				continue;
+			targets[n].dev = it->st.st_dev;
+			targets[n].ino = it->st.st_ino;
+			targets[n++].path = it->file->path;
+		}
+		cli_inuse(c, targets, n, &inuse);
+		res.inuse = &inuse;
+	}
 	res.code = err.code;
 	res.message = err.code != HF_OK ? err.msg : NULL;
 	status = 0;
@@ -90,6 +110,8 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	if (err.code != HF_OK)
 		status = cli_fail(&err); /* messages go to stderr, also with --json */
 	cli_result(hf_check_result_word(&res), 0);
+	hf_inuse_free(&inuse);
+	free(targets);
 	hf_plan_free(plan);
 	hf_site_free(site);
 	hf_manifest_free(m);

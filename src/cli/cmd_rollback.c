@@ -24,12 +24,14 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	struct hf_state *st = NULL;
 	struct hf_txn_result txn;
 	struct hf_rollback_result res;
+	struct hf_inuse still;
 	struct hf_err err;
 	int status = 0, r;
 
 	hf_err_clear(&err);
 	memset(&txn, 0, sizeof(txn));
 	memset(&res, 0, sizeof(res));
+	memset(&still, 0, sizeof(still));
 	res.site_root = site_root;
 	res.id = id;
 	res.txn = &txn;
@@ -38,6 +40,10 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	if (!r)
 		r = hf_txn_rollback(st, id, &txn, &err);
 	hf_state_close(st);
+	if (!r && txn.changed) {
+		cli_inuse(&o->c, txn.replaced, txn.nreplaced, &still);
+		res.still = &still;
+	}
 	res.code = r ? err.code : HF_OK;
 	res.message = err.code != HF_OK ? err.msg : NULL;
 	if (o->json) {
@@ -52,6 +58,8 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
 	cli_result(hf_rollback_result_word(&res), (unsigned long)txn.changed);
+	hf_inuse_free(&still);
+	hf_txn_result_free(&txn);
 	hf_site_free(site);
 	return status;
 }

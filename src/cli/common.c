@@ -219,6 +219,16 @@ void cli_warn(const struct cli_common *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cli_inuse(const struct cli_common *c, const struct hf_inuse_target *t, size_t n,
+	       struct hf_inuse *u)
+{
+	struct hf_err err;
+
+	hf_err_clear(&err);
+	if (hf_inuse_scan("/proc", t, n, u, &err) != 0)
+		cli_warn(c, "cannot tell which processes use the files: %s", err.msg);
+}
+
 void cli_trust(const struct cli_common *c, struct hf_trust *t)
 {
 	t->trust_path = c->trust;

@@ -45,6 +45,7 @@ expect_rc 0
 [ "$(json "s['result'], s['services_restarted'], s['health_passed']")" = "applied True True" ] ||
     fail "JSON: $(json s)"
 [ "$(running_sha "$T/a")" = "$NEW" ] || fail "the service does not run the new DLL"
+[ "$(json "s['still_in_use']")" = "[]" ] || fail "restarted, yet in use: $(json "s['still_in_use']")"
 [ "$(starts "$T/a")" = 2 ] || fail "the service was not restarted once"
 log=$T/a/.hotfix/log/KB936465.log
 grep -q "stop command (attempt 1 of 1" "$log" || fail "no stop in the log"
