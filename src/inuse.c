@@ -85,6 +85,7 @@ static struct hf_inuse_hit *hit(struct hf_inuse *u, size_t first, pid_t pid,
 				const char *comm, const struct hf_inuse_target *t, int *oom)
 {
 	struct hf_inuse_hit *h;
+	char *path;
 
 	for (size_t i = first; i < u->n; i++)
 		if (!strcmp(u->hits[i].path, t->path))
@@ -93,23 +94,19 @@ static struct hf_inuse_hit *hit(struct hf_inuse *u, size_t first, pid_t pid,
 		u->more++;
 		return NULL;
 	}
-	h = realloc(u->hits, (u->n + 1) * sizeof(*h));
+	path = strdup(t->path);
+	h = path ? realloc(u->hits, (u->n + 1) * sizeof(*h)) : NULL;
 	if (!h) {
+		free(path);
 		*oom = 1;
 		return NULL;
 	}
 	u->hits = h;
-	h = &u->hits[u->n];
-	memset(h, 0, sizeof(*h));
-	h->pid = pid;
-	snprintf(h->comm, sizeof(h->comm), "%s", comm);
-	h->path = strdup(t->path);
-	if (!h->path) {
-		*oom = 1;
-		return NULL;
-	}
-	u->n++;
-	return h;
+	memset(&h[u->n], 0, sizeof(*h));
+	h[u->n].pid = pid;
+	snprintf(h[u->n].comm, sizeof(h[u->n].comm), "%s", comm);
+	h[u->n].path = path;
+	return &h[u->n++];
 }
 
 /* One process: 0, or -1 if it could not be read (gone, or not ours to read). */

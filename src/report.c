@@ -57,6 +57,19 @@ static json_t *any_text(const char *text)
 	return j ? j : json_null();
 }
 
+static void matrix_flags(FILE *out, const struct hf_matrix *mx);
+static json_t *matrix_json(const struct hf_matrix *mx);
+
+/* 1 if the matrix has one manifest (the others are installed hotfixes). */
+static int one_manifest(const struct hf_matrix *mx)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < mx->nsrc; k++)
+		n += !mx->src[k].installed;
+	return n == 1;
+}
+
 /* The in-use report: before (check: files the hotfix would replace) or after a swap. */
 static void inuse_text(FILE *out, const struct hf_inuse *u, int before)
 {
@@ -155,6 +168,11 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 	else if (r->rehearsal)
 		fprintf(out, "  rollback rehearsal: FAILED: %s\n", r->rehearsal->problems);
 	inuse_text(out, r->inuse, 1);
+	if (r->matrix && r->site && one_manifest(r->matrix) &&
+	    (r->matrix->noverlap || r->matrix->ndown || r->matrix->nsup)) {
+		fprintf(out, "  against the hotfixes installed:\n");
+		matrix_flags(out, r->matrix);
+	}
 	fprintf(out,
 		"  result: %s: %zu to install, %zu current, %zu newer, %zu conflicts; restart "
 		"required: %s\n",
@@ -208,6 +226,8 @@ static json_t *check_json(const struct hf_check_result *r)
 	json_object_set_new(o, "payload_verified", json_boolean(r->payload_checked));
 	if (r->inuse)
 		json_object_set_new(o, "in_use", inuse_json(r->inuse));
+	if (r->matrix)
+		json_object_set_new(o, "matrix", matrix_json(r->matrix));
 	if (r->rehearsal)
 		json_object_set_new(
 			o, "rollback_rehearsal",
@@ -326,6 +346,8 @@ static void services_text(FILE *out, const struct hf_site *site, const struct hf
 			     "names no service commands)\n");
 	if (t->health)
 		fprintf(out, "  health check: passed\n");
+	if (t->receipt[0])
+		fprintf(out, "  receipt: %s/.hotfix/%s (signed)\n", site->root, t->receipt);
 }
 
 const char *hf_apply_result_word(const struct hf_apply_result *r)
@@ -368,6 +390,7 @@ static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
 									   : json_null());
 	json_object_set_new(o, "undone", json_boolean(t && t->undone));
 	json_object_set_new(o, "log", t && t->log[0] ? json_string(t->log) : json_null());
+	json_object_set_new(o, "receipt", t && t->receipt[0] ? json_string(t->receipt) : json_null());
 	json_object_set_new(o, "services_restarted", json_boolean(t && t->restarted));
 	json_object_set_new(o, "health_passed", json_boolean(t && t->health));
 	json_object_set_new(o, "failed_output",
@@ -676,4 +699,192 @@ int hf_report_inventory_ansible(FILE *out, const struct hf_hierarchy *h)
 	json_object_set_new(all, "children", children);
 	json_object_set_new(doc, "all", all);
 	return dump(out, doc);
+}
+
+void hf_report_logcheck_text(FILE *out, const struct hf_logcheck_result *r)
+{
+	const struct hf_txlog_check *c = r->check;
+
+	if (!c) {
+		fprintf(out, "%s: transaction log: NOT VERIFIED: %s\n", r->site->code,
+			r->message ? r->message : "?");
+		return;
+	}
+	if (c->problems)
+		fprintf(out, "%s: transaction log: %zu PROBLEM(S) in %zu record(s): %s\n",
+			r->site->code, c->problems, c->records, c->problem);
+	else if (c->records)
+		fprintf(out, "%s: transaction log: %zu record(s), chain intact, head %.16s..., "
+			     "%s; %zu receipt(s) verified\n",
+			r->site->code, c->records, c->head,
+			c->registry_checked ? "ends at installed.xml as it is" : "",
+			c->receipts_ok);
+	else
+		fprintf(out, "%s: transaction log: empty (no transaction yet)\n", r->site->code);
+}
+
+int hf_report_logcheck_json(FILE *out, const struct hf_logcheck_result *r, size_t n)
+{
+	json_t *sites = json_array();
+	int intact = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hf_txlog_check *c = r[i].check;
+
+		intact &= c && c->problems == 0;
+		json_array_append_new(
+		    sites,
+		    c ? json_pack("{s:s, s:b, s:I, s:s?, s:b, s:I, s:I, s:I, s:s?}", "site",
+				  r[i].site->code, "intact", c->problems == 0, "records",
+				  (json_int_t)c->records, "head", c->head[0] ? c->head : NULL,
+				  "registry_checked", c->registry_checked, "receipts",
+				  (json_int_t)c->receipts, "receipts_verified",
+				  (json_int_t)c->receipts_ok, "problems", (json_int_t)c->problems,
+				  "problem", c->problem[0] ? c->problem : NULL)
+		      : json_pack("{s:s, s:b, s:s?}", "site", r[i].site->code, "intact", 0, "error",
+				  r[i].message));
+	}
+	return dump(out, json_pack("{s:s, s:b, s:o}", "schema", "urn:hotfix:verify-log:1",
+				   "intact", intact, "sites", sites));
+}
+
+/* The source's name with what it is, for the flags. */
+static const char *src_name(const struct hf_matrix *mx, size_t i)
+{
+	return i == HF_MATRIX_NONE ? "the site's file" : mx->src[i].id;
+}
+
+static void matrix_flags(FILE *out, const struct hf_matrix *mx)
+{
+	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN];
+
+	for (size_t i = 0; i < mx->nfiles; i++) {
+		const struct hf_mx_file *f = &mx->files[i];
+		int first = 1;
+
+		if (f->owners < 2)
+			continue;
+		fprintf(out, "  overlap     %s: owned by", f->path);
+		for (size_t k = 0; k < mx->nsrc; k++)
+			if (f->has[k]) {
+				fprintf(out, "%s %s %s (%s)", first ? "" : ",", mx->src[k].id,
+					hf_version_format(&f->v[k], v1),
+					mx->src[k].installed ? "installed" : "manifest");
+				first = 0;
+			}
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < mx->ndown; i++) {
+		const struct hf_mx_down *d = &mx->down[i];
+
+		fprintf(out, "  downgrade   %s: %s brings %s, below %s (%s); apply leaves it\n",
+			mx->files[d->file].path, mx->src[d->src].id,
+			hf_version_format(&mx->files[d->file].v[d->src], v1),
+			hf_version_format(&d->above, v2), src_name(mx, d->above_src));
+	}
+	for (size_t i = 0; i < mx->nsup; i++)
+		fprintf(out, "  superseded  %s%s by %s%s: every file of it is there at the same "
+			     "or a higher version\n",
+			mx->src[mx->sup[i].src].id,
+			mx->src[mx->sup[i].src].installed ? " (installed)" : "",
+			mx->src[mx->sup[i].by].id,
+			mx->src[mx->sup[i].by].installed ? " (installed)" : "");
+	if (!mx->noverlap && !mx->ndown && !mx->nsup)
+		fprintf(out, "  no file owned twice, no downgrade, nothing superseded\n");
+}
+
+void hf_report_matrix_text(FILE *out, const struct hf_site *site, const struct hf_matrix *mx)
+{
+	char v[HF_VERSION_STRLEN];
+
+	fprintf(out, "\nhotfixes on %s (SP%u):", site->code, site->servicepack);
+	for (size_t k = 0; k < mx->nsrc; k++)
+		fprintf(out, "%s %s r%lu (%s)", k ? "," : "", mx->src[k].id, mx->src[k].revision,
+			mx->src[k].installed	   ? "installed"
+			: mx->src[k].applicable ? "manifest"
+						 : "manifest, not applicable");
+	fprintf(out, "\n  %-28s %-15s", "FILE", "SITE");
+	for (size_t k = 0; k < mx->nsrc; k++)
+		fprintf(out, " %-15s", mx->src[k].id);
+	fputc('\n', out);
+	for (size_t i = 0; i < mx->nfiles; i++) {
+		const struct hf_mx_file *f = &mx->files[i];
+
+		fprintf(out, "  %-28s %-15s", f->path,
+			f->has_current ? hf_version_format(&f->current, v) : "-");
+		for (size_t k = 0; k < mx->nsrc; k++)
+			fprintf(out, " %-15s", f->has[k] ? hf_version_format(&f->v[k], v) : "-");
+		fputc('\n', out);
+	}
+	matrix_flags(out, mx);
+}
+
+static json_t *matrix_json(const struct hf_matrix *mx)
+{
+	json_t *src = json_array(), *files = json_array(), *ov = json_array(),
+	       *down = json_array(), *sup = json_array();
+	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN];
+
+	for (size_t k = 0; k < mx->nsrc; k++)
+		json_array_append_new(src, json_pack("{s:s, s:I, s:s, s:b}", "hotfix",
+						     mx->src[k].id, "revision",
+						     (json_int_t)mx->src[k].revision, "source",
+						     mx->src[k].installed ? "installed" : "manifest",
+						     "applicable", mx->src[k].applicable));
+	for (size_t i = 0; i < mx->nfiles; i++) {
+		const struct hf_mx_file *f = &mx->files[i];
+		json_t *vs = json_object(), *owners = json_array();
+
+		for (size_t k = 0; k < mx->nsrc; k++)
+			if (f->has[k]) {
+				json_object_set_new(vs, mx->src[k].id,
+						    json_string(hf_version_format(&f->v[k], v1)));
+				json_array_append_new(owners, json_string(mx->src[k].id));
+			}
+		json_array_append_new(
+		    files, json_pack("{s:s, s:o, s:o}", "path", f->path, "site_version",
+				     f->has_current ? json_string(hf_version_format(&f->current, v1))
+						    : json_null(),
+				     "versions", vs));
+		if (f->owners > 1)
+			json_array_append_new(ov, json_pack("{s:s, s:o}", "path", f->path,
+							    "hotfixes", owners));
+		else
+			json_decref(owners);
+	}
+	for (size_t i = 0; i < mx->ndown; i++) {
+		const struct hf_mx_down *d = &mx->down[i];
+
+		json_array_append_new(
+		    down, json_pack("{s:s, s:s, s:s, s:s, s:o}", "path", mx->files[d->file].path,
+				    "hotfix", mx->src[d->src].id, "version",
+				    hf_version_format(&mx->files[d->file].v[d->src], v1), "below",
+				    hf_version_format(&d->above, v2), "below_of",
+				    d->above_src == HF_MATRIX_NONE
+					? json_null()
+					: json_string(mx->src[d->above_src].id)));
+	}
+	for (size_t i = 0; i < mx->nsup; i++)
+		json_array_append_new(sup, json_pack("{s:s, s:s}", "hotfix",
+						     mx->src[mx->sup[i].src].id, "by",
+						     mx->src[mx->sup[i].by].id));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "hotfixes", src, "files", files, "overlaps",
+			 ov, "downgrades", down, "superseded", sup);
+}
+
+int hf_report_checks_json(FILE *out, const struct hf_check_result *r, size_t n,
+			  const struct hf_matrix *mx)
+{
+	json_t *checks = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = check_json(&r[i]);
+
+		json_object_set_new(o, "hotfix", json_string(r[i].manifest->id));
+		json_object_set_new(o, "manifest", json_string(r[i].manifest->path));
+		json_object_del(o, "matrix");
+		json_array_append_new(checks, o);
+	}
+	return dump(out, json_pack("{s:s, s:o, s:o}", "schema", "urn:hotfix:matrix:1", "checks",
+				   checks, "matrix", mx ? matrix_json(mx) : json_null()));
 }

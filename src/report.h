@@ -15,9 +15,11 @@
 #include "installed.h"
 #include "inuse.h"
 #include "manifest.h"
+#include "matrix.h"
 #include "plan.h"
 #include "rehearse.h"
 #include "site.h"
+#include "txlog.h"
 #include "txn.h"
 
 /* The outcome of checking one manifest against one site. */
@@ -32,12 +34,21 @@ struct hf_check_result {
 	int verbose;                /* text: also print sizes and hashes per file */
 	const struct hf_rehearsal *rehearsal; /* check: would a rollback work (or NULL) */
 	const struct hf_inuse *inuse; /* check: processes using files to be replaced */
+	const struct hf_matrix *matrix; /* check: against the registry (and other manifests) */
 };
 
 /* Result word for a check: "install", "current", "conflict", "not-applicable", "error". */
 const char *hf_check_result_word(const struct hf_check_result *r);
 
 void hf_report_check_text(FILE *out, const struct hf_check_result *r);
+
+/* Several manifests checked against one site: one document, urn:hotfix:matrix:1, with
+ * each check (as in urn:hotfix:check:1, plus "hotfix") and the matrix. */
+int hf_report_checks_json(FILE *out, const struct hf_check_result *r, size_t n,
+			  const struct hf_matrix *mx) HF_MUST_CHECK;
+
+/* The matrix as text: one row per file, a column per hotfix, then the flags. */
+void hf_report_matrix_text(FILE *out, const struct hf_site *site, const struct hf_matrix *mx);
 int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n) HF_MUST_CHECK;
 
 /* One line saying what recovery did ("" when nothing was pending). */
@@ -69,6 +80,16 @@ struct hf_rollback_result {
 const char *hf_rollback_result_word(const struct hf_rollback_result *r);
 void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r);
 int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r) HF_MUST_CHECK;
+
+/* `audit --verify-log`: one site's transaction log as verified (txlog.h). */
+struct hf_logcheck_result {
+	const struct hf_site *site;
+	const struct hf_txlog_check *check; /* NULL: could not be verified (message) */
+	const char *message;
+};
+
+void hf_report_logcheck_text(FILE *out, const struct hf_logcheck_result *r);
+int hf_report_logcheck_json(FILE *out, const struct hf_logcheck_result *r, size_t n) HF_MUST_CHECK;
 
 /* One site of a hierarchy run, for the summary. */
 struct hf_summary_row {

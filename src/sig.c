@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -35,9 +37,9 @@ static void drain_errors(char *out, size_t outlen)
 	ERR_clear_error();
 }
 
-int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
 		  const char *name, const char *trust_path, struct hf_sig_info *info,
-		  struct hf_err *err)
+		  int codesign, struct hf_err *err)
 {
 	char why[512];
 	BIO *sigbio = NULL, *content = NULL, *mem = NULL;
@@ -133,16 +135,17 @@ int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	if (info)
 		memcpy(info->signer, subject, sizeof(info->signer));
 	xku = X509_get_extended_key_usage(signer);
-	if (!(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) || !(xku & XKU_CODE_SIGN)) {
+	if (codesign &&
+	    (!(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) || !(xku & XKU_CODE_SIGN))) {
 		r = hf_err_set(err, HF_E_SIGNATURE,
 			       "%s: signer %s lacks the codeSigning extended key usage", name, subject);
 		goto out;
 	}
 	if (X509_check_ca(signer) != 0) {
 		r = hf_err_set(err, HF_E_SIGNATURE,
-			       "%s: signer %s is a CA certificate; manifests must be signed by a "
-			       "code-signing leaf",
-			       name, subject);
+			       "%s: signer %s is a CA certificate; %s must be signed by a %s leaf",
+			       name, subject, codesign ? "manifests" : "receipts",
+			       codesign ? "code-signing" : "site's");
 		goto out;
 	}
 out:
@@ -154,6 +157,99 @@ out:
 	X509_STORE_free(store);
 	BIO_free(sigbio);
 	BIO_free_all(content);
+	ERR_clear_error();
+	return r;
+}
+
+int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+		  const char *name, const char *trust_path, struct hf_sig_info *info,
+		  struct hf_err *err)
+{
+	return verify(data, len, sig, siglen, name, trust_path, info, 1, err);
+}
+
+int hf_sig_verify_receipt(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
+			  const char *name, const char *trust_path, struct hf_sig_info *info,
+			  struct hf_err *err)
+{
+	int r = verify(data, len, sig, siglen, name, trust_path, info, 0, err);
+
+	if (r == -HF_E_SIGNATURE && err)
+		hf_err_hint(err, "the receipt was not signed by a key the trust file vouches for, "
+				 "or the receipt was changed");
+	return r;
+}
+
+/* A PEM file's first private key or certificate. */
+static int load_pem(const char *path, int want_key, EVP_PKEY **key, X509 **cert,
+		    struct hf_err *err)
+{
+	char why[512];
+	BIO *b = BIO_new_file(path, "r");
+
+	if (!b) {
+		drain_errors(why, sizeof(why));
+		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", path, why);
+	}
+	if (want_key)
+		*key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	else
+		*cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (want_key ? !*key : !*cert) {
+		drain_errors(why, sizeof(why));
+		return hf_err_set(err, HF_E_SIGNATURE, "%s: no %s in it: %s", path,
+				  want_key ? "private key" : "certificate", why);
+	}
+	return 0;
+}
+
+int hf_sig_sign(const uint8_t *data, size_t len, const char *cert_path, const char *key_path,
+		uint8_t **der, size_t *derlen, struct hf_err *err)
+{
+	char why[512];
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	BIO *in = NULL;
+	CMS_ContentInfo *cms = NULL;
+	unsigned char *out = NULL;
+	int n, r;
+
+	*der = NULL;
+	*derlen = 0;
+	ERR_clear_error();
+	if (len > INT32_MAX)
+		return hf_err_set(err, HF_E_SIZE, "too much to sign");
+	r = load_pem(key_path, 1, &key, NULL, err);
+	if (!r)
+		r = load_pem(cert_path ? cert_path : key_path, 0, NULL, &cert, err);
+	if (!r && X509_check_private_key(cert, key) != 1)
+		r = hf_err_set(err, HF_E_SIGNATURE, "%s: the certificate is not the key's",
+			       cert_path ? cert_path : key_path);
+	if (!r) {
+		in = BIO_new_mem_buf(data, (int)len);
+		cms = in ? CMS_sign(cert, key, NULL, in,
+				    CMS_BINARY | CMS_DETACHED | CMS_NOSMIMECAP)
+			 : NULL;
+		n = cms ? i2d_CMS_ContentInfo(cms, &out) : -1;
+		if (n <= 0) {
+			drain_errors(why, sizeof(why));
+			r = hf_err_set(err, HF_E_SIGNATURE, "cannot sign: %s", why);
+		} else {
+			*der = malloc((size_t)n);
+			if (!*der)
+				r = hf_err_set(err, HF_E_NOMEM, "out of memory");
+			else {
+				memcpy(*der, out, (size_t)n);
+				*derlen = (size_t)n;
+			}
+		}
+	}
+	OPENSSL_free(out);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	X509_free(cert);
+	EVP_PKEY_free(key);
 	ERR_clear_error();
 	return r;
 }

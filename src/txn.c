@@ -16,6 +16,7 @@
 #include "pe.h"
 #include "service.h"
 #include "swap.h"
+#include "txlog.h"
 
 /* The syslog fields of a log line (hlog.h). */
 #define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
@@ -28,6 +29,8 @@ struct ctx {
 	const struct hf_site *site;
 	struct hf_hlog *log;
 	const char *file; /* the target being worked on, for the failure report */
+	const char *op, *id; /* for the log record of a transaction without a journal yet */
+	unsigned long revision;
 	char sdir[4200];  /* "SITE/.hotfix", for messages */
 };
 
@@ -57,6 +60,40 @@ static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA25
 
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
 	return hf_swap_hash(c->st->dirfd, HF_STATE_REGISTRY, present, sha, NULL, display, err);
+}
+
+/* Append the outcome to the hash-chained log (txlog.h), and sign its receipt when asked.
+ * j may be NULL (failed before the journal: no file changed).  A log that cannot be
+ * written is a warning in res (when given) and in the site's log, never the outcome. */
+static void record(struct ctx *c, const struct hf_journal *j, const char *result,
+		   const char *step, const char *by, struct hf_txn_result *res)
+{
+	struct hf_txrec rec;
+	struct hf_err e;
+	int present = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	hf_err_clear(&e);
+	rec.site = c->site->code;
+	rec.op = j ? hf_journal_op_name(j->op) : c->op;
+	rec.id = j ? j->id : c->id;
+	rec.revision = j ? j->revision : c->revision;
+	rec.result = result;
+	rec.step = step;
+	rec.by = by;
+	rec.files = j ? j->files : NULL;
+	rec.nfiles = j ? j->n : 0;
+	if (registry_hash(c, &present, rec.registry, &e) == 0) {
+		rec.has_registry = present;
+		if (hf_txlog_append(c->st->dirfd, c->sdir, &rec, c->st->receipt,
+				    res ? res->receipt : NULL, res ? sizeof(res->receipt) : 0,
+				    &e) == 0)
+			return;
+	}
+	hf_hlog(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s",
+		e.msg);
+	if (res && !res->warning[0])
+		snprintf(res->warning, sizeof(res->warning), "transaction log: %s", e.msg);
 }
 
 /* Remove temporaries, the hotfix's backup when drop_backup (after a committed rollback,
@@ -272,7 +309,10 @@ static int services_back(struct ctx *c, const char *id, struct hf_recovery *rec,
 	return services_unmark(c, err);
 }
 
-int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
+/* Recovery; record_undo: log an undo as the outcome (not when the caller, a failed
+ * transaction, records its own). */
+static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo,
+		   struct hf_err *err)
 {
 	struct hf_journal *j = NULL;
 	struct ctx c;
@@ -319,6 +359,14 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 		r = finish(&c, j, j->op == HF_JOURNAL_ROLLBACK, err);
 		if (!r) /* services were started, and healthy, before the commit */
 			r = services_unmark(&c, err);
+		if (!r) { /* the outcome, unless it was recorded before the crash */
+			int found, same;
+
+			if (hf_txlog_last_registry(st->dirfd, c.sdir, present, reg, &found, &same,
+						   err) != 0 || !same)
+				record(&c, j, "committed", NULL, "recovery", NULL);
+			hf_err_clear(err);
+		}
 	} else if (present ? j->has_before && !memcmp(reg, j->before, HF_SHA256_LEN)
 			   : !j->has_before) {
 		hf_hlog(c.log, STEP(.step = "recover", .reason = "not committed: undoing"),
@@ -329,6 +377,8 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 		r = undo(&c, j, rec, err);
 		if (!r)
 			r = services_back(&c, j->id, rec, err);
+		if (!r && record_undo)
+			record(&c, j, "undone", NULL, "recovery", NULL);
 	} else {
 		r = hf_err_set(err, HF_E_CONFLICT,
 			       "%s: cannot recover the interrupted %s of %s: %s/%s matches neither "
@@ -349,6 +399,11 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
 	hf_hlog_close(c.log);
 	hf_journal_free(j);
 	return r;
+}
+
+int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
+{
+	return recover(st, rec, 1, err);
 }
 
 /* An I/O error at a step that changes the state directory: the command failed (1). */
@@ -415,7 +470,7 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	snprintf(cause, sizeof(cause), "%s", err->msg);
 	hf_hlog(c->log, STEP(.step = "failed", .reason = cause), "failed at %s: %s", step, cause);
 	hf_err_clear(&again);
-	if (hf_txn_recover(c->st, &res->rec, &again) != 0) {
+	if (recover(c->st, &res->rec, 0, &again) != 0) {
 		hf_hlog(c->log, STEP(.step = "failed", .reason = again.msg), "could not undo: %s",
 			again.msg);
 		hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undoing it failed too: %s",
@@ -430,6 +485,7 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 				  !memcmp(reg, j->after, HF_SHA256_LEN)))
 		return 1;
 	res->undone = 1;
+	record(c, j, "undone", step, "command", res);
 	if (verification && !res->rec.journal)
 		return r; /* the payload failed verification; nothing on the site was touched */
 	hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undone, the site is as before",
@@ -648,29 +704,40 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
  * commit.  A crash in between leaves each file old or new, which recovery sorts out. */
 void hf_txn_result_free(struct hf_txn_result *res)
 {
-	for (size_t i = 0; i < res->nreplaced; i++)
-		free((char *)res->replaced[i].path);
-	free(res->replaced);
+	free(res->replaced); /* the paths live in the same block */
 	res->replaced = NULL;
 	res->nreplaced = 0;
 }
 
-/* Note the inode about to be replaced, for the in-use report. */
-static int note_replaced(struct hf_txn_result *res, int dir, const char *leaf, const char *path,
-			 struct hf_err *err)
+/* Room for the journal's n targets and, after them, their paths (one block). */
+static int replaced_alloc(struct hf_txn_result *res, const struct hf_journal *j,
+			  struct hf_err *err)
 {
-	struct hf_inuse_target *t = &res->replaced[res->nreplaced];
+	size_t names = 0;
+
+	for (size_t k = 0; k < j->n; k++)
+		names += strlen(j->files[k].path) + 1;
+	hf_txn_result_free(res);
+	res->replaced = calloc(1, (j->n + 1) * sizeof(*res->replaced) + names);
+	return res->replaced ? 0 : hf_err_set(err, HF_E_NOMEM, "out of memory");
+}
+
+/* Note the inode about to be replaced (file k of j), for the in-use report. */
+static void note_replaced(struct hf_txn_result *res, const struct hf_journal *j, size_t k,
+			  int dir, const char *leaf)
+{
+	char *names = (char *)(res->replaced + j->n + 1);
 	struct stat sb;
 
+	for (size_t i = 0; i < k; i++)
+		names += strlen(j->files[i].path) + 1;
 	if (fstatat(dir, leaf, &sb, AT_SYMLINK_NOFOLLOW) != 0)
-		return 0; /* a file that is not there (yet) replaces no inode */
-	t->dev = sb.st_dev;
-	t->ino = sb.st_ino;
-	t->path = strdup(path);
-	if (!t->path)
-		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+		return; /* a file that is not there (yet) replaces no inode */
+	memcpy(names, j->files[k].path, strlen(j->files[k].path) + 1);
+	res->replaced[res->nreplaced].dev = sb.st_dev;
+	res->replaced[res->nreplaced].ino = sb.st_ino;
+	res->replaced[res->nreplaced].path = names;
 	res->nreplaced++;
-	return 0;
 }
 
 static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_result *res,
@@ -694,9 +761,8 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_res
 			break;
 		r = slot_open(c, j, k, to_slot(j), 0, &sdir, &sleaf, name, sizeof(name), err);
 		if (!r) {
-			r = note_replaced(res, dir, leaf, f->path, err);
-			if (!r)
-				r = hf_swap_place_nosync(sdir, sleaf, dir, leaf, display, err);
+			note_replaced(res, j, k, dir, leaf);
+			r = hf_swap_place_nosync(sdir, sleaf, dir, leaf, display, err);
 			close(sdir);
 		}
 		if (!r)
@@ -744,10 +810,9 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	}
 	if (!r) {
 		step = "swap";
-		hf_txn_result_free(res);
-		res->replaced = calloc(j->n ? j->n : 1, sizeof(*res->replaced));
-		r = res->replaced ? swap_all(c, j, res, err)
-				  : hf_err_set(err, HF_E_NOMEM, "out of memory");
+		r = replaced_alloc(res, j, err);
+		if (!r)
+			r = swap_all(c, j, res, err);
 	}
 	if (!r && hf_svc_restarts(c->site)) {
 		step = "start";
@@ -768,6 +833,8 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	}
 	if (!r)
 		r = services_unmark(c, err);
+	if (!r)
+		record(c, j, "committed", NULL, "command", res);
 	if (!r) {
 		hf_hlog(c->log, STEP(.step = "commit"), "committed: %s",
 			j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"
@@ -902,6 +969,9 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 		j.n = ++k;
 	}
 
+	c.op = "apply";
+	c.id = m->id;
+	c.revision = m->revision;
 	c.log = hf_hlog_open(st, m->id, "apply");
 	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c.log));
 	hf_hlog(c.log, STEP(.step = "start"),

@@ -16,6 +16,8 @@
  *            undoes the transaction like any other -- recovery stops the services, puts
  *            the old files back and starts them again
  *   commit   .hotfix/installed.xml replaced atomically, .hotfix/services removed
+ *   record   the outcome appended to the hash-chained .hotfix/txlog (txlog.h), signed as
+ *            a receipt when the state says so -- also for an undone transaction
  *   finish   staging and temporaries removed (rollback: the backup too), journal removed
  *
  * Where a transaction stands is read off the site, never off a progress record: if
@@ -66,6 +68,7 @@ struct hf_txn_result {
 	int health;             /* a health command ran and passed */
 	char output[HF_HOOK_OUT_MAX + 1]; /* failed at stop, start or health: the
 					   * command's last output */
+	char receipt[64];       /* the signed receipt written (.hotfix/receipts/N.p7s), or "" */
 	struct hf_inuse_target *replaced; /* the inodes the swap replaced, with their
 					   * paths (for the in-use report) */
 	size_t nreplaced;

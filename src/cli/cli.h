@@ -35,7 +35,9 @@ struct cli_common {
 
 /* Options a command may accept besides the common ones (a bit set for cli_parse). */
 enum { CLI_SITE = 1, CLI_JSON = 2, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8, CLI_FORMAT = 16,
-       CLI_HIERARCHY = 32 /* --hierarchy FILE (instead of --site), --jobs N, --keep-going */ };
+       CLI_HIERARCHY = 32, /* --hierarchy FILE (instead of --site), --jobs N, --keep-going */
+       CLI_RECEIPT = 64,   /* --receipt-key FILE, --receipt-cert FILE */
+       CLI_VERIFY_LOG = 128 };
 
 /* A parsed command line. */
 struct cli_opts {
@@ -44,6 +46,8 @@ struct cli_opts {
 	int json, dry_run, verify_hashes, keep_going;
 	int jobs; /* --jobs N, default 1 */
 	const char *format; /* NULL unless given */
+	const char *receipt_key, *receipt_cert; /* sign receipts (txlog.h), or NULL */
+	int verify_log;
 	char **args;        /* the operands */
 	int nargs;
 };

@@ -6,6 +6,7 @@
 #include "../report.h"
 #include "../site.h"
 #include "../txn.h"
+#include "../txlog.h"
 #include "cli.h"
 
 static const char options[] =
@@ -15,6 +16,9 @@ static const char options[] =
 	"               --jobs N sites at once, --keep-going past failures\n"
 	"  --dry-run    only check: the same as 'hotfix check' (nothing on disk changes)\n"
 	"  --json       print the result as one JSON document on stdout\n"
+	"  --receipt-key PEM  sign a receipt of the outcome with this private key\n"
+	"               (.hotfix/receipts/; see hotfix(1) RECEIPTS)\n"
+	"  --receipt-cert PEM its certificate, when the key file does not hold it\n"
 	"  -v           also print each file's size and SHA-256\n\n"
 	"The site is locked, anything a crash left pending is recovered, the plan is made\n"
 	"from the files' version resources and hashes, then the new files are staged,\n"
@@ -32,6 +36,7 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_txn_result txn;
 	struct hf_apply_result res;
 	struct hf_inuse still;
+	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
 	struct hf_err err;
 	int status = 0, r;
 
@@ -46,6 +51,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	res.check.site_root = site_root;
 	res.check.verbose = c->verbose;
 	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
+	if (!r && o->receipt_key)
+		st->receipt = &rkey;
 	res.check.site = site;
 	if (!r)
 		/* the transaction hashes every target itself; the plan only needs the hash to
@@ -85,7 +92,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 
 int cmd_apply(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_DRY_RUN,
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_DRY_RUN |
+						       CLI_RECEIPT,
 					       1, 1, "MANIFEST", options };
 	struct cli_opts o;
 	int r = cli_parse(argc, argv, "apply", &syn, &o);

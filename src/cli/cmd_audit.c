@@ -7,8 +7,10 @@
 #include "../areport.h"
 #include "../audit.h"
 #include "../hierarchy.h"
+#include "../installed.h"
 #include "../report.h"
 #include "../site.h"
+#include "../txlog.h"
 #include "../txn.h"
 #include "cli.h"
 
@@ -18,6 +20,8 @@ static const char options[] =
 	"  --hierarchy FILE  every site of a hierarchy, parents first; files that differ\n"
 	"                    from the parent site's (same service pack) are flagged: drift\n"
 	"  --verify-hashes   also compare each file's SHA-256 (reads every file whole)\n"
+	"  --verify-log      check each site's hash-chained transaction log and its signed\n"
+	"                    receipts (against --trust); MANIFESTs are then optional\n"
 	"  --format FORMAT   text (default), json, csv (RFC 4180), xml (manifests/audit.xsd)\n"
 	"                    or dot (Graphviz: the tree, coloured by compliance)\n\n";
 
@@ -37,10 +41,30 @@ static int print(const char *format, const struct hf_audit *a)
 	return 0;
 }
 
+/* --verify-log of one site (lock held): into *chk, or a message in lc. */
+static void verify_log(const struct cli_opts *o, struct hf_state *st, struct hf_site *site,
+		       struct hf_logcheck_result *lc, struct hf_txlog_check *chk,
+		       struct hf_err *err)
+{
+	struct hf_installed *inst = NULL;
+	char display[4200];
+
+	lc->site = site;
+	snprintf(display, sizeof(display), "%s/%s", site->root, HF_STATE_DIR);
+	if (hf_installed_load(site, &inst, err) == 0 &&
+	    hf_txlog_verify(st->dirfd, display, inst->present, inst->sha256,
+			    o->c.skip_signature ? NULL : o->c.trust, chk, err) == 0)
+		lc->check = chk;
+	else
+		lc->message = err->msg;
+	hf_installed_free(inst);
+}
+
 /* Audit one site under its (shared) lock, after recovering it.  Returns 0, or the exit
  * status of a site that could not be audited (reported). */
-static int audit_site(struct hf_audit *a, struct hf_site *site, struct hf_manifest **ms,
-		      size_t nm)
+static int audit_site(const struct cli_opts *o, struct hf_audit *a, struct hf_site *site,
+		      struct hf_manifest **ms, size_t nm, struct hf_logcheck_result *lc,
+		      struct hf_txlog_check *chk, struct hf_err *lerr)
 {
 	struct hf_state *st = NULL;
 	struct hf_recovery rec;
@@ -48,21 +72,49 @@ static int audit_site(struct hf_audit *a, struct hf_site *site, struct hf_manife
 	int status = 0;
 
 	hf_err_clear(&err);
-	if (hf_txn_open(site, HF_LOCK_SHARED, &st, &rec, &err))
+	if (hf_txn_open(site, HF_LOCK_SHARED, &st, &rec, &err)) {
+		if (lc) {
+			lc->site = site;
+			*lerr = err;
+			lc->message = lerr->msg;
+		}
 		return cli_fail(&err);
+	}
 	hf_report_recovery_text(stderr, site, &rec);
 	for (size_t k = 0; k < nm; k++)
 		if (hf_audit_site(a, ms[k], site, &err))
 			status = cli_fail(&err);
+	if (lc) {
+		hf_err_clear(lerr);
+		verify_log(o, st, site, lc, chk, lerr);
+	}
 	hf_state_close(st);
 	return status;
+}
+
+/* Print the log verification; 1 if any log has a problem or could not be verified. */
+static int print_logs(const char *format, const struct hf_logcheck_result *lc, size_t n,
+		      int *failed)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad |= !lc[i].check || lc[i].check->problems != 0;
+	if (!strcmp(format, "json")) {
+		if (hf_report_logcheck_json(stdout, lc, n))
+			*failed = 1;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			hf_report_logcheck_text(stdout, &lc[i]);
+	}
+	return bad;
 }
 
 int cmd_audit(int argc, char **argv)
 {
 	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_VERIFY_HASHES |
-						       CLI_FORMAT,
-					       1, -1, "MANIFEST", options };
+						       CLI_FORMAT | CLI_VERIFY_LOG,
+					       0, -1, "MANIFEST", options };
 	const struct cli_cmd *cmd = cli_find("audit");
 	struct cli_opts o;
 	struct hf_trust trust;
@@ -70,13 +122,18 @@ int cmd_audit(int argc, char **argv)
 	struct hf_site *site = NULL;
 	struct hf_hierarchy *h = NULL;
 	struct hf_audit audit = { 0 };
-	struct hf_err err;
+	struct hf_err err, *lerr = NULL;
+	struct hf_logcheck_result *lc = NULL;
+	struct hf_txlog_check *chk = NULL;
 	const char *format;
-	size_t nm = 0, known = 0;
-	int bad_input = 0, status = cli_parse(argc, argv, "audit", &syn, &o);
+	size_t nm = 0, known = 0, nsites;
+	int bad_input = 0, logs_bad = 0, status = cli_parse(argc, argv, "audit", &syn, &o);
 
 	if (status >= 0)
 		return status;
+	if (o.nargs == 0 && !o.verify_log)
+		return cli_usage_error(cli_find("audit"), "at least one MANIFEST is needed (or "
+							  "--verify-log)");
 	status = 0;
 	format = o.format ? o.format : "text";
 	audit.verify_hashes = o.verify_hashes;
@@ -86,11 +143,21 @@ int cmd_audit(int argc, char **argv)
 	if (!known)
 		return cli_usage_error(cmd, "unknown format '%s' (text, json, csv, xml or dot)",
 				       format);
+	if (o.verify_log && strcmp(format, "text") != 0 &&
+	    (o.nargs > 0 || strcmp(format, "json") != 0))
+		return cli_usage_error(cmd, "--verify-log prints text, or JSON when no MANIFEST "
+					    "is given");
 	if (o.hierarchy ? hf_hierarchy_load(o.hierarchy, &h, &err)
 			: hf_site_open(o.site, &site, &err))
 		return cli_fail(&err);
-	ms = calloc((size_t)o.nargs, sizeof(struct hf_manifest *));
-	if (!ms) {
+	nsites = h ? h->n : 1;
+	ms = calloc((size_t)o.nargs + 1, sizeof(struct hf_manifest *));
+	if (o.verify_log) {
+		lc = calloc(nsites, sizeof(*lc));
+		chk = calloc(nsites, sizeof(*chk));
+		lerr = calloc(nsites, sizeof(*lerr));
+	}
+	if (!ms || (o.verify_log && (!lc || !chk || !lerr))) {
 		hf_err_set(&err, HF_E_NOMEM, "out of memory");
 		status = cli_fail(&err);
 		goto out;
@@ -107,7 +174,9 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (h) {
 		for (size_t k = 0; k < h->n; k++) { /* parents first */
-			int st = audit_site(&audit, h->sites[h->order[k]].site, ms, nm);
+			int st = audit_site(&o, &audit, h->sites[h->order[k]].site, ms, nm,
+					    lc ? &lc[k] : NULL, chk ? &chk[k] : NULL,
+					    lerr ? &lerr[k] : NULL);
 
 			if (st) {
 				status = st;
@@ -119,18 +188,23 @@ int cmd_audit(int argc, char **argv)
 				(void)hf_audit_drift(&audit, h->sites[i].site,
 						     h->sites[h->sites[i].parent].site);
 	} else {
-		int st = audit_site(&audit, site, ms, nm);
+		int st = audit_site(&o, &audit, site, ms, nm, lc, chk, lerr);
 
 		if (st) {
 			status = st;
 			bad_input = 1;
 		}
 	}
+	if (lc)
+		logs_bad = print_logs(format, lc, nsites, &bad_input);
 	if (nm > 0 && print(format, &audit))
 		status = 1;
 	if (!bad_input)
-		status = hf_audit_compliant(&audit, NULL) ? 0 : 1;
+		status = (nm == 0 || hf_audit_compliant(&audit, NULL)) && !logs_bad ? 0 : 1;
 out:
+	free(lc);
+	free(chk);
+	free(lerr);
 	hf_audit_free(&audit);
 	for (size_t i = 0; i < nm; i++)
 		hf_manifest_free(ms[i]);

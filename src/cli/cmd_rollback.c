@@ -5,6 +5,7 @@
 #include "../report.h"
 #include "../site.h"
 #include "../txn.h"
+#include "../txlog.h"
 #include "cli.h"
 
 static const char options[] =
@@ -12,7 +13,10 @@ static const char options[] =
 	"  --site DIR   the site's root directory (holds site.xml)\n"
 	"  --hierarchy FILE  every site of a hierarchy, children before parents;\n"
 	"               --jobs N sites at once, --keep-going past failures\n"
-	"  --json       print the result as one JSON document on stdout\n\n"
+	"  --json       print the result as one JSON document on stdout\n"
+	"  --receipt-key PEM  sign a receipt of the outcome with this private key\n"
+	"               (.hotfix/receipts/; see hotfix(1) RECEIPTS)\n"
+	"  --receipt-cert PEM its certificate, when the key file does not hold it\n\n"
 	"Restores the originals the hotfix replaced (content, mode, owner and times), only\n"
 	"if every file is still the one the hotfix installed (checked by SHA-256), and\n"
 	"removes the hotfix from the site's registry; its log keeps the history.\n"
@@ -25,6 +29,7 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	struct hf_txn_result txn;
 	struct hf_rollback_result res;
 	struct hf_inuse still;
+	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
 	struct hf_err err;
 	int status = 0, r;
 
@@ -36,6 +41,8 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	res.id = id;
 	res.txn = &txn;
 	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
+	if (!r && o->receipt_key)
+		st->receipt = &rkey;
 	res.site = site;
 	if (!r)
 		r = hf_txn_rollback(st, id, &txn, &err);
@@ -66,8 +73,8 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 
 int cmd_rollback(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON, 1, 1,
-					       "HOTFIX-ID", options };
+	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_RECEIPT,
+					       1, 1, "HOTFIX-ID", options };
 	struct cli_opts o;
 	int r = cli_parse(argc, argv, "rollback", &syn, &o);
 

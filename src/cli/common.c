@@ -10,7 +10,8 @@
 #include "cli.h"
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
-       OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED };
+       OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED,
+       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG };
 
 int cli_result_fd = -1;
 
@@ -44,6 +45,9 @@ static const struct {
 	{ { "hierarchy", required_argument, NULL, OPT_HIERARCHY }, CLI_HIERARCHY },
 	{ { "jobs", required_argument, NULL, OPT_JOBS }, CLI_HIERARCHY },
 	{ { "keep-going", no_argument, NULL, OPT_KEEP_GOING }, CLI_HIERARCHY },
+	{ { "receipt-key", required_argument, NULL, OPT_RECEIPT_KEY }, CLI_RECEIPT },
+	{ { "receipt-cert", required_argument, NULL, OPT_RECEIPT_CERT }, CLI_RECEIPT },
+	{ { "verify-log", no_argument, NULL, OPT_VERIFY_LOG }, CLI_VERIFY_LOG },
 };
 #define NOPTS (sizeof(all_options) / sizeof(all_options[0]))
 
@@ -100,6 +104,15 @@ static int set_option(struct cli_opts *o, int opt, const char *arg)
 	case OPT_FORMAT:
 		o->format = arg;
 		break;
+	case OPT_RECEIPT_KEY:
+		o->receipt_key = arg;
+		break;
+	case OPT_RECEIPT_CERT:
+		o->receipt_cert = arg;
+		break;
+	case OPT_VERIFY_LOG:
+		o->verify_log = 1;
+		break;
 	default:
 		break;
 	}
@@ -143,6 +156,8 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 			return cli_usage_error(cmd, "exactly one %s is needed", syn->operand);
 		return cli_usage_error(cmd, "at least one %s is needed", syn->operand);
 	}
+	if (o->receipt_cert && !o->receipt_key)
+		return cli_usage_error(cmd, "--receipt-cert needs --receipt-key");
 	if ((syn->accept & CLI_HIERARCHY) && o->site && o->hierarchy)
 		return cli_usage_error(cmd, "give --site DIR or --hierarchy FILE, not both");
 	if ((syn->accept & CLI_SITE) && !o->site && !o->hierarchy)

@@ -11,18 +11,19 @@
 #include "cli.h"
 
 static const struct cli_cmd commands[] = {
-	{ "check", cmd_check, "check MANIFEST --site DIR [--json]",
+	{ "check", cmd_check, "check MANIFEST... --site DIR [--json]",
 	  "Verify the manifest and show what applying it would do to each file of the site;\n"
-	  "changes nothing on disk." },
-	{ "apply", cmd_apply, "apply MANIFEST --site DIR [--dry-run] [--json]",
+	  "changes nothing on disk.  With several manifests, also which files each hotfix\n"
+	  "touches, which two own a file, what would go down, what is superseded." },
+	{ "apply", cmd_apply, "apply MANIFEST --site DIR [--dry-run] [--json] [--receipt-key PEM]",
 	  "Install the hotfix on the site: stage, verify, journal, back up, swap, commit.\n"
 	  "Crash-safe: the site ends exactly as before or as after." },
-	{ "rollback", cmd_rollback, "rollback HOTFIX-ID --site DIR [--json]",
+	{ "rollback", cmd_rollback, "rollback HOTFIX-ID --site DIR [--json] [--receipt-key PEM]",
 	  "Restore the originals an installed hotfix replaced, if its files are unchanged." },
 	{ "recover", cmd_recover, "recover --site DIR",
 	  "Finish or undo a transaction a crash interrupted, and say which." },
 	{ "audit", cmd_audit,
-	  "audit MANIFEST... --site DIR [--verify-hashes] [--format text|json]",
+	  "audit [MANIFEST...] --site DIR [--verify-hashes] [--verify-log] [--format text|json]",
 	  "Report, per file, the installed version against each manifest's, and whether\n"
 	  "the site is compliant." },
 	{ "list", cmd_list, "list --site DIR [--json]", "List the hotfixes installed on a site." },

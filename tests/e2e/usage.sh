@@ -27,12 +27,15 @@ expect_rc 2
 expect_err "--site DIR or --hierarchy FILE is required"
 hf check --site "$T"
 expect_rc 2
-expect_err "exactly one MANIFEST"
+expect_err "at least one MANIFEST is needed"
 hf check "$KB" --site "$T" --bogus
 expect_rc 2
 expect_err "unknown option"
 hf audit --site "$T"
 expect_rc 2
+hf check "$KB" "$KB" --hierarchy "$T/h.xml"
+expect_rc 2
+expect_err "several manifests are checked against one --site"
 hf list --site "$T" extra
 expect_rc 2
 hf version

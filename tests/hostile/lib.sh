@@ -7,14 +7,15 @@
 export HOTFIX_TRUST=$TRUST
 CASES=0
 
-# fullsnap DIR: every path under DIR (but .hotfix/lock and .hotfix/log): type, mode,
-# owner, links, size, the mtime of each non-directory, and each file's SHA-256.
+# fullsnap DIR: every path under DIR (but .hotfix/lock and the records of what was
+# tried: .hotfix/log, .hotfix/txlog, .hotfix/receipts): type, mode, owner, links, size,
+# the mtime of each non-directory, and each file's SHA-256.
 fullsnap() {
-    (cd "$1" && find . \( -path ./.hotfix/log -o -path ./.hotfix/lock \) -prune -o \
+    (cd "$1" && find . \( -path ./.hotfix/log -o -path ./.hotfix/lock -o -path ./.hotfix/txlog -o -path ./.hotfix/receipts \) -prune -o \
         ! -type d -printf '%p %y %m %U:%G %n %s %T@ %l\n' | sort &&
-        find . \( -path ./.hotfix/log -o -path ./.hotfix/lock \) -prune -o -type d \
+        find . \( -path ./.hotfix/log -o -path ./.hotfix/lock -o -path ./.hotfix/txlog -o -path ./.hotfix/receipts \) -prune -o -type d \
             -printf '%p %m %U:%G\n' | sort &&
-        find . \( -path ./.hotfix/log -o -path ./.hotfix/lock \) -prune -o -type f -print0 |
+        find . \( -path ./.hotfix/log -o -path ./.hotfix/lock -o -path ./.hotfix/txlog -o -path ./.hotfix/receipts \) -prune -o -type f -print0 |
         sort -z | xargs -0 -r sha256sum)
 }
 

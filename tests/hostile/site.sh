@@ -75,4 +75,21 @@ expect_err "warning: .*log"
 outside_same "log symlink"
 [ -z "$(ls "$T/outside/log")" ] || fail "the log was written through a symlink"
 echo "ok: a symlink planted as .hotfix/log: applied, the log not written through it"
-echo "site (hostile): $CASES cases refused, 4 more handled without following a link"
+victim "$SITE"; rm -f "$SITE/.hotfix/txlog"; ln -s "$T/outside/t.dll" "$SITE/.hotfix/txlog"
+mkdir -p "$T/rc"; ln -s "$T/rc" "$SITE/.hotfix/receipts"
+hf apply "$G" --site "$SITE" --receipt-key "$TOP/manifests/demo-pki/demo-signer.key" \
+    --receipt-cert "$TOP/manifests/demo-pki/demo-signer.pem"
+expect_rc 0
+expect_err "warning: transaction log: .*txlog: cannot open"
+outside_same "txlog symlink"
+[ -L "$SITE/.hotfix/txlog" ] || fail "the txlog symlink was replaced"
+[ -z "$(ls "$T/rc")" ] || fail "a receipt was written through a symlink"
+echo "ok: a symlink planted as .hotfix/txlog: applied, nothing appended through it"
+victim "$SITE"; ln -s "$T/rc" "$SITE/.hotfix/receipts"
+hf apply "$G" --site "$SITE" --receipt-key "$TOP/manifests/demo-pki/demo-signer.key" \
+    --receipt-cert "$TOP/manifests/demo-pki/demo-signer.pem"
+expect_rc 0
+expect_err "warning: transaction log: record 2 was appended, but its receipt was not written: .*receipts"
+[ -z "$(ls "$T/rc")" ] || fail "a receipt was written through a symlink"
+echo "ok: a symlink planted as .hotfix/receipts: applied, no receipt written through it"
+echo "site (hostile): $CASES cases refused, 6 more handled without following a link"
