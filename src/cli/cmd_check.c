@@ -38,11 +38,10 @@ struct check_run {
 };
 
 static void check_one(const struct cli_common *c, struct check_run *cr, struct hf_site *site,
-		      const char *site_root)
+		      const struct hf_installed *inst, const char *site_root)
 {
 	struct hf_err *err = &cr->err;
 	struct hf_manifest *m = cr->m;
-	struct hf_installed *inst = NULL;
 	int r;
 
 	memset(&cr->res, 0, sizeof(cr->res));
@@ -51,10 +50,7 @@ static void check_one(const struct cli_common *c, struct check_run *cr, struct h
 	cr->res.site = site;
 	cr->res.verbose = c->verbose;
 	/* an older revision than this site accepted: refused, as apply would */
-	r = hf_installed_load(site, &inst, err);
-	if (!r)
-		r = hf_installed_check_fresh(inst, site->code, m->id, m->revision, err);
-	hf_installed_free(inst);
+	r = hf_installed_check_fresh(inst, site->code, m->id, m->revision, err);
 	if (!r)
 		r = hf_plan_make(m, site, HF_HASH_EQUAL, &cr->plan, err);
 	if (!r) {
@@ -109,9 +105,9 @@ static void check_free(struct check_run *cr)
 	hf_manifest_free(cr->m);
 }
 
-/* The matrix of the manifests checked and the site's registry (*inst: free it after mx). */
-static int matrix_of(struct hf_site *site, struct check_run *cr, size_t n,
-		     struct hf_matrix *mx, struct hf_installed **inst, struct hf_err *err)
+/* The matrix of the manifests checked and the site's registry (which outlives mx). */
+static int matrix_of(const struct hf_installed *inst, struct check_run *cr, size_t n,
+		     struct hf_matrix *mx, struct hf_err *err)
 {
 	const struct hf_manifest **ms = calloc(n, sizeof(struct hf_manifest *));
 	const struct hf_plan **plans = calloc(n, sizeof(struct hf_plan *));
@@ -122,13 +118,11 @@ static int matrix_of(struct hf_site *site, struct check_run *cr, size_t n,
 		free(plans);
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
 	}
-	r = hf_installed_load(site, inst, err);
-	for (size_t i = 0; !r && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		ms[i] = cr[i].m;
 		plans[i] = cr[i].plan;
 	}
-	if (!r)
-		r = hf_matrix_build(*inst, ms, plans, n, mx, err);
+	r = hf_matrix_build(inst, ms, plans, n, mx, err);
 	free(ms);
 	free(plans);
 	return r;
@@ -164,9 +158,11 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 			goto out;
 	}
 	r = cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err);
+	if (!r)
+		r = hf_installed_load(site, &inst, &err);
 	for (size_t i = 0; i < n; i++) {
 		hf_err_clear(&cr[i].err);
-		if (r) { /* the site could not be opened: the same error for each */
+		if (r) { /* the site (or its registry) could not be read: the same error for each */
 			memset(&cr[i].res, 0, sizeof(cr[i].res));
 			cr[i].res.manifest = cr[i].m;
 			cr[i].res.site_root = site_root;
@@ -174,11 +170,11 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 			cr[i].res.code = err.code;
 			cr[i].res.message = cr[i].err.msg;
 		} else {
-			check_one(c, &cr[i], site, site_root);
+			check_one(c, &cr[i], site, inst, site_root);
 		}
 		results[i] = cr[i].res;
 	}
-	if (!r && matrix_of(site, cr, n, &mx, &inst, &err) == 0)
+	if (!r && matrix_of(inst, cr, n, &mx, &err) == 0)
 		for (size_t i = 0; i < n; i++)
 			results[i].matrix = &mx;
 	hf_state_close(st); /* the lock is not needed for printing */
