@@ -123,13 +123,20 @@ check:
 	$(MAKE) --no-print-directory test-build
 	tests/run --build $(BUILD)
 	$(MAKE) --no-print-directory bench-smoke
-	$(MAKE) --no-print-directory deb
-	tests/package/deb.sh $(BUILD)/deb/hotfix_*.deb
-	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build
-	tests/run --build build/asan
-	tests/run --build $(BUILD) --valgrind --e2e-only
-	tests/fuzz/run 5
-	$(MAKE) --no-print-directory analyze
+	@# the Debian package is built and tested beside the sanitizer build and pass
+	@rm -f $(BUILD)/deb.log $(BUILD)/deb.rc; \
+	{ $(MAKE) --no-print-directory deb && tests/package/deb.sh $(BUILD)/deb/hotfix_*.deb; \
+	  echo $$? > $(BUILD)/deb.rc; } > $(BUILD)/deb.log 2>&1 & \
+	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build && \
+	    tests/run --build build/asan; as=$$?; wait; \
+	cat $(BUILD)/deb.log; [ $$as -eq 0 ] && [ "$$(cat $(BUILD)/deb.rc)" = 0 ]
+	@# the valgrind pass runs one process at a time: the fuzzers and the static analysis
+	@# use the other CPU meanwhile (their output follows the pass's)
+	@rm -f $(BUILD)/side.log $(BUILD)/side.rc; \
+	{ tests/fuzz/run 5 && $(MAKE) --no-print-directory analyze; echo $$? > $(BUILD)/side.rc; } \
+	    > $(BUILD)/side.log 2>&1 & \
+	tests/run --build $(BUILD) --valgrind --e2e-only; vg=$$?; wait; \
+	cat $(BUILD)/side.log; [ $$vg -eq 0 ] && [ "$$(cat $(BUILD)/side.rc)" = 0 ]
 
 # The benchmark's helpers: a timer, and hotfix's own SHA-256 pass over a file.
 $(BUILD)/bench/timeit: bench/timeit.c bench/stats.h
