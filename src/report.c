@@ -713,12 +713,14 @@ void hf_report_logcheck_text(FILE *out, const struct hf_logcheck_result *r)
 	if (c->problems)
 		fprintf(out, "%s: transaction log: %zu PROBLEM(S) in %zu record(s): %s\n",
 			r->site->code, c->problems, c->records, c->problem);
+	else if (c->records && c->receipts)
+		fprintf(out, "%s: transaction log: %zu record(s), chain intact, head %.16s..., "
+			     "ends at installed.xml as it is; %zu receipt(s) verified\n",
+			r->site->code, c->records, c->head, c->receipts_ok);
 	else if (c->records)
 		fprintf(out, "%s: transaction log: %zu record(s), chain intact, head %.16s..., "
-			     "%s; %zu receipt(s) verified\n",
-			r->site->code, c->records, c->head,
-			c->registry_checked ? "ends at installed.xml as it is" : "",
-			c->receipts_ok);
+			     "ends at installed.xml as it is; no receipts\n",
+			r->site->code, c->records, c->head);
 	else
 		fprintf(out, "%s: transaction log: empty (no transaction yet)\n", r->site->code);
 }

@@ -409,11 +409,13 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 		const char *body = p + 65, *v;
 		size_t blen = ll > 65 ? ll - 65 : 0, vl;
 
-		if (!nl) {
+		if (!nl) { /* the registry check goes by the last complete record */
 			problem(c, "record %lu is incomplete (a crash while it was written, or cut)",
 				seq);
 			break;
 		}
+		regv = NULL; /* the registry the last line names, if it is a record */
+		regl = 0;
 		if (ll > HF_TXLOG_LINE_MAX || ll < 66 || !is_hex64(p) || p[64] != ' ') {
 			problem(c, "record %lu is not a record", seq);
 		} else {
@@ -469,7 +471,9 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 			problem(c, "the last record (%zu) does not leave installed.xml as it is "
 				   "(records cut from the end, or installed.xml changed by hand)",
 				n);
-	} else if (!n && present) {
+	} else if (n) {
+		problem(c, "the last record (%zu) names no registry", n);
+	} else if (present) {
 		problem(c, "the log is empty, yet installed.xml records hotfixes");
 	}
 	check_receipts(dirfd, display, lines, n, trust, c);

@@ -700,8 +700,6 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 	return r;
 }
 
-/* Swap every file in; then make the renames durable (one fsync per directory) before the
- * commit.  A crash in between leaves each file old or new, which recovery sorts out. */
 void hf_txn_result_free(struct hf_txn_result *res)
 {
 	free(res->replaced); /* the paths live in the same block */
@@ -740,6 +738,8 @@ static void note_replaced(struct hf_txn_result *res, const struct hf_journal *j,
 	res->nreplaced++;
 }
 
+/* Swap every file in; then make the renames durable (one fsync per directory) before the
+ * commit.  A crash in between leaves each file old or new, which recovery sorts out. */
 static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_result *res,
 		    struct hf_err *err)
 {

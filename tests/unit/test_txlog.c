@@ -203,6 +203,21 @@ static void test_damaged_last_refused(void **state)
 	assert_non_null(strstr(err.msg, "the last record is damaged"));
 }
 
+static void test_no_registry(void **state)
+{
+	struct fixture *f = *state;
+	struct hf_txlog_check c;
+
+	/* a record whose hash holds but that names no registry: not a record hotfix writes */
+	edit(f, "b='v1 seq=1 prev=0000000000000000000000000000000000000000000000000000000000000000 "
+		"op=apply'; printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" "
+		"\"$b\" > txlog");
+	c = verify(f, NULL);
+	assert_int_equal(c.records, 1);
+	assert_int_equal(c.problems, 1);
+	assert_non_null(strstr(c.problem, "the last record (1) names no registry"));
+}
+
 static void test_receipts(void **state)
 {
 	struct fixture *f = *state;
@@ -273,6 +288,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cut_from_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_mid_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_last_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receipts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_key, setup, teardown),
 	};
