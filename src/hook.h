@@ -11,7 +11,8 @@
  * argv runs by execvpe() with the PATH of that environment; a shell command runs as
  * `/bin/sh -c TEXT`.  On timeout the whole process group gets SIGTERM, and SIGKILL two
  * seconds later.  The run ends when the command exits: a daemon it started may keep
- * the pipe open, and is neither waited for nor killed. */
+ * the pipe open, and is neither waited for nor killed (but the pipe is closed: a daemon
+ * that goes on writing to it gets EPIPE; hotfix(1) HOOKS says so). */
 #ifndef HOTFIX_HOOK_H
 #define HOTFIX_HOOK_H
 
