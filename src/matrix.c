@@ -84,7 +84,6 @@ static void site_versions(struct hf_matrix *mx, const struct hf_plan *const *pla
 	for (size_t i = 0; i < mx->nfiles; i++) {
 		struct hf_mx_file *f = &mx->files[i];
 
-		f->has_current = 0;
 		for (size_t k = 0; k < nm && !f->has_current; k++)
 			for (size_t j = 0; plans[k] && j < plans[k]->n; j++) {
 				const struct hf_plan_item *it = &plans[k]->items[j];
@@ -113,6 +112,7 @@ int hf_matrix_build(const struct hf_installed *inst, const struct hf_manifest *c
 		    struct hf_err *err)
 {
 	size_t ninst = inst ? inst->n : 0, s = 0, total = 0, *setter = NULL;
+	struct hf_version *now = NULL;
 
 	memset(mx, 0, sizeof(*mx));
 	for (size_t i = 0; i < ninst; i++)
@@ -149,13 +149,17 @@ int hf_matrix_build(const struct hf_installed *inst, const struct hf_manifest *c
 	site_versions(mx, plans, nm);
 	for (size_t i = 0; i < mx->nfiles; i++)
 		mx->noverlap += mx->files[i].owners > 1;
-	/* downgrades: the manifests applied in order over the files as they are; setter[i]
-	 * is 1 + the source whose version file i has by then (0: the site's own) */
+	/* downgrades: the manifests applied in order over the files as they are; now[i] is
+	 * the version file i has by then, setter[i] 1 + the source that brought it (0: the
+	 * site's own, valid when the row has_current) */
 	setter = calloc(mx->nfiles + 1, sizeof(*setter));
+	now = calloc(mx->nfiles + 1, sizeof(*now));
 	mx->down = calloc(mx->nfiles * (nm ? nm : 1) + 1, sizeof(*mx->down));
 	mx->sup = calloc(mx->nsrc * mx->nsrc + 1, sizeof(*mx->sup));
-	if (!setter || !mx->down || !mx->sup)
+	if (!setter || !now || !mx->down || !mx->sup)
 		goto oom;
+	for (size_t i = 0; i < mx->nfiles; i++)
+		now[i] = mx->files[i].current;
 	for (size_t m = mx->nsrc - nm; m < mx->nsrc; m++) {
 		for (size_t i = 0; i < mx->nfiles; i++) {
 			struct hf_mx_file *f = &mx->files[i];
@@ -163,24 +167,24 @@ int hf_matrix_build(const struct hf_installed *inst, const struct hf_manifest *c
 			if (!f->has || !f->has[m])
 				continue;
 			if ((f->has_current || setter[i]) &&
-			    hf_version_cmp(&f->v[m], &f->current) < 0) {
+			    hf_version_cmp(&f->v[m], &now[i]) < 0) {
 				mx->down[mx->ndown++] = (struct hf_mx_down){
-				    i, m, f->current, setter[i] ? setter[i] - 1 : HF_MATRIX_NONE};
+				    i, m, now[i], setter[i] ? setter[i] - 1 : HF_MATRIX_NONE};
 				continue;
 			}
-			f->current = f->v[m];
-			f->has_current = 1;
+			now[i] = f->v[m];
 			setter[i] = m + 1;
 		}
 	}
-	site_versions(mx, plans, nm); /* the rows show the site's versions */
 	for (size_t a = 0; a < mx->nsrc; a++)
 		for (size_t b = 0; b < mx->nsrc; b++)
 			if (a != b && supersedes(mx, b, a))
 				mx->sup[mx->nsup++] = (struct hf_mx_sup){a, b};
+	free(now);
 	free(setter);
 	return 0;
 oom:
+	free(now);
 	free(setter);
 	hf_matrix_free(mx);
 	return hf_err_set(err, HF_E_NOMEM, "out of memory");
