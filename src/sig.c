@@ -185,7 +185,7 @@ static int chain_refused(const struct chain_fail *f, const char *name, struct hf
 	return r;
 }
 
-/* The SignerInfo's own algorithms and the signer's keyUsage, once CMS_verify() passed. */
+/* The SignerInfo's own algorithms and the signer's key, once CMS_verify() passed. */
 static int check_signer(CMS_ContentInfo *cms, X509 *signer, const char *name,
 			const char *subject, struct hf_err *err)
 {
@@ -233,17 +233,23 @@ static int check_signer(CMS_ContentInfo *cms, X509 *signer, const char *name,
 				 "stronger");
 		return -HF_E_SIGNATURE;
 	}
-	if ((X509_get_extension_flags(signer) & EXFLAG_KUSAGE) &&
-	    !(X509_get_key_usage(signer) & KU_DIGITAL_SIGNATURE)) {
-		hf_err_set(err, HF_E_SIGNATURE,
-			   "%s: signer %s has a keyUsage extension without digitalSignature; the "
-			   "signature policy accepts only a signer whose keyUsage allows signing",
-			   name, subject);
-		hf_err_hint(err, "sign with a certificate whose keyUsage includes "
-				 "digitalSignature (or that has no keyUsage extension)");
-		return -HF_E_SIGNATURE;
-	}
 	return 0;
+}
+
+/* A keyUsage extension, when there is one, must allow signing. */
+static int check_key_usage(X509 *signer, const char *name, const char *subject,
+			   struct hf_err *err)
+{
+	if (!(X509_get_extension_flags(signer) & EXFLAG_KUSAGE) ||
+	    (X509_get_key_usage(signer) & KU_DIGITAL_SIGNATURE))
+		return 0;
+	hf_err_set(err, HF_E_SIGNATURE,
+		   "%s: signer %s has a keyUsage extension without digitalSignature; the "
+		   "signature policy accepts only a signer whose keyUsage allows signing",
+		   name, subject);
+	hf_err_hint(err, "sign with a certificate whose keyUsage includes digitalSignature (or "
+			 "that has no keyUsage extension)");
+	return -HF_E_SIGNATURE;
 }
 
 static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
@@ -374,6 +380,7 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 			       codesign ? "code-signing" : "site's");
 		goto out;
 	}
+	r = check_key_usage(signer, name, subject, err);
 out:
 	if (r == -HF_E_SIGNATURE && codesign && err && !err->hint[0])
 		hf_err_hint(err, "obtain a manifest signed by a trusted publisher; do not apply "
