@@ -171,8 +171,9 @@ static int parse_fileset(xmlNode *node, struct hf_fileset *s, const char *name,
 static int check_case(const struct hf_fileset *s, const char *name, struct hf_err *err)
 {
 	for (size_t i = 0; i < s->nfiles; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcasecmp(s->files[i].path, s->files[j].path))
+		for (size_t j = 0; j < i; j++) /* paths are set: parse_file() checked */
+			if (s->files[i].path && s->files[j].path &&
+			    !strcasecmp(s->files[i].path, s->files[j].path))
 				return hf_err_set(err, HF_E_MALFORMED,
 						  "%s: file set SP%u: paths %s and %s differ only "
 						  "in case; refused as ambiguous (on Windows they "
