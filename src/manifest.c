@@ -199,9 +199,12 @@ static int check_caps(xmlDoc *doc, const char *name, struct hf_err *err)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
 
-	if (count_children(root, "fileset") > HF_MANIFEST_SETS_MAX)
-		return hf_err_set(err, HF_E_SIZE, "%s: more than %d file sets (the limit)", name,
-				  HF_MANIFEST_SETS_MAX);
+	if (count_children(root, "fileset") > HF_MANIFEST_SETS_MAX) {
+		hf_err_set(err, HF_E_SIZE, "%s: more than %d file sets (the limit)", name,
+			   HF_MANIFEST_SETS_MAX);
+		hf_err_hint(err, "one file set per service pack: at most %d", HF_MANIFEST_SETS_MAX);
+		return -HF_E_SIZE;
+	}
 	for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
 		char *sp;
 		int r;
@@ -209,10 +212,13 @@ static int check_caps(xmlDoc *doc, const char *name, struct hf_err *err)
 		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "fileset") ||
 		    count_children(c, "file") <= HF_FILESET_FILES_MAX)
 			continue;
-		sp = hf_xml_attr(c, "servicepack");
+		sp = hf_xml_attr(c, "servicepack"); /* not yet checked: shown if 1-2 digits */
 		r = hf_err_set(err, HF_E_SIZE,
-			       "%s:%ld: more than %d files in file set SP%.8s (the limit)", name,
-			       xmlGetLineNo(c), HF_FILESET_FILES_MAX, sp ? sp : "?");
+			       "%s:%ld: more than %d files in file set SP%s (the limit)", name,
+			       xmlGetLineNo(c), HF_FILESET_FILES_MAX,
+			       sp && sp[0] && strlen(sp) <= 2 && strspn(sp, "0123456789") == strlen(sp)
+				       ? sp
+				       : "?");
 		hf_err_hint(err, "split the hotfix into several manifests of at most %d files "
 				 "per service pack",
 			    HF_FILESET_FILES_MAX);

@@ -74,8 +74,8 @@ static const char *level_needs(int keys)
 		"SHA-224 or stronger (never MD5 or SHA-1)",
 		"SHA-224 or stronger (never MD5 or SHA-1)",
 		"SHA-256 or stronger (never MD5, SHA-1 or SHA-224)",
-		"SHA-384 or SHA-512",
-		"SHA-512",
+		"SHA-384 or stronger (never MD5, SHA-1, SHA-224 or SHA-256)",
+		"SHA-512 or SHA3-512",
 	};
 
 	return keys ? key_text[policy_level - 1] : digest_text[policy_level - 1];
@@ -180,8 +180,9 @@ static int chain_refused(const struct chain_fail *f, const char *name, struct hf
 				 "(no MD5 or SHA-1)",
 			    f->depth == 0 ? "the signer certificate" : "that certificate");
 	else
-		hf_err_hint(err, "replace the key with RSA of 2048 bits or more or EC P-256 or "
-				 "stronger (scripts/make-pki makes such a PKI) and re-sign");
+		hf_err_hint(err, "replace the key with one of %s (scripts/make-pki makes an EC "
+				 "P-256 PKI, enough up to level 3) and re-sign",
+			    level_needs(1));
 	return r;
 }
 
@@ -229,8 +230,7 @@ static int check_signer(CMS_ContentInfo *cms, X509 *signer, const char *name,
 			   "%s: signer certificate %s has a %s; the signature policy (security "
 			   "level %d, %d-bit security) needs %s",
 			   name, subject, key, policy_level, min_bits(), level_needs(1));
-		hf_err_hint(err, "re-sign with a key of RSA 2048 bits or more or EC P-256 or "
-				 "stronger");
+		hf_err_hint(err, "re-sign with a key of %s", level_needs(1));
 		return -HF_E_SIGNATURE;
 	}
 	return 0;
@@ -455,8 +455,7 @@ static int load_signing_key(const char *cert_path, const char *key_path, EVP_PKE
 			       "%s: a %s is below the signature policy (security level %d, %d-bit "
 			       "security: %s); nothing is signed with it",
 			       key_path, what, policy_level, min_bits(), level_needs(1));
-		hf_err_hint(err, "use an RSA key of 2048 bits or more or an EC key of P-256 or "
-				 "stronger");
+		hf_err_hint(err, "use a key of %s", level_needs(1));
 	}
 	ERR_clear_error();
 	return r;
