@@ -425,6 +425,41 @@ static void test_policy_weak_cert_signatures(void **state)
 	}
 }
 
+/* The SignerInfo's signatureAlgorithm is outside what is signed: relabelled as
+ * sha1WithRSAEncryption over a SHA-256 digest, OpenSSL still verifies it (it takes the
+ * digest from digestAlgorithm), so sig must judge the label itself. */
+static void test_policy_sigalg_label(void **state)
+{
+	struct weak *w = *state;
+	struct hf_err err;
+	BIO *in = BIO_new_mem_buf(data, (int)strlen(data));
+	unsigned flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL | CMS_DETACHED;
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, in, flags);
+	CMS_SignerInfo *si;
+	X509_ALGOR *alg = NULL;
+	unsigned char *der = NULL;
+	int n;
+
+	assert_non_null(cms);
+	si = CMS_add1_signer(cms, w->rsa2048.cert, w->rsa2048.key, EVP_sha256(), 0);
+	assert_non_null(si);
+	BIO_free(in);
+	in = BIO_new_mem_buf(data, (int)strlen(data));
+	assert_int_equal(CMS_final(cms, in, NULL, flags), 1);
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &alg);
+	assert_int_equal(X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha1WithRSAEncryption), V_ASN1_NULL,
+					 NULL),
+			 1);
+	n = i2d_CMS_ContentInfo(cms, &der);
+	assert_true(n > 0);
+	expect(hf_sig_verify((const uint8_t *)data, strlen(data), der, (size_t)n, "m.xml",
+			     w->trust, NULL, &err),
+	       &err, "the CMS signature algorithm is sha1WithRSAEncryption (63-bit security)");
+	OPENSSL_free(der);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+}
+
 static void test_policy_key_usage(void **state)
 {
 	struct weak *w = *state;
@@ -542,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_policy_weak_keys),
 		cmocka_unit_test(test_policy_weak_digests),
 		cmocka_unit_test(test_policy_weak_cert_signatures),
+		cmocka_unit_test(test_policy_sigalg_label),
 		cmocka_unit_test(test_policy_key_usage),
 		cmocka_unit_test(test_policy_level),
 		cmocka_unit_test(test_policy_signing),
