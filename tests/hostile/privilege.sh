@@ -152,6 +152,19 @@ expect_rc 0
 [ ! -e "$T/as-root" ] || fail "a command of nobody's site could write as root"
 installed "$T/s7" PRIV1 || fail "PRIV1 not installed on nobody's site"
 CASES=$((CASES + 1)); echo "ok: a site owned by nobody runs its commands as nobody"
+# its executables may be nobody's too (they run as nobody); its site.xml must still be
+# writable by nobody alone
+mkdir "$T/nbin2"; cp "$EXE" "$T/nbin2/mark"; chown -R nobody "$T/nbin2"
+victim "$T/s7b"; sed "s|$EXE|$T/nbin2/mark|" "$T/s7/site.xml" > "$T/s7b/site.xml"
+chown nobody "$T/s7b" "$T/s7b/site.xml"; rm -f "$T/nout/marker"
+hf apply "$G" --site "$T/s7b"
+expect_rc 0
+[ "$(tr '\n' ' ' < "$T/nout/marker")" = "65534:65534 stop 65534 start health " ] ||
+    fail "nobody's executable did not run as nobody: $(cat "$T/nout/marker")"
+CASES=$((CASES + 1)); echo "ok: nobody's site may run nobody's executable, as nobody"
+victim "$T/s7c"; services "$T/s7c" "$EXE"; chown nobody "$T/s7c" "$T/s7c/site.xml"
+chmod 664 "$T/s7c/site.xml"
+unsafe "$T/s7c" "nobody's site.xml group-writable" "$T/s7c/site.xml: owned by nobody (uid 65534), mode 0664: writable by group"
 # ... but only when the directories above it are trusted without it
 mkdir "$T/nh"; chown nobody "$T/nh"; chmod 755 "$T/nh"
 victim "$T/nh/s"; services "$T/nh/s" "$EXE"; chown nobody "$T/nh/s" "$T/nh/s/site.xml"
