@@ -282,7 +282,11 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 {
 	if (!rec->pending)
 		return;
-	if (rec->damaged)
+	if (rec->deferred)
+		fprintf(out, "hotfix: WARNING: %s\nhotfix: WARNING: %s: what follows shows the "
+			     "files as the interrupted transaction left them\n",
+			rec->damage, site->code);
+	else if (rec->damaged)
 		fprintf(out, "hotfix: WARNING: %s: an interrupted transaction could not be recovered: "
 			     "%s\nhotfix: WARNING: %s: what follows shows the files as they are; "
 			     "apply, rollback and recover refuse until this is resolved\n",

@@ -253,6 +253,8 @@ int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **sit
 
 	*st = NULL;
 	r = hf_site_open(root, site, err);
+	if (!r && mode == HF_LOCK_EXCLUSIVE) /* a writer runs the site's commands */
+		r = hf_site_trust(*site, err);
 	if (r)
 		return r;
 	r = hf_txn_open(*site, mode, st, &rec, err);
