@@ -30,7 +30,9 @@ static const char options[] =
 	"  --verify-log      check each site's hash-chained transaction log and its signed\n"
 	"                    receipts (against --trust); MANIFESTs are then optional\n"
 	"  --format FORMAT   text (default), json, csv (RFC 4180), xml (manifests/audit.xsd)\n"
-	"                    or dot (Graphviz: the tree, coloured by compliance)\n\n";
+	"                    or dot (Graphviz: the tree, coloured by compliance)\n\n"
+	"A site that is busy, damaged or unreadable, or a file that cannot be read, is\n"
+	"reported unknown, never compliant; audit then exits 7 (incomplete).\n\n";
 
 static const char *const formats[] = { "text", "json", "csv", "xml", "dot" };
 
