@@ -37,7 +37,7 @@ int hf_areport_csv(FILE *out, const struct hf_audit *a)
 		"site",	   "type",		"servicepack",	    "parent", "hotfix",
 		"revision", "path",		"installed_version", "expected_version",
 		"size",	   "verdict",		"sha256",	    "drift",  "site_verdict",
-		"note",	   "state",
+		"note",	   "state",		"root",
 	};
 	const size_t nh = sizeof(head) / sizeof(head[0]);
 
@@ -47,7 +47,7 @@ int hf_areport_csv(FILE *out, const struct hf_audit *a)
 		const struct hf_audit_record *r = &a->recs[i];
 		char sp[16], rev[24], size[24], v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN],
 			hex[HF_SHA256_HEX];
-		const char *f[16];
+		const char *f[17];
 		int seen = !HF_SITE_UNSEEN(r->site);
 
 		snprintf(sp, sizeof(sp), "%u", r->site->servicepack);
@@ -69,6 +69,7 @@ int hf_areport_csv(FILE *out, const struct hf_audit *a)
 		f[13] = hf_site_verdict(a, r->site);
 		f[14] = r->note;
 		f[15] = hf_astate_name(r->state);
+		f[16] = r->site->root;
 		for (size_t k = 0; k < nh; k++)
 			csv_field(out, f[k], k + 1 == nh);
 	}

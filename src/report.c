@@ -632,9 +632,9 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 
 		json_array_append_new(
 			recs,
-			json_pack("{s:s?, s:s?, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s, "
-				  "s:s, s:o}",
-				  "site", seen ? r->site->code : NULL, "type",
+			json_pack("{s:s?, s:s, s:s?, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, "
+				  "s:s, s:s, s:o}",
+				  "site", seen ? r->site->code : NULL, "root", r->site->root, "type",
 				  seen ? hf_site_type_name(r->site->type) : NULL, "servicepack",
 				  seen ? json_integer((json_int_t)r->site->servicepack) : json_null(),
 				  "hotfix", r->manifest->id, "revision",

@@ -260,7 +260,7 @@ int cmd_audit(int argc, char **argv)
 			if (h->sites[i].parent != HF_NO_PARENT)
 				(void)hf_audit_drift(&audit, h->sites[i].site,
 						     h->sites[h->sites[i].parent].site);
-	} else {
+	} else if (site) { /* opened above, or a stand-in */
 		int st = audit_site(&o, &audit, site, unseen, ms, nm, lc, chk, lerr);
 
 		if (st) {

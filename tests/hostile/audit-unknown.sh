@@ -54,7 +54,8 @@ unknown_everywhere() {
                 ([.sites[] | select((.site // "?") == $code)][0] |
                     .verdict == "unknown" and .compliant == false and .complete == false and
                     .totals.unknown >= 1) and
-                ([.records[] | select((.site // "?") == $code and .verdict == "unknown" and
+                ([.records[] | select((.site // "?") == $code and .root != null and
+                    .verdict == "unknown" and
                     .state == "unknown" and (.note | test($reason)))] | length >= 1) and
                 ([.sites[] | .totals.unknown] | add) == $t.unknown' "$T/out" >/dev/null ||
                 fail "$what: JSON"
@@ -66,7 +67,7 @@ path, code, reason, totals = sys.argv[1:]
 code = "" if code == "?" else code
 rows = list(csv.DictReader(open(path, newline="")))
 mine = [r for r in rows if r["site"] == code]
-assert mine and all(r["site_verdict"] == "unknown" for r in mine), mine
+assert mine and all(r["site_verdict"] == "unknown" and r["root"] for r in mine), mine
 assert any(r["verdict"] == "unknown" and r["state"] == "unknown" and re.search(reason, r["note"])
            for r in mine), mine
 pairs = {}
