@@ -56,7 +56,7 @@ static void problem(struct problems *p, const char *fmt, ...)
 
 /* A stand-in for a site that could not be opened: only its root (code ""). */
 static int stand_in(struct hf_hsite *hs, const char *root, const struct hf_err *why,
-		  struct hf_err *err)
+		    struct hf_err *err)
 {
 	struct hf_site *s = calloc(1, sizeof(*s));
 
@@ -209,8 +209,8 @@ static int link_tree(struct hf_hierarchy *h, struct hf_err *err)
 		/* first the central site (the only root of a complete tree), then orphans */
 		size_t top = root == 0 ? h->central : root - 1;
 
-		if (top == HF_NO_PARENT || (root > 0 && (top == h->central ||
-							 h->sites[top].parent != HF_NO_PARENT)))
+		if (top == HF_NO_PARENT ||
+		    (root > 0 && (top == h->central || h->sites[top].parent != HF_NO_PARENT)))
 			continue;
 		h->order[tail++] = top;
 		while (head < tail) {
