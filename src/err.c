@@ -82,6 +82,7 @@ static const struct {
 	{ HF_E_STALE, "stale", 4 },
 	{ HF_E_HOOK, "hook", 1 },
 	{ HF_E_UNSAFE, "unsafe", 4 },
+	{ HF_E_INCOMPLETE, "incomplete", 7 }, /* audit's alone: no other command sets it */
 };
 
 int hf_exit_code(enum hf_code code)

@@ -33,6 +33,7 @@ enum hf_code {
 	HF_E_STALE,           /* an older revision than one already accepted (rollback attack) */
 	HF_E_HOOK,            /* a site's stop, start or health command failed */
 	HF_E_UNSAFE,          /* a file that decides what runs is owned or writable by others */
+	HF_E_INCOMPLETE,      /* (audit only) a site or file could not be seen: unknown */
 };
 
 struct hf_err {
