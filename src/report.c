@@ -167,6 +167,10 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 			r->rehearsal->backups_checked);
 	else if (r->rehearsal)
 		fprintf(out, "  rollback rehearsal: FAILED: %s\n", r->rehearsal->problems);
+	if (r->rehearsal && r->rehearsal->attrs_unknown)
+		fprintf(out, "  rollback rehearsal: whether %zu file(s) or directories are immutable or "
+			     "append-only: cannot tell on this file system\n",
+			r->rehearsal->attrs_unknown);
 	inuse_text(out, r->inuse, 1);
 	if (r->matrix && r->site && one_manifest(r->matrix) &&
 	    (r->matrix->noverlap || r->matrix->ndown || r->matrix->nsup)) {

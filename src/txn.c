@@ -649,20 +649,38 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 	return r;
 }
 
-/* Keep every file the swap will replace, in its from_slot(); then make the copies durable
- * (one fsync per directory) before the first swap. */
+/* .hotfix/backup, private to root (0700) like staging: a copy there keeps the original's
+ * owner and mode, and no one else may reach it by its name. */
+static int backup_private(const struct ctx *c, struct hf_err *err)
+{
+	struct stat st;
+	int dir = -1, r = hf_fs_opendirs(c->st->dirfd, HF_STATE_BACKUP, HF_FS_CREATE_DURABLE, &dir,
+					 c->sdir, err);
+
+	if (r)
+		return r;
+	if (fstat(dir, &st) != 0 || ((st.st_mode & 07777) != 0700 && hf_fs_fchmod(dir, 0700)))
+		r = hf_err_set(err, HF_E_IO, "%s/%s: cannot make it private (0700): %s", c->sdir,
+			       HF_STATE_BACKUP, strerror(errno));
+	close(dir);
+	return r;
+}
+
+/* Keep every file the swap will replace, in its from_slot() (hf_swap_backup: a hard link
+ * only where nobody but root can change the inode, else a copy); then make the copies
+ * durable (one fsync per directory) before the first swap. */
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
 	char display[4300], hex[HF_SHA256_HEX], rel[1200], ver[HF_VERSION_STRLEN];
 	struct hf_syncset dirs;
-	int r = 0;
+	int r = j->op == HF_JOURNAL_APPLY ? backup_private(c, err) : 0;
 
 	hf_syncset_init(&dirs);
 	for (size_t k = 0; !r && k < j->n; k++) {
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN];
 		const char *leaf, *kleaf;
-		int dir, kdir, present;
+		int dir, kdir, present, copied = 0;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
 		c->file = f->path;
@@ -677,7 +695,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			r = slot_open(c, j, k, from_slot(j), HF_FS_CREATE_DURABLE, &kdir, &kleaf,
 				      rel, sizeof(rel), err);
 		if (!r) {
-			r = hf_swap_keep(dir, leaf, kdir, kleaf, display, err);
+			r = hf_swap_backup(dir, leaf, kdir, kleaf, f->from, &copied, display, err);
 			if (!r)
 				r = hf_syncset_add(&dirs, kdir, display, err);
 			close(kdir);
@@ -686,8 +704,10 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			hf_hlog(c->log,
 				STEP(.step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep",
 				     .file = f->path, .old = hf_version_format(&f->from_version, ver)),
-				"kept %s (sha256 %s) in %s", f->path, hf_sha256_hex(f->from, hex),
-				j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
+				"kept %s (sha256 %s) in %s%s", f->path, hf_sha256_hex(f->from, hex),
+				j->op == HF_JOURNAL_APPLY ? "backup" : "staging",
+				copied ? " (a copy: others can change the file, or a link is "
+					 "impossible)" : "");
 		close(dir);
 	}
 	snprintf(display, sizeof(display), "%s: %s", c->site->code,
