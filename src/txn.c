@@ -93,7 +93,49 @@ static void record(struct ctx *c, const struct hf_journal *j, const char *result
 	hf_hlog(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s",
 		e.msg);
 	if (res && !res->warning[0])
-		snprintf(res->warning, sizeof(res->warning), "transaction log: %s", e.msg);
+		snprintf(res->warning, sizeof(res->warning),
+			 "transaction log: %s (the next command records the gap)", e.msg);
+}
+
+/* Before the commit: room in the log for the record the commit is followed by, so that a
+ * disk that fills up meanwhile cannot leave the commit unrecorded (txlog.h).  A file system
+ * that cannot reserve is no failure: a gap record heals what then goes unrecorded. */
+static int reserve(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
+{
+	struct hf_txrec rec;
+	int reserved = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.site = c->site->code;
+	rec.op = hf_journal_op_name(j->op);
+	rec.id = j->id;
+	rec.revision = j->revision;
+	rec.result = "committed";
+	rec.by = "command";
+	rec.has_registry = 1;
+	rec.files = j->files;
+	rec.nfiles = j->n;
+	return hf_txlog_reserve(c->st->dirfd, c->sdir, &rec, &reserved, err);
+}
+
+/* A change of installed.xml the log does not show (its record could not be written):
+ * record it as a gap before anything else is recorded.  Never the outcome: a failure is
+ * told in rec->heal. */
+static void heal(struct hf_state *st, struct hf_recovery *rec)
+{
+	struct ctx c;
+	uint8_t reg[HF_SHA256_LEN];
+	struct hf_err e;
+	int present = 0;
+
+	ctx_init(&c, st);
+	hf_err_clear(&e);
+	if (registry_hash(&c, &present, reg, &e) != 0 ||
+	    hf_txlog_heal(st->dirfd, c.sdir, st->site->code, present, reg, st->receipt,
+			  &rec->healed, &e) != 0)
+		snprintf(rec->heal, sizeof(rec->heal),
+			 "the transaction log misses a change of installed.xml, and recording it "
+			 "as a gap failed: %s", e.msg);
 }
 
 /* Remove temporaries, the hotfix's backup when drop_backup (after a committed rollback,
@@ -403,7 +445,11 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 
 int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
 {
-	return recover(st, rec, 1, err);
+	int r = recover(st, rec, 1, err);
+
+	if (!r)
+		heal(st, rec);
+	return r;
 }
 
 /* An I/O error at a step that changes the state directory: the command failed (1). */
@@ -448,6 +494,8 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 			hf_state_close(st);
 			return r;
 		}
+	} else if (mode == HF_LOCK_EXCLUSIVE) {
+		heal(st, rec);
 	}
 	*out = st;
 	return 0;
@@ -818,6 +866,9 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	r = hf_journal_write(c->st->dirfd, j, c->sdir, err);
 	if (!r) {
 		hf_hlog(c->log, STEP(.step = "journal"), "journal written (%zu file(s))", j->n);
+		r = reserve(c, j, err);
+	}
+	if (!r) {
 		step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep";
 		r = keep_all(c, j, err);
 	}
