@@ -170,6 +170,8 @@ int hf_swap_backup(int sdir, const char *sleaf, int ddir, const char *dleaf,
 	struct stat st, bst;
 	int src, r = 0;
 
+	memset(&st, 0, sizeof(st));
+	memset(&bst, 0, sizeof(bst));
 	*copied = 0;
 	if (hf_fs_unlink_if(ddir, dleaf, 0) != 0)
 		return hf_err_set(err, HF_E_IO, "%s: cannot remove an old copy: %s", display,
