@@ -130,7 +130,9 @@ for op in apply rollback; do
             k=$((k + stride))
         done
         echo "linked $op $mode: $seen_before x before, $seen_after x after ($n operations)"
-        [ $seen_before -gt 0 ] && [ $seen_after -gt 0 ] || fail "linked $op $mode: one outcome never seen"
+        # (under valgrind, a sample of k may see one outcome only)
+        [ $stride -gt 1 ] || { [ $seen_before -gt 0 ] && [ $seen_after -gt 0 ]; } ||
+            fail "linked $op $mode: one outcome never seen"
     done
 done
 
