@@ -239,6 +239,18 @@ int hf_fs_futimens(int fd, const struct timespec times[2])
 	RETRY(futimens(fd, times));
 }
 
+int hf_fs_ftruncate(int fd, off_t len)
+{
+	FAULT("ftruncate", NULL);
+	RETRY(ftruncate(fd, len));
+}
+
+int hf_fs_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	FAULT("fallocate", NULL);
+	RETRY(fallocate(fd, mode, off, len));
+}
+
 int hf_fs_mkdirs(int dirfd, const char *rel, int *out, const char *name, struct hf_err *err)
 {
 	return hf_fs_opendirs(dirfd, rel, 1, out, name, err);

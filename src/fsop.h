@@ -1,7 +1,7 @@
 /* fsop: every change hotfix makes to a disk goes through this module.
  *
  * Owns: the thin wrappers around the mutating system calls (create, write, fsync, rename,
- * link, unlink, mkdir, chown, chmod, utimens) and the helpers built only from them
+ * link, unlink, mkdir, chown, chmod, utimens, ftruncate, fallocate) and the helpers built only from them
  * (mkdir -p, rm -r, copy with hash, atomic whole-file write).  Wrappers behave like the
  * system calls (-1 and errno); helpers fill a struct hf_err.
  *
@@ -42,6 +42,9 @@ int hf_fs_mkdir(int dirfd, const char *name, mode_t mode);
 int hf_fs_fchown(int fd, uid_t uid, gid_t gid);
 int hf_fs_fchmod(int fd, mode_t mode);
 int hf_fs_futimens(int fd, const struct timespec times[2]);
+int hf_fs_ftruncate(int fd, off_t len);
+/* fallocate(2): mode as there (FALLOC_FL_KEEP_SIZE: allocate past the end, size unchanged). */
+int hf_fs_fallocate(int fd, int mode, off_t off, off_t len);
 
 /* unlinkat that treats "already gone" as success. */
 int hf_fs_unlink_if(int dirfd, const char *name, int flags);

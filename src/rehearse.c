@@ -1,10 +1,13 @@
 /* rehearse: space, backups and permissions a rollback (and the apply before it) needs. */
 #include "rehearse.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -27,6 +30,66 @@ static void problem(struct hf_rehearsal *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->problems + len, sizeof(r->problems) - len, fmt, ap);
 	va_end(ap);
+}
+
+/* One problem with an inode flag, once (a directory holds several targets). */
+static void attr_problem(struct hf_rehearsal *r, const char *what, const char *flag,
+			 const char *cannot, const char *path)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof(msg), "%s is %s (chattr +%c): a rollback cannot %s; run 'chattr -%c %s'",
+		 what, flag, flag[0] == 'i' ? 'i' : 'a', cannot, flag[0] == 'i' ? 'i' : 'a', path);
+	if (strstr(r->problems, msg))
+		return;
+	r->attrs_bad++;
+	problem(r, "%s", msg);
+}
+
+/* The inode flags of rel (below the site root) that forbid a swap: immutable (no rename over
+ * it, no new name in a directory) and append-only.  A file system without the ioctl cannot
+ * tell (counted in attrs_unknown): no failure. */
+static void check_attrs(const struct hf_site *site, const char *rel, int dir,
+			struct hf_rehearsal *r)
+{
+	int fd = openat(site->rootfd, rel,
+			O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			    (dir ? O_DIRECTORY : 0));
+	int flags = 0, root = !strcmp(rel, ".");
+	char what[1200], path[4300];
+
+	if (fd < 0)
+		return; /* a missing target is created; other errors show elsewhere */
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) {
+		if (errno == ENOTTY || errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)
+			r->attrs_unknown++;
+		close(fd);
+		return;
+	}
+	close(fd);
+	snprintf(what, sizeof(what), "%s%s%s", root ? "the site root " : "", root ? site->root : rel,
+		 dir && !root ? "/" : "");
+	snprintf(path, sizeof(path), "%s%s%s", site->root, root ? "" : "/", root ? "" : rel);
+	if (flags & FS_IMMUTABLE_FL)
+		attr_problem(r, what, "immutable", dir ? "create or rename a file in it" : "replace it",
+			     path);
+	if (flags & FS_APPEND_FL)
+		attr_problem(r, what, "append-only", dir ? "rename or remove a file in it"
+							  : "replace it", path);
+}
+
+/* The target rel and every directory on the way to it below the site root. */
+static void check_path_attrs(const struct hf_site *site, const char *rel, struct hf_rehearsal *r)
+{
+	char dir[1100];
+
+	for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
+		if ((size_t)(p - rel) >= sizeof(dir))
+			return;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(p - rel), rel);
+		check_attrs(site, dir, 1, r);
+	}
+	check_attrs(site, rel, 0, r);
 }
 
 /* Every backup file the registry relies on: present, with the recorded SHA-256. */
@@ -84,6 +147,7 @@ int hf_rehearse(const struct hf_site *site, const struct hf_plan *plan, struct h
 
 		if (it->action != HF_ACT_INSTALL)
 			continue;
+		check_path_attrs(site, it->file->path, r);
 		r->staging_bytes += it->file->size;
 		r->backup_bytes += it->size;
 		slash = strrchr(it->file->path, '/');
@@ -93,6 +157,11 @@ int hf_rehearse(const struct hf_site *site, const struct hf_plan *plan, struct h
 			r->writable = 0;
 			problem(r, "%s is not writable", dir);
 		}
+	}
+	check_attrs(site, ".", 1, r);
+	if (hf_site_has_state(site)) {
+		check_attrs(site, HF_STATE_DIR, 1, r);
+		check_attrs(site, HF_STATE_DIR "/" HF_STATE_BACKUP, 1, r);
 	}
 	if (faccessat(site->rootfd, hf_site_has_state(site) ? HF_STATE_DIR : ".", W_OK,
 		      AT_EACCESS) != 0) {

@@ -3,7 +3,9 @@
  * Owns: struct hf_rehearsal, a plain value.  Checks, without changing anything: free space
  * where staging and backups go (the new files, plus the originals in case a hard link is
  * impossible and they must be copied), every backup the site's registry relies on
- * (present, with the SHA-256 recorded), and that the site's directories are writable.
+ * (present, with the SHA-256 recorded), that the site's directories are writable, and
+ * that no target, no directory on the way to one, nor .hotfix is immutable or append-only
+ * (FS_IOC_GETFLAGS; a file system without it cannot tell, which is no failure).
  * The lock is the caller's: check holds it shared, so no writer is at work. */
 #ifndef HOTFIX_REHEARSE_H
 #define HOTFIX_REHEARSE_H
@@ -23,6 +25,8 @@ struct hf_rehearsal {
 	size_t backups_checked;   /* files of earlier hotfixes' backups verified */
 	size_t backups_bad;
 	int writable;
+	size_t attrs_bad;         /* immutable or append-only targets and directories */
+	size_t attrs_unknown;     /* inodes whose flags the file system cannot tell */
 	char problems[600];       /* "; "-separated, empty when ok */
 };
 

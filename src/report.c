@@ -167,6 +167,10 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 			r->rehearsal->backups_checked);
 	else if (r->rehearsal)
 		fprintf(out, "  rollback rehearsal: FAILED: %s\n", r->rehearsal->problems);
+	if (r->rehearsal && r->rehearsal->attrs_unknown)
+		fprintf(out, "  rollback rehearsal: whether %zu file(s) or directories are immutable or "
+			     "append-only: cannot tell on this file system\n",
+			r->rehearsal->attrs_unknown);
 	inuse_text(out, r->inuse, 1);
 	if (r->matrix && r->site && one_manifest(r->matrix) &&
 	    (r->matrix->noverlap || r->matrix->ndown || r->matrix->nsup)) {
@@ -280,6 +284,11 @@ int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n)
 
 void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct hf_recovery *rec)
 {
+	if (rec->healed)
+		fprintf(out, "hotfix: %s: installed.xml had changed with no record in the transaction "
+			     "log; recorded that as gap record %lu\n", site->code, rec->healed);
+	if (rec->heal[0])
+		fprintf(out, "hotfix: warning: %s: %s\n", site->code, rec->heal);
 	if (!rec->pending)
 		return;
 	if (rec->deferred)
@@ -779,6 +788,11 @@ void hf_report_logcheck_text(FILE *out, const struct hf_logcheck_result *r)
 			r->site->code, c->records, c->head);
 	else
 		fprintf(out, "%s: transaction log: empty (no transaction yet)\n", r->site->code);
+	if (c->gaps)
+		fprintf(out, "%s: transaction log: %zu gap(s) recorded -- changes of installed.xml "
+			     "whose record could not be written (a full disk?) or that no hotfix "
+			     "command made, recorded by the next command: %s\n",
+			r->site->code, c->gaps, c->gap);
 }
 
 int hf_report_logcheck_json(FILE *out, const struct hf_logcheck_result *r, size_t n)
@@ -792,13 +806,14 @@ int hf_report_logcheck_json(FILE *out, const struct hf_logcheck_result *r, size_
 		intact &= c && c->problems == 0;
 		json_array_append_new(
 		    sites,
-		    c ? json_pack("{s:s, s:b, s:I, s:s?, s:b, s:I, s:I, s:I, s:s?}", "site",
-				  r[i].site->code, "intact", c->problems == 0, "records",
+		    c ? json_pack("{s:s, s:b, s:I, s:s?, s:b, s:I, s:I, s:I, s:s?, s:I, s:s?}",
+				  "site", r[i].site->code, "intact", c->problems == 0, "records",
 				  (json_int_t)c->records, "head", c->head[0] ? c->head : NULL,
 				  "registry_checked", c->registry_checked, "receipts",
 				  (json_int_t)c->receipts, "receipts_verified",
 				  (json_int_t)c->receipts_ok, "problems", (json_int_t)c->problems,
-				  "problem", c->problem[0] ? c->problem : NULL)
+				  "problem", c->problem[0] ? c->problem : NULL, "gaps",
+				  (json_int_t)c->gaps, "gap", c->gap[0] ? c->gap : NULL)
 		      : json_pack("{s:s, s:b, s:s?}", "site", r[i].site->code, "intact", 0, "error",
 				  r[i].message));
 	}

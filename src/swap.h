@@ -29,6 +29,16 @@ void hf_swap_describe(int dir, const char *leaf, char *buf, size_t len);
 int hf_swap_keep(int sdir, const char *sleaf, int ddir, const char *dleaf, const char *display,
 		 struct hf_err *err) HF_MUST_CHECK;
 
+/* Keep sdir/sleaf, which a swap will replace, as ddir/dleaf in a form nobody but root can
+ * change: a hard link only when the file is owned by root, not writable by group or others
+ * and has no other name (st_nlink 1) -- and, once linked, still is that inode with exactly
+ * two names; otherwise a copy (hf_swap_keep's, through fsop) with owner, mode and times,
+ * fsync'd, whose bytes must have the SHA-256 want (-HF_E_CONFLICT if they do not: someone
+ * writes to the file).  *copied says which.  ddir is not fsync'd (as hf_swap_keep). */
+int hf_swap_backup(int sdir, const char *sleaf, int ddir, const char *dleaf,
+		   const uint8_t want[HF_SHA256_LEN], int *copied, const char *display,
+		   struct hf_err *err) HF_MUST_CHECK;
+
 /* Replace tdir/tleaf by the content of sdir/sleaf in one rename(2): hf_swap_keep() to
  * .<tleaf>.hotfix-tmp beside it, rename over it, fsync tdir.  A process that has the old
  * file open or mapped keeps it. */

@@ -93,7 +93,49 @@ static void record(struct ctx *c, const struct hf_journal *j, const char *result
 	hf_hlog(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s",
 		e.msg);
 	if (res && !res->warning[0])
-		snprintf(res->warning, sizeof(res->warning), "transaction log: %s", e.msg);
+		snprintf(res->warning, sizeof(res->warning),
+			 "transaction log: %s (the next command records the gap)", e.msg);
+}
+
+/* Before the commit: room in the log for the record the commit is followed by, so that a
+ * disk that fills up meanwhile cannot leave the commit unrecorded (txlog.h).  A file system
+ * that cannot reserve is no failure: a gap record heals what then goes unrecorded. */
+static int reserve(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
+{
+	struct hf_txrec rec;
+	int reserved = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.site = c->site->code;
+	rec.op = hf_journal_op_name(j->op);
+	rec.id = j->id;
+	rec.revision = j->revision;
+	rec.result = "committed";
+	rec.by = "command";
+	rec.has_registry = 1;
+	rec.files = j->files;
+	rec.nfiles = j->n;
+	return hf_txlog_reserve(c->st->dirfd, c->sdir, &rec, &reserved, err);
+}
+
+/* A change of installed.xml the log does not show (its record could not be written):
+ * record it as a gap before anything else is recorded.  Never the outcome: a failure is
+ * told in rec->heal. */
+static void heal(struct hf_state *st, struct hf_recovery *rec)
+{
+	struct ctx c;
+	uint8_t reg[HF_SHA256_LEN];
+	struct hf_err e;
+	int present = 0;
+
+	ctx_init(&c, st);
+	hf_err_clear(&e);
+	if (registry_hash(&c, &present, reg, &e) != 0 ||
+	    hf_txlog_heal(st->dirfd, c.sdir, st->site->code, present, reg, st->receipt,
+			  &rec->healed, &e) != 0)
+		snprintf(rec->heal, sizeof(rec->heal),
+			 "the transaction log misses a change of installed.xml, and recording it "
+			 "as a gap failed: %s", e.msg);
 }
 
 /* Remove temporaries, the hotfix's backup when drop_backup (after a committed rollback,
@@ -403,7 +445,11 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 
 int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
 {
-	return recover(st, rec, 1, err);
+	int r = recover(st, rec, 1, err);
+
+	if (!r)
+		heal(st, rec);
+	return r;
 }
 
 /* An I/O error at a step that changes the state directory: the command failed (1). */
@@ -478,6 +524,8 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 			hf_state_close(st);
 			return r;
 		}
+	} else if (mode == HF_LOCK_EXCLUSIVE) {
+		heal(st, rec);
 	}
 	*out = st;
 	return 0;
@@ -679,20 +727,38 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 	return r;
 }
 
-/* Keep every file the swap will replace, in its from_slot(); then make the copies durable
- * (one fsync per directory) before the first swap. */
+/* .hotfix/backup, private to root (0700) like staging: a copy there keeps the original's
+ * owner and mode, and no one else may reach it by its name. */
+static int backup_private(const struct ctx *c, struct hf_err *err)
+{
+	struct stat st;
+	int dir = -1, r = hf_fs_opendirs(c->st->dirfd, HF_STATE_BACKUP, HF_FS_CREATE_DURABLE, &dir,
+					 c->sdir, err);
+
+	if (r)
+		return r;
+	if (fstat(dir, &st) != 0 || ((st.st_mode & 07777) != 0700 && hf_fs_fchmod(dir, 0700)))
+		r = hf_err_set(err, HF_E_IO, "%s/%s: cannot make it private (0700): %s", c->sdir,
+			       HF_STATE_BACKUP, strerror(errno));
+	close(dir);
+	return r;
+}
+
+/* Keep every file the swap will replace, in its from_slot() (hf_swap_backup: a hard link
+ * only where nobody but root can change the inode, else a copy); then make the copies
+ * durable (one fsync per directory) before the first swap. */
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
 	char display[4300], hex[HF_SHA256_HEX], rel[1200], ver[HF_VERSION_STRLEN];
 	struct hf_syncset dirs;
-	int r = 0;
+	int r = j->op == HF_JOURNAL_APPLY ? backup_private(c, err) : 0;
 
 	hf_syncset_init(&dirs);
 	for (size_t k = 0; !r && k < j->n; k++) {
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN];
 		const char *leaf, *kleaf;
-		int dir, kdir, present;
+		int dir, kdir, present, copied = 0;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
 		c->file = f->path;
@@ -707,7 +773,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			r = slot_open(c, j, k, from_slot(j), HF_FS_CREATE_DURABLE, &kdir, &kleaf,
 				      rel, sizeof(rel), err);
 		if (!r) {
-			r = hf_swap_keep(dir, leaf, kdir, kleaf, display, err);
+			r = hf_swap_backup(dir, leaf, kdir, kleaf, f->from, &copied, display, err);
 			if (!r)
 				r = hf_syncset_add(&dirs, kdir, display, err);
 			close(kdir);
@@ -716,8 +782,10 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			hf_hlog(c->log,
 				STEP(.step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep",
 				     .file = f->path, .old = hf_version_format(&f->from_version, ver)),
-				"kept %s (sha256 %s) in %s", f->path, hf_sha256_hex(f->from, hex),
-				j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
+				"kept %s (sha256 %s) in %s%s", f->path, hf_sha256_hex(f->from, hex),
+				j->op == HF_JOURNAL_APPLY ? "backup" : "staging",
+				copied ? " (a copy: others can change the file, or a link is "
+					 "impossible)" : "");
 		close(dir);
 	}
 	snprintf(display, sizeof(display), "%s: %s", c->site->code,
@@ -828,6 +896,9 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	r = hf_journal_write(c->st->dirfd, j, c->sdir, err);
 	if (!r) {
 		hf_hlog(c->log, STEP(.step = "journal"), "journal written (%zu file(s))", j->n);
+		r = reserve(c, j, err);
+	}
+	if (!r) {
 		step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep";
 		r = keep_all(c, j, err);
 	}

@@ -5,9 +5,12 @@
  *   stage    each new file into .hotfix/staging/<i>, hashed while written, checked
  *            against the manifest, fsync'd, given the target's owner and mode
  *   journal  .hotfix/journal written and fsync'd before the first change to the site
- *   keep     what the swap replaces: apply hard-links each original into
- *            .hotfix/backup/<ID>/<path>; rollback hard-links the hotfix's file into
- *            staging/<i> (copy + fsync when a hard link is impossible)
+ *   keep     what the swap replaces: apply keeps each original in
+ *            .hotfix/backup/<ID>/<path> (private, 0700); rollback keeps the hotfix's file
+ *            in staging/<i> -- a hard link where only root can change the inode (root's,
+ *            not group/other-writable, no other name), else a copy + fsync, its hash
+ *            checked (hf_swap_backup), so that no other name can change what undo and
+ *            rollback restore
  *   stop     (site.xml names services) .hotfix/services written, the stop command run
  *   swap     link the new content to .<name>.hotfix-tmp beside the target and
  *            rename(2) it over the target (a process that has the old file open or
@@ -17,7 +20,11 @@
  *            the old files back and starts them again
  *   commit   .hotfix/installed.xml replaced atomically, .hotfix/services removed
  *   record   the outcome appended to the hash-chained .hotfix/txlog (txlog.h), signed as
- *            a receipt when the state says so -- also for an undone transaction
+ *            a receipt when the state says so -- also for an undone transaction; its
+ *            room was reserved right after the journal, so a full disk cannot leave a
+ *            commit unrecorded (a failure to reserve undoes the transaction); a writer
+ *            that opens the site, and recovery, record a change of installed.xml the log
+ *            misses as a gap record first
  *   finish   staging and temporaries removed (rollback: the backup too), journal removed
  *
  * Where a transaction stands is read off the site, never off a progress record: if
@@ -56,6 +63,9 @@ struct hf_recovery {
 			  * and damage names the command that recovers */
 	char damage[1100];
 	char services[1100]; /* what recovery did with the site's services, or "" */
+	unsigned long healed; /* (writers, recovery) the gap record appended to the log, or 0:
+			       * installed.xml had changed without a record (txlog.h) */
+	char heal[1200];      /* recording that gap failed: why, or "" */
 };
 
 /* The outcome of apply or rollback. */

@@ -76,6 +76,66 @@ for op in apply rollback; do
     done
 done
 
+# Targets with other hard links are backed up by copy (and rollback keeps a hotfix file
+# with another link by copy): every operation of those copies is killed and failed too.
+# The other name, outside the site, keeps its inode; the site is before or after by
+# content, mode, owner and times (a restored copy is its own inode: link counts differ).
+mkdll "$T/l-old.dll" 1.0.0.0 8192; mkdll "$T/l-new.dll" 1.0.0.1 8192
+mkdir -p "$T/lm/SP3"; cp "$T/l-new.dll" "$T/lm/SP3/t.dll"
+tar -cf "$T/lm/x.tar" -C "$T/lm" SP3
+onefile "$T/lm/l.xml" LNK1 x.tar bin/t.dll SP3/t.dll "$T/l-new.dll"
+sitexml "$T/lbefore" LNK central - 3
+mkdir -p "$T/lbefore/bin" "$T/other"; cp "$T/l-old.dll" "$T/lbefore/bin/t.dll"
+touch -d '2007-01-02 03:04:05' "$T/lbefore/bin/t.dll"
+cp -a "$T/lbefore" "$T/lafter"
+hf apply "$T/lm/l.xml" --site "$T/lafter" -q
+expect_rc 0
+nolinks() { awk '$2 == "f" { $5 = "-" } { print }'; }
+lstate() { # DIR WHAT: before or after, by everything but link counts
+    no_residue "$1"
+    if [ "$(tree "$1" mtime | nolinks)" = "$LBEFORE" ] && ! installed "$1" LNK1; then echo before
+    elif [ "$(tree "$1" | nolinks)" = "$LAFTER" ] && installed "$1" LNK1 &&
+        [ -f "$1/.hotfix/backup/LNK1/bin/t.dll" ]; then echo after
+    else fail "$1 is neither before nor after ($2): $(tree "$1" mtime | nolinks)"; fi
+}
+LBEFORE=$(tree "$T/lbefore" mtime | nolinks)
+LAFTER=$(tree "$T/lafter" | nolinks)
+for op in apply rollback; do
+    if [ $op = apply ]; then START=lbefore; set -- apply "$T/lm/l.xml" --site "$T/s"
+    else START=lafter; set -- rollback LNK1 --site "$T/s"; fi
+    # the other name: a hard link to the file the transaction replaces, outside the site
+    rm -rf "$T/s"; cp -a "$T/$START" "$T/s"; rm -f "$T/other/t.dll"; ln "$T/s/bin/t.dll" "$T/other/t.dll"
+    HOTFIX_FAULT=count HOTFIX_FAULT_TRACE=1 "$FAULT_BIN" "$@" -q 2> "$T/count" > /dev/null
+    n=$(sed -n 's/^hotfix-fault: \([0-9]*\) operations$/\1/p' "$T/count")
+    copy='create t.dll'; [ $op = rollback ] && copy='create 0' # backup/, or staging/
+    grep -q "op [0-9]* $copy\$" "$T/count" || fail "$op of a linked target: no copy in the trace"
+    for mode in crash enospc eio; do
+        seen_before=0 seen_after=0 k=1
+        while [ $k -le "$n" ]; do
+            rm -rf "$T/s"; cp -a "$T/$START" "$T/s"
+            rm -f "$T/other/t.dll"; ln "$T/s/bin/t.dll" "$T/other/t.dll"
+            cp "$T/other/t.dll" "$T/other.want"
+            fault $mode $k "$@"
+            case $mode:$FRC in
+                crash:137|*:0) ;;
+                *:1) grep -q "undone, the site is as before\|nothing was changed" "$T/ferr" ||
+                         { cat "$T/ferr"; fail "linked $op $mode:$k: not undone"; } ;;
+                *) cat "$T/ferr"; fail "linked $op $mode:$k: exit $FRC" ;;
+            esac
+            $WRAP "$BIN" recover --site "$T/s" > "$T/out" 2> "$T/err" || fail "linked $op $mode:$k: recover exit $?"
+            s=$(lstate "$T/s" "linked $op $mode:$k") || { echo "$s"; exit 1; }
+            [ "$s" = before ] && seen_before=$((seen_before + 1))
+            [ "$s" = after ] && seen_after=$((seen_after + 1))
+            cmp -s "$T/other/t.dll" "$T/other.want" || fail "linked $op $mode:$k: the other name changed"
+            k=$((k + stride))
+        done
+        echo "linked $op $mode: $seen_before x before, $seen_after x after ($n operations)"
+        # (under valgrind, a sample of k may see one outcome only)
+        [ $stride -gt 1 ] || { [ $seen_before -gt 0 ] && [ $seen_after -gt 0 ]; } ||
+            fail "linked $op $mode: one outcome never seen"
+    done
+done
+
 # A crash in the middle of the swap, then a crash at every step of the recovery.
 rm -rf "$T/mid"; cp -a "$T/before" "$T/mid"
 HOTFIX_FAULT_TRACE=1 HOTFIX_FAULT=count "$FAULT_BIN" apply "$KB" --site "$T/mid" -q 2> "$T/trace"

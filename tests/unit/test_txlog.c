@@ -218,6 +218,126 @@ static void test_no_registry(void **state)
 	assert_non_null(strstr(c.problem, "the last record (1) names no registry"));
 }
 
+/* Heal: installed.xml changed and its record was never written (a full disk after the
+ * commit); the next writer appends a gap record that starts where the log ended and ends
+ * at installed.xml as it is; verification counts it as a gap, not a problem. */
+static void heal(struct fixture *f, int present, unsigned long *seq)
+{
+	struct hf_err err;
+
+	hf_err_clear(&err);
+	if (hf_txlog_heal(f->fd, f->dir, "CEN", present, f->reg, NULL, seq, &err) != 0)
+		fail_msg("heal: %s", err.msg);
+}
+
+static void test_heal_gap(void **state)
+{
+	struct fixture *f = *state;
+	struct hf_txlog_check c;
+	unsigned long seq = 99;
+	char hex[HF_SHA256_HEX], want[200];
+
+	heal(f, 0, &seq); /* no log and no registry: nothing is missing */
+	assert_int_equal(seq, 0);
+	append(f, 1, NULL, NULL);
+	append(f, 2, NULL, NULL);
+	heal(f, 1, &seq); /* the log ends at installed.xml: nothing to heal */
+	assert_int_equal(seq, 0);
+	memset(f->reg, 7, HF_SHA256_LEN); /* a commit whose record was lost */
+	c = verify(f, NULL);
+	assert_int_equal(c.problems, 1);
+	assert_non_null(strstr(c.problem, "does not leave installed.xml as it is"));
+	heal(f, 1, &seq);
+	assert_int_equal(seq, 3);
+	c = verify(f, NULL);
+	assert_int_equal(c.records, 3);
+	assert_int_equal(c.problems, 0);
+	assert_int_equal(c.gaps, 1);
+	memset(want, 0, sizeof(want));
+	memset(f->reg, 2, HF_SHA256_LEN);
+	snprintf(want, sizeof(want), "record 3: installed.xml went from %.16s... to ",
+		 hf_sha256_hex(f->reg, hex));
+	assert_non_null(strstr(c.gap, want));
+	memset(f->reg, 7, HF_SHA256_LEN);
+	edit(f, "sed -n 3p txlog | grep -q ' by=heal registry=' && "
+		"sed -n 3p txlog | grep -q ' result=unrecorded .* files=0 before='");
+	heal(f, 1, &seq); /* healed once only */
+	assert_int_equal(seq, 0);
+	append(f, 4, NULL, NULL); /* the chain goes on after it */
+	c = verify(f, NULL);
+	assert_int_equal(c.records, 4);
+	assert_int_equal(c.problems, 0);
+	assert_int_equal(c.gaps, 1);
+}
+
+static void test_heal_no_log(void **state)
+{
+	struct fixture *f = *state;
+	struct hf_txlog_check c;
+	unsigned long seq = 0;
+
+	/* hotfixes recorded before the log existed (or the log removed) */
+	memset(f->reg, 5, HF_SHA256_LEN);
+	c = verify(f, NULL);
+	assert_int_equal(c.problems, 1);
+	heal(f, 1, &seq);
+	assert_int_equal(seq, 1);
+	c = verify(f, NULL);
+	assert_int_equal(c.problems, 0);
+	assert_int_equal(c.gaps, 1);
+	assert_non_null(strstr(c.gap, "record 1: installed.xml went from none to 0505050505050505..."));
+}
+
+static void test_heal_forged(void **state)
+{
+	struct fixture *f = *state;
+	struct hf_txlog_check c;
+	unsigned long seq = 0;
+
+	append(f, 1, NULL, NULL);
+	append(f, 2, NULL, NULL);
+	memset(f->reg, 9, HF_SHA256_LEN);
+	heal(f, 1, &seq);
+	assert_int_equal(seq, 3);
+	/* a gap record rewritten (and rehashed) to hide where the log really ended */
+	edit(f, "b=$(sed -n 3p txlog | cut -c66- | sed 's/before=[0-9a-f]*/before=-/'); "
+		"head -n 2 txlog > t && printf '%s %s\n' \"$(printf '%s' \"$b\" | sha256sum | "
+		"cut -c1-64)\" \"$b\" >> t && mv t txlog");
+	c = verify(f, NULL);
+	assert_int_equal(c.problems, 1);
+	assert_non_null(strstr(c.problem, "record 3: a gap record that does not start where record 2 ends"));
+}
+
+/* The reservation: room past the end of the log, its size unchanged. */
+static void test_reserve(void **state)
+{
+	struct fixture *f = *state;
+	struct hf_jfile files[64];
+	struct hf_txrec rec = {.site = "CEN", .op = "apply", .id = "KB936465", .revision = 1,
+			       .result = "committed", .by = "command", .has_registry = 1,
+			       .files = files, .nfiles = 64};
+	struct hf_err err;
+	struct stat sb;
+	int reserved = 0;
+
+	memset(files, 0, sizeof(files)); /* 64 x some 200 bytes: a record of 12 KiB or more */
+	for (int i = 0; i < 64; i++)
+		files[i].path = "bin/i386/a-rather-long-directory-name/Basesvr.dll";
+	append(f, 1, NULL, NULL);
+	assert_int_equal(fstatat(f->fd, "txlog", &sb, 0), 0);
+	off_t size = sb.st_size;
+	hf_err_clear(&err);
+	assert_int_equal(hf_txlog_reserve(f->fd, f->dir, &rec, &reserved, &err), 0);
+	assert_int_equal(fstatat(f->fd, "txlog", &sb, 0), 0);
+	assert_int_equal(sb.st_size, size); /* the log itself is unchanged */
+	if (reserved) /* /tmp can allocate: blocks past the end for the whole record */
+		assert_true((off_t)sb.st_blocks * 512 >= size + 64 * 200);
+	else
+		print_message("this file system cannot reserve (fallocate): not checked\n");
+	append(f, 2, NULL, NULL);
+	assert_int_equal(verify(f, NULL).problems, 0);
+}
+
 static void test_receipts(void **state)
 {
 	struct fixture *f = *state;
@@ -289,6 +409,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crash_mid_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_last_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_registry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heal_gap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heal_no_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heal_forged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receipts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_key, setup, teardown),
 	};
