@@ -81,6 +81,7 @@ static const struct {
 	{ HF_E_TXN, "failed", 1 },
 	{ HF_E_STALE, "stale", 4 },
 	{ HF_E_HOOK, "hook", 1 },
+	{ HF_E_INTR, "interrupted", 130 }, /* the caller exits 128 + the signal (intr.h) */
 };
 
 int hf_exit_code(enum hf_code code)
