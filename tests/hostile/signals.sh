@@ -139,7 +139,7 @@ for case in INT:health:1 TERM:stop:2 HUP:start:3; do
     [ $sig = TERM ] && stop="if [ \"\$HOTFIX_OP\" = recover ]; then touch '$T/rec.waiting'; sleep 1; else $stop; fi"
     svcsite "$d" "$stop" "$start" "$health"
     BEFORE=$(fullsnap "$d")
-    "$dflt" "$BIN" apply "$KB" --site "$d" > "$T/out" 2> "$T/err" &
+    "$dflt" $WRAP "$BIN" apply "$KB" --site "$d" > "$T/out" 2> "$T/err" &
     pid=$!
     i=0; while [ ! -e "$w" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
     [ -e "$w" ] || fail "$phase: the command never ran"
@@ -174,7 +174,7 @@ for fmt in text json; do
     hier "$h/sites.xml" CEN PRI PR2 SEC
     for s in CEN PRI PR2 SEC; do mkdir -p "$h/$s/.hotfix"; eval "snap_$s=\$(fullsnap \"$h/$s\")"; done
     extra=; [ $fmt = json ] && extra=--json
-    "$dflt" "$BIN" apply "$KB" --hierarchy "$h/sites.xml" --jobs 1 $extra > "$T/out" 2> "$T/err" &
+    "$dflt" $WRAP "$BIN" apply "$KB" --hierarchy "$h/sites.xml" --jobs 1 $extra > "$T/out" 2> "$T/err" &
     pid=$!
     i=0; while [ ! -e "$h/waiting" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
     [ -e "$h/waiting" ] || fail "hierarchy: PRI's health command never ran"
@@ -215,7 +215,7 @@ done
 for extra in "" --json; do
     d=$T/pipe$extra; rm -f "$T/closed"
     svcsite "$d" : : "i=0; while [ ! -e '$T/closed' ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done"
-    { "$BIN" apply "$KB" --site "$d" $extra 2> "$T/err"; echo $? > "$T/rc"; } |
+    { $WRAP "$BIN" apply "$KB" --site "$d" $extra 2> "$T/err"; echo $? > "$T/rc"; } |
         { exec 0<&-; touch "$T/closed"; sleep 0.2; }
     RC=$(cat "$T/rc")
     echo "+ apply $extra | (reader gone) -> $RC"
@@ -240,7 +240,7 @@ d=$T/orphan
 orphan_state="p=\$(cat '$T/orphan.pid' 2>/dev/null); st=; [ -n \"\$p\" ] && st=\$(cut -d' ' -f3 /proc/\$p/stat 2>/dev/null); case \"\$st\" in ''|Z|X) st=gone ;; *) st=alive ;; esac; echo \"stop \$HOTFIX_OP \$st\" >> '$T/markers'"
 svcsite "$d" "$orphan_state" : "(sleep 3; echo late >> '$T/markers') & echo \$! > '$T/orphan.pid'; wait"
 BEFORE=$(fullsnap "$d")
-"$BIN" apply "$KB" --site "$d" > "$T/out" 2> "$T/err" &
+$WRAP "$BIN" apply "$KB" --site "$d" > "$T/out" 2> "$T/err" &
 pid=$!
 i=0; while [ ! -s "$T/orphan.pid" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
 [ -s "$T/orphan.pid" ] || fail "orphan: the health command never ran"
