@@ -506,8 +506,12 @@ static void printable(char *buf, size_t len, const char *s)
 {
 	size_t i = 0;
 
-	for (; s && s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	for (; s && s[i] && i + 1 < len; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf[i] = '?';
+		else
+			buf[i] = s[i];
+	}
 	buf[i] = '\0';
 }
 

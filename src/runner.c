@@ -42,12 +42,13 @@ struct run {
 	const struct hf_hierarchy *h;
 	enum hf_order order;
 	int keep_going, stop;
-	int sig;            /* the signal caught and sent on to the workers, or 0 */
-	sigset_t orig;      /* the caller's signal mask (workers get it back) */
 	const struct hf_run_ops *ops;
 	void *ctx;
 	struct hf_job *jobs;
 	size_t running;
+	int sig;            /* the signal caught and sent on to the workers, or 0 */
+	sigset_t orig;      /* the caller's signal mask (workers get it back) */
+	sigset_t open_mask; /* it without SIGINT, SIGTERM, SIGHUP: the mask of the wait */
 };
 
 static void skip(struct run *r, size_t i, const char *why, const char *code)
@@ -281,17 +282,13 @@ static int wait_some(struct run *r, struct hf_err *err)
 			who[np++] = i * 3 + (size_t)k;
 		}
 	}
-	{ /* signals are let in only here: one caught before is waiting, not missed */
-		sigset_t open_mask = r->orig, three;
-
-		hf_intr_sigset(&three);
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sigismember(&three, sig) == 1)
-				sigdelset(&open_mask, sig);
-		rc = ppoll(p, np, NULL, &open_mask);
+	/* signals are let in only here: one caught before is waiting, not missed */
+	rc = ppoll(p, np, NULL, &r->open_mask);
+	if (rc < 0 && errno == EINTR) {
+		forward(r);
+		rc = 0; /* nothing to read: the caller's loop goes on */
 	}
-	forward(r);
-	if (rc < 0 && errno != EINTR) {
+	if (rc < 0) {
 		free(p);
 		free(who);
 		return hf_err_set(err, HF_E_IO, "poll: %s", strerror(errno));
@@ -322,11 +319,17 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 {
 	struct run r = { .h = h, .order = order, .keep_going = keep_going, .ops = ops,
 			 .ctx = ctx, .jobs = jobs };
-	sigset_t three;
+	sigset_t three, orig, open_mask;
 	int rc = 0;
 
 	hf_intr_sigset(&three);
-	sigprocmask(SIG_BLOCK, &three, &r.orig);
+	sigprocmask(SIG_BLOCK, &three, &orig);
+	open_mask = orig;
+	sigdelset(&open_mask, SIGINT);
+	sigdelset(&open_mask, SIGTERM);
+	sigdelset(&open_mask, SIGHUP);
+	r.orig = orig; /* (through locals: gcc -fanalyzer loses r once its address escapes) */
+	r.open_mask = open_mask;
 	if (njobs < 1)
 		njobs = 1;
 	for (size_t i = 0; i < h->n; i++)
@@ -371,6 +374,6 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 	}
 	while (r.running > 0 && wait_some(&r, err) == 0)
 		; /* after a scheduler error, still collect the children */
-	sigprocmask(SIG_SETMASK, &r.orig, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	return rc;
 }

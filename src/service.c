@@ -90,6 +90,7 @@ int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *
 	char *root, sname[4200];
 	int r, sdir;
 
+	memset(&res, 0, sizeof(res));
 	if (out && len)
 		out[0] = '\0';
 	if (!cmd || cmd->argc == 0)

@@ -162,6 +162,28 @@ for case in INT:health:1 TERM:stop:2 HUP:start:3; do
     echo "ok: SIG$sig during the $phase command: ended, undone, services back on the old files"
 done
 
+# a rollback interrupted the same way is undone too: the hotfix stays installed, and the
+# service runs its files
+d=$T/rb; w=$T/rb.waiting
+svcsite "$d" : : "if [ \"\$HOTFIX_OP\" = rollback ]; then touch '$w'; sleep 30.5; fi"
+hf apply "$KB" --site "$d" -q
+expect_rc 0
+BEFORE=$(fullsnap "$d")
+"$dflt" $WRAP "$BIN" rollback KB936465 --site "$d" > "$T/out" 2> "$T/err" &
+pid=$!
+i=0; while [ ! -e "$w" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$w" ] || fail "rollback: the health command never ran"
+kill -TERM $pid; wait $pid; RC=$?
+echo "+ SIGTERM during the rollback's health -> $RC"
+[ $RC -eq 143 ] || fail "rollback: exit $RC"
+expect_err "^hotfix: CEN: interrupted by SIGTERM during step 'health': the rollback of KB936465 was undone; the site is as before$"
+expect_out "rollback interrupted"
+[ "$(fullsnap "$d")" = "$BEFORE" ] || fail "rollback: the site is not as before it"
+no_residue "$d"
+installed "$d" KB936465 || fail "rollback: KB936465 is no longer installed"
+[ "$(running "$d")" = "$NEW" ] || fail "rollback: svcd does not run the hotfix's DLL"
+echo "ok: SIGTERM during a rollback's health command: undone, still installed"
+
 # 3. a hierarchy run signalled while its second site runs: that site is undone, the first
 # stays applied, the others never start; the summary (text and JSON) says so
 for fmt in text json; do
