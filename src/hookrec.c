@@ -406,10 +406,10 @@ int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struc
 	n = slurp(dirfd, HF_HOOKREC_FILE, buf, sizeof(buf));
 	if (n < 0 && errno == ENOENT)
 		return drop(dirfd, display, err); /* a hook.tmp of a record never finished */
-	if (n < 0)
-		return hf_err_set(err, HF_E_IO, "%s: cannot read: %s", where, strerror(errno));
 	hf_err_clear(&bad);
-	if (hf_hookrec_parse(buf, (size_t)n, where, &r, &bad) != 0) {
+	if (n < 0) /* a symlink, a directory, unreadable: trusted no more than garbage */
+		hf_err_set(&bad, HF_E_IO, "%s: cannot read: %s", where, strerror(errno));
+	if (n < 0 || hf_hookrec_parse(buf, (size_t)n, where, &r, &bad) != 0) {
 		snprintf(said, len, "ignored a damaged record of a running command (%s); no process "
 				    "was signalled", bad.msg);
 		hf_hlog(log, STEP(.step = "recover", .reason = bad.msg), "%s", said);

@@ -28,8 +28,8 @@
  * (boot id), and either the process whose pid is pgid is the one recorded (same start
  * time), or no such process exists and every live member of the group is in the
  * recorded session and started no earlier than the recorded start time (a process group
- * keeps its number from reuse while it has members).  A damaged record signals nothing;
- * it is reported and removed. */
+ * keeps its number from reuse while it has members).  A damaged or unreadable record (a
+ * symlink, say) signals nothing; it is reported and removed. */
 #ifndef HOTFIX_HOOKREC_H
 #define HOTFIX_HOOKREC_H
 
@@ -100,7 +100,7 @@ void hf_hookrec_watch_init(struct hf_hookrec_watch *x, int dirfd, const char *di
  * more -- then remove the record (and a hook.tmp).  said (len bytes) gets one sentence
  * for the report when there is something to say, else "".  procdir is "/proc" (tests
  * may name another).  Errors: -HF_E_BUSY (the group would not end: the record stays),
- * -HF_E_IO (the record could not be read or removed). */
+ * -HF_E_IO (the record could not be removed, or /proc could not be read). */
 int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struct hf_hlog *log,
 		      char *said, size_t len, struct hf_err *err) HF_MUST_CHECK;
 

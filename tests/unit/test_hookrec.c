@@ -372,6 +372,11 @@ static void test_watch_and_settle(void **state)
 	assert_int_equal(hf_hookrec_settle(dfd, dir, "/proc", NULL, said, sizeof(said), &err), 0);
 	assert_non_null(strstr(said, "ignored a damaged record"));
 	assert_false(exists(dfd, "hook"));
+	/* a symlink planted as the record: not followed, reported, removed */
+	assert_int_equal(symlinkat("/etc/passwd", dfd, "hook"), 0);
+	assert_int_equal(hf_hookrec_settle(dfd, dir, "/proc", NULL, said, sizeof(said), &err), 0);
+	assert_non_null(strstr(said, "ignored a damaged record"));
+	assert_false(exists(dfd, "hook") || faccessat(dfd, "hook", F_OK, AT_SYMLINK_NOFOLLOW) == 0);
 	/* no record: nothing to say */
 	assert_int_equal(hf_hookrec_settle(dfd, dir, "/proc", NULL, said, sizeof(said), &err), 0);
 	assert_string_equal(said, "");
