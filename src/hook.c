@@ -112,16 +112,16 @@ static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], 
 	ssize_t n;
 
 	setpgid(0, 0);
-	do /* nothing runs before the parent has recorded the group (EOF: it gave up) */
-		n = read(go, &byte, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(127);
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	do /* nothing runs before the parent has recorded the group (EOF: it gave up) */
+		n = read(go, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	close_range(3, ~0U, 0);
