@@ -11,9 +11,36 @@ const char *hf_verdict_name(enum hf_verdict v)
 {
 	static const char *const names[] = { "ok",         "newer",    "outdated",
 					     "missing",    "unreadable", "modified",
-					     "not-applicable" };
+					     "not-applicable", "unknown" };
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
+}
+
+const char *hf_astate_name(enum hf_astate s)
+{
+	static const char *const names[HF_ASTATES] = { "installed", "required", "not-applicable",
+						       "unknown" };
+
+	return (unsigned)s < HF_ASTATES ? names[s] : "?";
+}
+
+/* How much a state weighs when a manifest's files are combined: unknown over required
+ * over installed over not applicable. */
+static int rank(enum hf_astate s)
+{
+	static const int r[HF_ASTATES] = { 1, 2, 0, 3 };
+
+	return (unsigned)s < HF_ASTATES ? r[s] : 3;
+}
+
+enum hf_astate hf_astate_add(enum hf_astate so_far, enum hf_verdict v)
+{
+	enum hf_astate one = v == HF_V_UNKNOWN	     ? HF_AS_UNKNOWN
+			     : v == HF_V_NOTAPPLICABLE ? HF_AS_NOTAPPLICABLE
+			     : hf_verdict_compliant(v) ? HF_AS_INSTALLED
+						       : HF_AS_REQUIRED;
+
+	return rank(one) > rank(so_far) ? one : so_far;
 }
 
 int hf_verdict_compliant(enum hf_verdict v)
@@ -44,8 +71,21 @@ static struct hf_audit_record *push(struct hf_audit *a)
 	return &a->recs[a->n++];
 }
 
+/* The state of the manifest whose records on one site start at first (to the end). */
+static void set_state(struct hf_audit *a, size_t first)
+{
+	enum hf_astate st = HF_AS_NOTAPPLICABLE;
+
+	for (size_t i = first; i < a->n; i++)
+		st = hf_astate_add(st, a->recs[i].verdict);
+	for (size_t i = first; i < a->n; i++)
+		a->recs[i].state = st;
+}
+
 static enum hf_verdict verdict_of(const struct hf_plan_item *it)
 {
+	if (it->unread)
+		return HF_V_UNKNOWN;
 	switch (it->action) {
 	case HF_ACT_INSTALL:
 		return HF_V_OUTDATED;
@@ -69,6 +109,7 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 	struct hf_plan *plan = NULL;
 	struct hf_err why;
 	struct hf_audit_record *rec;
+	size_t first;
 	int r = hf_plan_applicable(m, site, &why);
 
 	if (r) {
@@ -78,12 +119,14 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 		rec->site = site;
 		rec->manifest = m;
 		rec->verdict = HF_V_NOTAPPLICABLE;
+		rec->state = HF_AS_NOTAPPLICABLE;
 		snprintf(rec->note, sizeof(rec->note), "%.500s", why.msg);
 		return 0;
 	}
-	r = hf_plan_make(m, site, a->verify_hashes ? HF_HASH_ALL : HF_HASH_NONE, &plan, err);
+	r = hf_plan_survey(m, site, a->verify_hashes ? HF_HASH_ALL : HF_HASH_NONE, &plan, err);
 	if (r)
 		return r;
+	first = a->n;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct hf_plan_item *it = &plan->items[i];
 
@@ -105,6 +148,22 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 		memcpy(rec->note, it->reason, sizeof(rec->note));
 	}
 	hf_plan_free(plan);
+	set_state(a, first);
+	return 0;
+}
+
+int hf_audit_unknown(struct hf_audit *a, const struct hf_manifest *m, const struct hf_site *site,
+		     const char *why, struct hf_err *err)
+{
+	struct hf_audit_record *rec = push(a);
+
+	if (!rec)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	rec->site = site;
+	rec->manifest = m;
+	rec->verdict = HF_V_UNKNOWN;
+	rec->state = HF_AS_UNKNOWN;
+	snprintf(rec->note, sizeof(rec->note), "%.500s", why);
 	return 0;
 }
 
@@ -115,6 +174,48 @@ void hf_audit_free(struct hf_audit *a)
 	free(a->recs);
 	a->recs = NULL;
 	a->n = a->cap = 0;
+}
+
+int hf_audit_complete(const struct hf_audit *a, const struct hf_site *site)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if ((!site || a->recs[i].site == site) && a->recs[i].state == HF_AS_UNKNOWN)
+			return 0;
+	return 1;
+}
+
+/* Record i is the first of its site x manifest. */
+static int starts_pair(const struct hf_audit *a, size_t i)
+{
+	return i == 0 || a->recs[i - 1].site != a->recs[i].site ||
+	       a->recs[i - 1].manifest != a->recs[i].manifest;
+}
+
+void hf_audit_totals(const struct hf_audit *a, const struct hf_site *site,
+		     size_t totals[HF_ASTATES])
+{
+	for (size_t k = 0; k < HF_ASTATES; k++)
+		totals[k] = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if ((!site || a->recs[i].site == site) && starts_pair(a, i) &&
+		    (unsigned)a->recs[i].state < HF_ASTATES)
+			totals[a->recs[i].state]++;
+}
+
+const char *hf_site_verdict(const struct hf_audit *a, const struct hf_site *site)
+{
+	if (!hf_audit_complete(a, site))
+		return "unknown";
+	if (hf_audit_not_applicable(a, site))
+		return "not applicable";
+	return hf_audit_compliant(a, site) ? "compliant" : "not compliant";
+}
+
+const char *hf_audit_verdict(const struct hf_audit *a)
+{
+	if (!hf_audit_complete(a, NULL))
+		return "incomplete";
+	return hf_audit_compliant(a, NULL) ? "compliant" : "not compliant";
 }
 
 int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site)
@@ -152,11 +253,11 @@ size_t hf_audit_drift(struct hf_audit *a, const struct hf_site *child,
 		const struct hf_audit_record *p;
 		int differs;
 
-		if (r->site != child || !r->file)
+		if (r->site != child || !r->file || r->verdict == HF_V_UNKNOWN)
 			continue;
 		p = find_rec(a, parent, r);
-		if (!p)
-			continue;
+		if (!p || p->verdict == HF_V_UNKNOWN)
+			continue; /* what is not known does not differ */
 		differs = r->present != p->present || r->has_version != p->has_version ||
 			  (r->has_version && hf_version_cmp(&r->installed, &p->installed) != 0) ||
 			  (r->hashed && p->hashed && memcmp(r->sha256, p->sha256, HF_SHA256_LEN));

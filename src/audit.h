@@ -3,7 +3,14 @@
  * Owns: struct hf_audit and its records (hf_audit_free); records point into the
  * manifests and sites audited, which must outlive the audit.  Audit only reads, and it
  * keeps going past a bad site or file: every problem becomes a record.  Callers add
- * all manifests of one site before the next site, so a site's records are contiguous. */
+ * all manifests of one site before the next site, so a site's records are contiguous,
+ * and a manifest's records on a site too.
+ *
+ * An audit never reports what it did not see.  Each site x manifest gets one of four
+ * states, as in SCCM: installed, required, not applicable, unknown.  Unknown is a file
+ * that could not be read (verdict unknown), or a site that could not be audited at all
+ * -- busy, damaged, unreadable: one record per manifest, without a file (hf_audit_unknown).
+ * Unknown is never compliant: an audit with anything unknown is incomplete. */
 #ifndef HOTFIX_AUDIT_H
 #define HOTFIX_AUDIT_H
 
@@ -21,10 +28,25 @@ enum hf_verdict {
 	HF_V_NEWER,         /* newer than expected: compliant */
 	HF_V_OUTDATED,      /* older than expected */
 	HF_V_MISSING,       /* not there */
-	HF_V_UNREADABLE,    /* not a regular file, or no version resource */
+	HF_V_UNREADABLE,    /* read, but not a regular file, or no version resource */
 	HF_V_MODIFIED,      /* expected version, other SHA-256 (only with hashes) */
 	HF_V_NOTAPPLICABLE, /* the manifest has no file set for the site (one record) */
+	HF_V_UNKNOWN,       /* could not be read (note: the errno text); without a file: the
+			     * site could not be audited (note: busy, damaged, unreadable) */
 };
+
+/* The state of one manifest on one site. */
+enum hf_astate {
+	HF_AS_INSTALLED,     /* every file ok or newer */
+	HF_AS_REQUIRED,      /* some file outdated, missing, unreadable or modified; none
+			      * unknown */
+	HF_AS_NOTAPPLICABLE, /* no file set for the site */
+	HF_AS_UNKNOWN,       /* some file, or the whole site, could not be seen */
+};
+#define HF_ASTATES 4
+
+/* A site whose identity is not known (site.xml could not be read) has code "". */
+#define HF_SITE_UNSEEN(s) ((s)->code[0] == '\0')
 
 struct hf_audit_record {
 	const struct hf_site *site;
@@ -35,6 +57,7 @@ struct hf_audit_record {
 	uint64_t size;
 	uint8_t sha256[HF_SHA256_LEN];
 	enum hf_verdict verdict;
+	enum hf_astate state; /* of the manifest on the site (the same on all its records) */
 	char note[512];
 	int drift;           /* differs from the parent site's file (same service pack) */
 	char drift_note[96]; /* what the parent has */
@@ -50,18 +73,46 @@ struct hf_audit {
 int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct hf_site *site,
 		  struct hf_err *err) HF_MUST_CHECK;
 
+/* Add one record saying that m could not be audited on site, and why (note): the site
+ * is busy, damaged or unreadable.  Errors: -HF_E_NOMEM. */
+int hf_audit_unknown(struct hf_audit *a, const struct hf_manifest *m, const struct hf_site *site,
+		     const char *why, struct hf_err *err) HF_MUST_CHECK;
+
 void hf_audit_free(struct hf_audit *a); /* frees the records, not a itself */
 
 const char *hf_verdict_name(enum hf_verdict v);
 
+/* "installed", "required", "not-applicable", "unknown". */
+const char *hf_astate_name(enum hf_astate s);
+
+/* The state of a manifest on a site, its files' verdicts taken one by one: start from
+ * HF_AS_NOTAPPLICABLE; unknown wins over required, required over installed, installed
+ * over not applicable. */
+enum hf_astate hf_astate_add(enum hf_astate so_far, enum hf_verdict v);
+
 /* 1 if the verdict counts as compliant (ok, newer, not applicable). */
 int hf_verdict_compliant(enum hf_verdict v);
 
-/* 1 if every record of the audit (or of one site, when site != NULL) is compliant. */
+/* 1 if every record of the audit (or of one site, when site != NULL) is compliant --
+ * never when anything is unknown. */
 int hf_audit_compliant(const struct hf_audit *a, const struct hf_site *site);
+
+/* 1 if nothing of the audit (or of one site) is unknown. */
+int hf_audit_complete(const struct hf_audit *a, const struct hf_site *site);
+
+/* Count the site x manifest pairs of the audit (or of one site) per state. */
+void hf_audit_totals(const struct hf_audit *a, const struct hf_site *site,
+		     size_t totals[HF_ASTATES]);
 
 /* 1 if every record of site is not-applicable (or it has none). */
 int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site);
+
+/* "compliant", "not compliant", "not applicable" or "unknown" for one site (unknown
+ * first: a site with anything unknown is never called anything else). */
+const char *hf_site_verdict(const struct hf_audit *a, const struct hf_site *site);
+
+/* The whole audit: "compliant", "not compliant" or "incomplete" (anything unknown). */
+const char *hf_audit_verdict(const struct hf_audit *a);
 
 /* Drift: flag each file of child (a site with the same service pack as parent) whose
  * installed version -- and SHA-256, when both were hashed -- differs from the parent's

@@ -32,6 +32,8 @@ enum hf_code {
 	HF_E_TXN,             /* a transaction failed part-way (and was undone, or must be) */
 	HF_E_STALE,           /* an older revision than one already accepted (rollback attack) */
 	HF_E_HOOK,            /* a site's stop, start or health command failed */
+	HF_E_UNSAFE,          /* a file that decides what runs is owned or writable by others */
+	HF_E_INCOMPLETE,      /* (audit only) a site or file could not be seen: unknown */
 	HF_E_INTR,            /* interrupted by SIGINT, SIGTERM or SIGHUP (intr.h): exit 128+N */
 };
 

@@ -19,6 +19,7 @@ void hf_hierarchy_free(struct hf_hierarchy *h)
 	for (size_t i = 0; i < h->n; i++) {
 		hf_site_free(h->sites[i].site);
 		free(h->sites[i].children);
+		free(h->sites[i].unseen);
 	}
 	free(h->sites);
 	free(h->order);
@@ -53,7 +54,28 @@ static void problem(struct problems *p, const char *fmt, ...)
 		p->len = sizeof(p->text) - 1;
 }
 
-static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, struct hf_err *err)
+/* A stand-in for a site that could not be opened: only its root (code ""). */
+static int stand_in(struct hf_hsite *hs, const char *root, const struct hf_err *why,
+		    struct hf_err *err)
+{
+	struct hf_site *s = calloc(1, sizeof(*s));
+
+	if (s) {
+		s->rootfd = -1;
+		s->root = strdup(root);
+		hs->unseen = strdup(why->msg);
+	}
+	if (!s || !s->root || !hs->unseen) {
+		hf_site_free(s);
+		free(hs->unseen);
+		hs->unseen = NULL;
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	}
+	hs->site = s;
+	return 0;
+}
+
+static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, int partial, struct hf_err *err)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
 	char *copy = strdup(h->path), *dir;
@@ -88,6 +110,11 @@ static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, struct hf_err *err)
 		free(rel);
 		h->sites[h->n].parent = HF_NO_PARENT;
 		r = hf_site_open(path, &h->sites[h->n].site, err);
+		if (r == -HF_E_IO && partial) {
+			r = stand_in(&h->sites[h->n], path, err, err);
+			if (!r)
+				hf_err_clear(err);
+		}
 		if (r)
 			hf_err_prefix(err, "%s: ", h->path);
 		else
@@ -100,7 +127,7 @@ static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, struct hf_err *err)
 static size_t find_code(const struct hf_hierarchy *h, const char *code)
 {
 	for (size_t i = 0; i < h->n; i++)
-		if (!strcmp(h->sites[i].site->code, code))
+		if (!h->sites[i].unseen && !strcmp(h->sites[i].site->code, code))
 			return i;
 	return HF_NO_PARENT;
 }
@@ -108,12 +135,18 @@ static size_t find_code(const struct hf_hierarchy *h, const char *code)
 /* Parent links, then every rule; returns the number of violations. */
 static size_t check_tree(struct hf_hierarchy *h, struct problems *p)
 {
-	size_t centrals = 0;
+	size_t centrals = 0, nunseen = 0;
 
+	for (size_t i = 0; i < h->n; i++)
+		nunseen += h->sites[i].unseen != NULL;
+	h->central = HF_NO_PARENT;
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hf_site *s = h->sites[i].site;
-		size_t other = find_code(h, s->code);
+		size_t other;
 
+		if (h->sites[i].unseen)
+			continue;
+		other = find_code(h, s->code);
 		if (other != i)
 			problem(p, "code %s is used twice (%s and %s)", s->code,
 				h->sites[other].site->root, s->root);
@@ -123,6 +156,8 @@ static size_t check_tree(struct hf_hierarchy *h, struct problems *p)
 			continue;
 		}
 		h->sites[i].parent = find_code(h, s->parent);
+		if (h->sites[i].parent == HF_NO_PARENT && nunseen)
+			continue; /* its parent may be the site that could not be read */
 		if (h->sites[i].parent == HF_NO_PARENT)
 			problem(p, "site %s names parent %s, which is not in the hierarchy", s->code,
 				s->parent);
@@ -130,7 +165,7 @@ static size_t check_tree(struct hf_hierarchy *h, struct problems *p)
 			problem(p, "secondary site %s has a child: %s",
 				h->sites[h->sites[i].parent].site->code, s->code);
 	}
-	if (centrals == 0)
+	if (centrals == 0 && !nunseen)
 		problem(p, "no central site");
 	else if (centrals > 1)
 		problem(p, "%zu central sites; a hierarchy has exactly one", centrals);
@@ -148,7 +183,8 @@ static size_t check_tree(struct hf_hierarchy *h, struct problems *p)
 	return p->count;
 }
 
-/* Children lists and the breadth-first order from the central site. */
+/* Children lists and the breadth-first order from the central site, then (partial load)
+ * from each site left without a parent. */
 static int link_tree(struct hf_hierarchy *h, struct hf_err *err)
 {
 	size_t head = 0, tail = 0;
@@ -169,19 +205,27 @@ static int link_tree(struct hf_hierarchy *h, struct hf_err *err)
 		ps->children = grown;
 		ps->children[ps->nchildren++] = i;
 	}
-	h->order[tail++] = h->central;
-	while (head < tail) {
-		const struct hf_hsite *s = &h->sites[h->order[head++]];
+	for (size_t root = 0; root <= h->n && tail < h->n; root++) {
+		/* first the central site (the only root of a complete tree), then orphans */
+		size_t top = root == 0 ? h->central : root - 1;
 
-		for (size_t c = 0; c < s->nchildren && tail < h->n; c++) {
-			h->sites[s->children[c]].depth = s->depth + 1;
-			h->order[tail++] = s->children[c];
+		if (top == HF_NO_PARENT ||
+		    (root > 0 && (top == h->central || h->sites[top].parent != HF_NO_PARENT)))
+			continue;
+		h->order[tail++] = top;
+		while (head < tail) {
+			const struct hf_hsite *s = &h->sites[h->order[head++]];
+
+			for (size_t c = 0; c < s->nchildren && tail < h->n; c++) {
+				h->sites[s->children[c]].depth = s->depth + 1;
+				h->order[tail++] = s->children[c];
+			}
 		}
 	}
 	return 0;
 }
 
-int hf_hierarchy_load(const char *path, struct hf_hierarchy **out, struct hf_err *err)
+static int load(const char *path, int partial, struct hf_hierarchy **out, struct hf_err *err)
 {
 	struct hf_hierarchy *h = calloc(1, sizeof(*h));
 	struct problems p = { .len = 0 };
@@ -199,7 +243,7 @@ int hf_hierarchy_load(const char *path, struct hf_hierarchy **out, struct hf_err
 	if (!r)
 		r = hf_xml_load(buf, len, HF_SCHEMA_HIERARCHY, path, &doc, err);
 	if (!r)
-		r = read_roots(h, doc, err);
+		r = read_roots(h, doc, partial, err);
 	if (!r && check_tree(h, &p)) {
 		r = hf_err_set(err, HF_E_MALFORMED, "%s: the hierarchy is not valid: %s%s", path,
 			       p.text, p.count > SHOW_MAX ? "; ..." : "");
@@ -216,4 +260,14 @@ int hf_hierarchy_load(const char *path, struct hf_hierarchy **out, struct hf_err
 	}
 	*out = h;
 	return 0;
+}
+
+int hf_hierarchy_load(const char *path, struct hf_hierarchy **out, struct hf_err *err)
+{
+	return load(path, 0, out, err);
+}
+
+int hf_hierarchy_load_partial(const char *path, struct hf_hierarchy **out, struct hf_err *err)
+{
+	return load(path, 1, out, err);
 }

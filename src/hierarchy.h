@@ -23,13 +23,16 @@ struct hf_hsite {
 	size_t *children;  /* indexes */
 	size_t nchildren;
 	unsigned depth;    /* 0 for the central site */
+	char *unseen;      /* hf_hierarchy_load_partial only: why the site could not be
+			    * opened; site is then a stand-in holding only root (code "",
+			    * HF_SITE_UNSEEN in audit.h), and NULL otherwise */
 };
 
 struct hf_hierarchy {
 	char *path;
 	size_t n;
 	struct hf_hsite *sites; /* in the file's order */
-	size_t central;
+	size_t central;         /* HF_NO_PARENT only in a partial load that has none */
 	size_t *order;          /* every index, parents before children (breadth first) */
 };
 
@@ -37,6 +40,15 @@ struct hf_hierarchy {
  * -HF_E_MALFORMED (the tree is invalid: the message lists the violations). */
 int hf_hierarchy_load(const char *path, struct hf_hierarchy **out,
 		      struct hf_err *err) HF_MUST_CHECK;
+
+/* The same for a report that must go on past a site it cannot read (audit): a site whose
+ * site.xml cannot be read (-HF_E_IO from hf_site_open) is kept, with unseen set.  The
+ * tree rules that need what it would have said are not applied: a parent that is not in
+ * the hierarchy, or no central site, is not a violation while some site is unseen; such
+ * an orphan has no parent and comes, with its subtree, after the central site's tree in
+ * order.  A site.xml that was read and is invalid is still an error. */
+int hf_hierarchy_load_partial(const char *path, struct hf_hierarchy **out,
+			      struct hf_err *err) HF_MUST_CHECK;
 
 void hf_hierarchy_free(struct hf_hierarchy *h);
 

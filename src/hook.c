@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +66,7 @@ void hf_cmd_clear(struct hf_cmd *cmd)
 	for (size_t i = 0; i < cmd->argc; i++)
 		free(cmd->argv[i]);
 	free(cmd->argv);
+	free(cmd->path);
 	memset(cmd, 0, sizeof(*cmd));
 }
 
@@ -74,8 +76,7 @@ void hf_hook_env(char *buf, size_t len, char *env[HF_HOOK_ENV_MAX], const char *
 	const char *names[] = {"HOTFIX_SITE", "HOTFIX_SITE_CODE", "HOTFIX_ID", "HOTFIX_OP",
 			       "HOTFIX_PHASE"};
 	const char *values[] = {site_root, code, id, op, phase};
-	const char *fixed[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			       "LANG=C", "HOME=/"};
+	const char *fixed[] = {("PATH=" HF_HOOK_PATH), "LANG=C", "HOME=/"};
 	size_t used = 0, n = 0;
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
@@ -98,6 +99,22 @@ void hf_hook_env(char *buf, size_t len, char *env[HF_HOOK_ENV_MAX], const char *
 		used += (size_t)w + 1;
 	}
 	env[n] = NULL;
+}
+
+/* In the child: become the command's user (cred.drop), for good; -1 with errno if any
+ * step fails, or if root could be regained after it. */
+static int become(const struct hf_cred *c)
+{
+	if (!c->drop)
+		return 0;
+	if (setgroups(c->ngroups, c->groups) != 0 || setresgid(c->gid, c->gid, c->gid) != 0 ||
+	    setresuid(c->uid, c->uid, c->uid) != 0)
+		return -1;
+	if (c->uid != 0 && (setuid(0) == 0 || geteuid() == 0 || getegid() != c->gid)) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
 }
 
 /* In the child: never returns.  go: the parent writes one byte there once the run is
@@ -125,18 +142,29 @@ static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], 
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	close_range(3, ~0U, 0);
+	if (become(&cmd->cred) != 0) {
+		dprintf(2, "hotfix: cannot run as uid %u gid %u: %s\n", (unsigned)cmd->cred.uid,
+			(unsigned)cmd->cred.gid, strerror(errno));
+		_exit(127);
+	}
 	if (cwd && chdir(cwd) != 0) {
 		dprintf(2, "hotfix: cannot enter %s: %s\n", cwd, strerror(errno));
 		_exit(127);
 	}
-	/* last before exec: a change of credentials would clear it */
+	/* last before exec: after become(), since a change of credentials clears it */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(127);
-	if (cmd->shell)
+	if (cmd->resolved) {
+		errno = cmd->exec_errno;
+		if (cmd->path)
+			execve(cmd->path, cmd->shell ? shargv : cmd->argv, env);
+	} else if (cmd->shell) {
 		execve("/bin/sh", shargv, env);
-	else
+	} else {
 		execvpe(cmd->argv[0], cmd->argv, env);
-	dprintf(2, "hotfix: cannot run %s: %s\n", cmd->shell ? "/bin/sh" : cmd->argv[0],
+	}
+	dprintf(2, "hotfix: cannot run %s: %s\n",
+		cmd->resolved && cmd->path ? cmd->path : cmd->shell ? "/bin/sh" : cmd->argv[0],
 		strerror(errno));
 	_exit(127);
 }

@@ -7,9 +7,12 @@
  * The child gets: stdin from /dev/null; stdout and stderr into one pipe, whose last
  * HF_HOOK_OUT_MAX bytes are kept; no other descriptor (close_range); default signal
  * dispositions and an empty mask; its own process group; the caller's directory; and
- * only the environment given (hf_hook_env builds the standard one).  A command of
- * argv runs by execvpe() with the PATH of that environment; a shell command runs as
- * `/bin/sh -c TEXT`.  On timeout the whole process group gets SIGTERM, and SIGKILL two
+ * only the environment given (hf_hook_env builds the standard one).  A command whose
+ * executable was resolved and checked beforehand (site.c: `resolved`) runs that exact
+ * file by execve(); otherwise a command of argv runs by execvpe() with the PATH of that
+ * environment, and a shell command as `/bin/sh -c TEXT`.  A command with credentials
+ * (`cred.drop`) becomes that user in the child before the exec -- supplementary groups,
+ * group, user, and then a check that it cannot become root again -- or does not run.  On timeout the whole process group gets SIGTERM, and SIGKILL two
  * seconds later.  The run ends when the command exits: a daemon it started may keep
  * the pipe open, and is neither waited for nor killed (but the pipe is closed: a daemon
  * that goes on writing to it gets EPIPE; hotfix(1) HOOKS says so).
@@ -26,6 +29,7 @@
 #define HOTFIX_HOOK_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -33,12 +37,29 @@
 #define HF_HOOK_OUT_MAX 4096
 #define HF_HOOK_TIMEOUT_MAX 3600 /* seconds */
 #define HF_HOOK_ENV_MAX 16
+#define HF_HOOK_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define HF_CRED_GROUPS_MAX 256
+
+/* Who a command runs as, when not as hotfix itself. */
+struct hf_cred {
+	int drop;        /* 1: become uid, gid and groups before the exec */
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;  /* supplementary groups (0: none) */
+	gid_t groups[HF_CRED_GROUPS_MAX];
+};
 
 struct hf_cmd {
 	char **argv;     /* NULL-terminated; for a shell command, argv[0] is the text */
 	size_t argc;
 	int shell;       /* run argv[0] with /bin/sh -c */
 	unsigned timeout; /* seconds, 1..HF_HOOK_TIMEOUT_MAX */
+	/* set when the command was checked (hf_site_trust): */
+	int resolved;    /* 1: exec `path` and nothing else */
+	char *path;      /* the executable (for a shell command, the shell), or NULL when
+			  * there is none: exec_errno says why */
+	int exec_errno;
+	struct hf_cred cred;
 };
 
 struct hf_hook_result {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "fileio.h"
@@ -164,6 +165,69 @@ static int parse_fileset(xmlNode *node, struct hf_fileset *s, const char *name,
 	return 0;
 }
 
+/* Two paths of a file set that differ only in case name one file on Windows (and on a
+ * case-insensitive file system): refused as ambiguous, with the same folding as the
+ * payload's entries (payload.c). */
+static int check_case(const struct hf_fileset *s, const char *name, struct hf_err *err)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		for (size_t j = 0; j < i; j++) /* paths are set: parse_file() checked */
+			if (s->files[i].path && s->files[j].path &&
+			    !strcasecmp(s->files[i].path, s->files[j].path))
+				return hf_err_set(err, HF_E_MALFORMED,
+						  "%s: file set SP%u: paths %s and %s differ only "
+						  "in case; refused as ambiguous (on Windows they "
+						  "are the same file)",
+						  name, s->servicepack, s->files[j].path,
+						  s->files[i].path);
+	return 0;
+}
+
+/* The element children of node called elem (any namespace: the schema checks it). */
+static size_t count_children(xmlNode *node, const char *elem)
+{
+	size_t n = 0;
+
+	for (xmlNode *c = node ? node->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, elem))
+			n++;
+	return n;
+}
+
+/* The caps of the schema, before it is checked, so that the message names them. */
+static int check_caps(xmlDoc *doc, const char *name, struct hf_err *err)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+
+	if (count_children(root, "fileset") > HF_MANIFEST_SETS_MAX) {
+		hf_err_set(err, HF_E_SIZE, "%s: more than %d file sets (the limit)", name,
+			   HF_MANIFEST_SETS_MAX);
+		hf_err_hint(err, "one file set per service pack: at most %d", HF_MANIFEST_SETS_MAX);
+		return -HF_E_SIZE;
+	}
+	for (xmlNode *c = root ? root->children : NULL; c; c = c->next) {
+		char *sp;
+		int r;
+
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "fileset") ||
+		    count_children(c, "file") <= HF_FILESET_FILES_MAX)
+			continue;
+		sp = hf_xml_attr(c, "servicepack"); /* not yet checked: shown if 1-2 digits */
+		r = hf_err_set(err, HF_E_SIZE,
+			       "%s:%ld: more than %d files in file set SP%s (the limit)", name,
+			       xmlGetLineNo(c), HF_FILESET_FILES_MAX,
+			       sp && sp[0] && strlen(sp) <= 2 && strspn(sp, "0123456789") == strlen(sp)
+				       ? sp
+				       : "?");
+		hf_err_hint(err, "split the hotfix into several manifests of at most %d files "
+				 "per service pack",
+			    HF_FILESET_FILES_MAX);
+		free(sp);
+		return r;
+	}
+	return 0;
+}
+
 /* payload href is relative to the manifest's directory. */
 static char *resolve_payload(const char *manifest_name, const char *href)
 {
@@ -261,6 +325,8 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "fileset"))
 			continue;
 		r = parse_fileset(c, &m->sets[m->nsets++], name, err);
+		if (!r)
+			r = check_case(&m->sets[m->nsets - 1], name, err);
 		if (r)
 			goto out;
 	}
@@ -283,9 +349,14 @@ int hf_manifest_parse(const uint8_t *buf, size_t len, const char *name,
 	if (len > HF_MANIFEST_MAX)
 		return hf_err_set(err, HF_E_SIZE, "%s: %zu bytes, more than the manifest limit %d",
 				  name, len, HF_MANIFEST_MAX);
-	r = hf_xml_load(buf, len, HF_SCHEMA_MANIFEST, name, &doc, err);
+	r = hf_xml_parse(buf, len, name, &doc, err);
 	if (r)
 		return r;
+	r = check_caps(doc, name, err);
+	if (!r)
+		r = hf_xml_validate(doc, HF_SCHEMA_MANIFEST, name, err);
+	if (r)
+		goto out;
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);

@@ -16,6 +16,9 @@
 
 #define HF_MANIFEST_MAX (1024 * 1024) /* bytes */
 #define HF_SIGNATURE_MAX (64 * 1024)  /* bytes */
+/* The caps of manifest.xsd (maxOccurs), checked first so that the error names them. */
+#define HF_MANIFEST_SETS_MAX 32   /* file sets per manifest */
+#define HF_FILESET_FILES_MAX 256 /* files per file set */
 
 struct hf_mfile {
 	char *path;   /* target, relative to the site root ("bin/i386/Distmgr.dll") */
@@ -60,8 +63,10 @@ struct hf_trust {
 };
 
 /* Read, verify and parse the manifest at path.  Errors: -HF_E_IO (unreadable),
- * -HF_E_SIGNATURE, -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE, -HF_E_STALE (past its
- * `expires`, unless trust->allow_expired). */
+ * -HF_E_SIGNATURE, -HF_E_SCHEMA, -HF_E_MALFORMED (also two paths of a file set that
+ * differ only in case: on Windows they are the same file), -HF_E_SIZE (over a limit
+ * above, named in the message), -HF_E_STALE (past its `expires`, unless
+ * trust->allow_expired). */
 int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_manifest **out,
 		     struct hf_err *err) HF_MUST_CHECK;
 

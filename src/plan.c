@@ -40,9 +40,22 @@ int hf_plan_applicable(const struct hf_manifest *m, const struct hf_site *site,
 	return 0;
 }
 
-/* Fill one item from the file on disk.  Returns <0 only for real I/O errors. */
+/* A read of a present file failed (local says how): an error, or -- survey -- an item
+ * whose content is not known. */
+static int unread(const struct hf_site *site, struct hf_plan_item *it, int survey,
+		  const struct hf_err *local, struct hf_err *err)
+{
+	it->unread = 1;
+	it->action = HF_ACT_CONFLICT;
+	it->hashed = 0;
+	snprintf(it->reason, sizeof(it->reason), "cannot read: %.480s", local->msg);
+	return survey ? 0 : hf_err_set(err, HF_E_IO, "%s: %s", site->code, local->msg);
+}
+
+/* Fill one item from the file on disk.  Returns <0 only for real I/O errors (never when
+ * surveying: the item is then unread). */
 static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_hash_mode hash,
-		   struct hf_err *err)
+		   int survey, struct hf_err *err)
 {
 	const struct hf_mfile *f = it->file;
 	char want[HF_VERSION_STRLEN], have[HF_VERSION_STRLEN];
@@ -59,9 +72,17 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 				 want);
 		else
 			snprintf(it->reason, sizeof(it->reason), "cannot open: %.480s", local.msg);
+		/* a symlink or a non-directory on the way was seen; anything else
+		 * (EACCES, EIO, ...) hides what is there */
+		it->unread = sys_errno != ENOENT && sys_errno != ELOOP && sys_errno != ENOTDIR;
 		return 0;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		hf_err_set(&local, HF_E_IO, "%s: fstat: %s", f->path, strerror(errno));
+		r = unread(site, it, survey, &local, err);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		it->action = HF_ACT_CONFLICT;
 		snprintf(it->reason, sizeof(it->reason), "not a regular file");
 		goto out;
@@ -71,7 +92,7 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	it->st = st;
 	r = hf_pe_read_fd(fd, it->size, f->path, &pe, &local);
 	if (r == -HF_E_IO) {
-		r = hf_err_set(err, HF_E_IO, "%s: %s", site->code, local.msg);
+		r = unread(site, it, survey, &local, err);
 		goto out;
 	}
 	if (r) {
@@ -89,7 +110,7 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 
 		r = hf_sha256_fd(fd, f->path, it->sha256, &hashed_size, &local);
 		if (r) {
-			r = hf_err_set(err, HF_E_IO, "%s: %s", site->code, local.msg);
+			r = unread(site, it, survey, &local, err);
 			goto out;
 		}
 		it->hashed = 1;
@@ -126,8 +147,8 @@ out:
 	return r;
 }
 
-int hf_plan_make(const struct hf_manifest *m, const struct hf_site *site,
-		 enum hf_hash_mode hash, struct hf_plan **out, struct hf_err *err)
+static int make(const struct hf_manifest *m, const struct hf_site *site,
+		enum hf_hash_mode hash, int survey, struct hf_plan **out, struct hf_err *err)
 {
 	struct hf_plan *p = NULL;
 	int r;
@@ -151,7 +172,7 @@ int hf_plan_make(const struct hf_manifest *m, const struct hf_site *site,
 		struct hf_plan_item *it = &p->items[p->n++];
 
 		it->file = &p->fileset->files[i];
-		r = inspect(site, it, hash, err);
+		r = inspect(site, it, hash, survey, err);
 		if (r) {
 			hf_plan_free(p);
 			return r;
@@ -160,6 +181,18 @@ int hf_plan_make(const struct hf_manifest *m, const struct hf_site *site,
 	}
 	*out = p;
 	return 0;
+}
+
+int hf_plan_make(const struct hf_manifest *m, const struct hf_site *site,
+		 enum hf_hash_mode hash, struct hf_plan **out, struct hf_err *err)
+{
+	return make(m, site, hash, 0, out, err);
+}
+
+int hf_plan_survey(const struct hf_manifest *m, const struct hf_site *site,
+		   enum hf_hash_mode hash, struct hf_plan **out, struct hf_err *err)
+{
+	return make(m, site, hash, 1, out, err);
 }
 
 void hf_plan_free(struct hf_plan *plan)

@@ -35,6 +35,9 @@ struct hf_plan_item {
 	const struct hf_mfile *file;
 	enum hf_action action;
 	int present;       /* the file exists and is a regular file */
+	int unread;        /* the file could not be read -- open (but for ENOENT, ELOOP,
+			    * ENOTDIR: those say what is there), fstat, read or hash failed;
+			    * reason gives the errno text.  What it holds is not known. */
 	int has_version;   /* a version resource was read */
 	struct hf_version installed;
 	uint64_t size;     /* of the installed file, when present */
@@ -64,6 +67,12 @@ int hf_plan_applicable(const struct hf_manifest *m, const struct hf_site *site,
  * (an I/O error while reading a present file). */
 int hf_plan_make(const struct hf_manifest *m, const struct hf_site *site,
 		 enum hf_hash_mode hash, struct hf_plan **out, struct hf_err *err) HF_MUST_CHECK;
+
+/* hf_plan_make for a report (audit): a file that cannot be read is not an error but an
+ * item with unread set (action conflict), so that every other file is still inspected.
+ * Errors: -HF_E_NOTAPPLICABLE, -HF_E_NOMEM. */
+int hf_plan_survey(const struct hf_manifest *m, const struct hf_site *site,
+		   enum hf_hash_mode hash, struct hf_plan **out, struct hf_err *err) HF_MUST_CHECK;
 
 void hf_plan_free(struct hf_plan *plan);
 

@@ -283,7 +283,11 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 {
 	if (!rec->pending)
 		return;
-	if (rec->damaged)
+	if (rec->deferred)
+		fprintf(out, "hotfix: WARNING: %s\nhotfix: WARNING: %s: what follows shows the "
+			     "files as the interrupted transaction left them\n",
+			rec->damage, site->code);
+	else if (rec->damaged)
 		fprintf(out, "hotfix: WARNING: %s: an interrupted transaction could not be recovered: "
 			     "%s\nhotfix: WARNING: %s: what follows shows the files as they are; "
 			     "apply, rollback and recover refuse until this is resolved\n",
@@ -548,28 +552,41 @@ int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarc
 	return dump(out, doc);
 }
 
+/* Text columns of a site that could not be seen have no code, type or service pack. */
+static const char *code_or_unseen(const struct hf_site *s)
+{
+	return HF_SITE_UNSEEN(s) ? "?" : s->code;
+}
+
 void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 {
-	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN], hex[HF_SHA256_HEX];
+	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN], hex[HF_SHA256_HEX], sp[16], size[24];
+	size_t t[HF_ASTATES];
+	const char *all = hf_audit_verdict(a);
 
 	fprintf(out, "%-4s %-9s %-3s %-10s %-24s %-15s %-15s %9s %-14s%s\n", "SITE", "TYPE", "SP",
 		"HOTFIX", "PATH", "INSTALLED", "EXPECTED", "SIZE", "VERDICT",
 		a->verify_hashes ? " SHA256" : "");
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
+		int seen = !HF_SITE_UNSEEN(r->site);
 
+		snprintf(sp, sizeof(sp), "%u", r->site->servicepack);
 		if (!r->file) {
-			fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9s %-14s %s\n",
-				r->site->code, hf_site_type_name(r->site->type),
-				r->site->servicepack, r->manifest->id, "-", "-", "-", "-",
-				hf_verdict_name(r->verdict), r->note);
+			fprintf(out, "%-4s %-9s %-3s %-10s %-24s %-15s %-15s %9s %-14s %s\n",
+				code_or_unseen(r->site),
+				seen ? hf_site_type_name(r->site->type) : "-", seen ? sp : "-",
+				r->manifest->id, "-", "-", "-", "-", hf_verdict_name(r->verdict),
+				r->note);
 			continue;
 		}
-		fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9llu %-14s%s%s\n",
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
+		fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9s %-14s%s%s\n",
 			r->site->code, hf_site_type_name(r->site->type), r->site->servicepack,
 			r->manifest->id, r->file->path,
 			r->has_version ? hf_version_format(&r->installed, v1) : "-",
-			hf_version_format(&r->file->version, v2), (unsigned long long)r->size,
+			hf_version_format(&r->file->version, v2),
+			r->verdict == HF_V_UNKNOWN && !r->present ? "-" : size,
 			hf_verdict_name(r->verdict), a->verify_hashes ? " " : "",
 			a->verify_hashes ? (r->hashed ? hf_sha256_hex(r->sha256, hex) : "-") : "");
 	}
@@ -580,14 +597,43 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 			fprintf(out, "drift: %s %s: %s\n", r->site->code, r->file->path,
 				r->drift_note);
 	}
+	/* a file that could not be read: why (a whole site's reason is in its row) */
+	for (size_t i = 0; i < a->n; i++) {
+		const struct hf_audit_record *r = &a->recs[i];
+
+		if (r->file && r->verdict == HF_V_UNKNOWN)
+			fprintf(out, "unknown: %s %s: %s\n", r->site->code, r->file->path, r->note);
+	}
 	for (size_t i = 0; i < a->n; i++)
-		if (i == 0 || a->recs[i - 1].site != a->recs[i].site)
-			fprintf(out, "site %s: %s%s\n", a->recs[i].site->code,
-				hf_site_verdict(a, a->recs[i].site),
-				hf_audit_has_drift(a, a->recs[i].site) ? ", drift from its parent"
-								       : "");
-	fprintf(out, "%s%s\n", hf_audit_compliant(a, NULL) ? "compliant" : "NOT compliant",
+		if (i == 0 || a->recs[i - 1].site != a->recs[i].site) {
+			const struct hf_site *s = a->recs[i].site;
+
+			if (HF_SITE_UNSEEN(s))
+				fprintf(out, "site ? (%s): unknown\n", s->root);
+			else
+				fprintf(out, "site %s: %s%s\n", s->code, hf_site_verdict(a, s),
+					hf_audit_has_drift(a, s) ? ", drift from its parent" : "");
+		}
+	hf_audit_totals(a, NULL, t);
+	fprintf(out, "totals: %zu installed, %zu required, %zu not applicable, %zu unknown\n",
+		t[HF_AS_INSTALLED], t[HF_AS_REQUIRED], t[HF_AS_NOTAPPLICABLE], t[HF_AS_UNKNOWN]);
+	fprintf(out, "%s%s\n",
+		!strcmp(all, "compliant")	? "compliant"
+		: !strcmp(all, "not compliant") ? "NOT compliant"
+						: "INCOMPLETE: not every site and file could be seen",
 		hf_audit_has_drift(a, NULL) ? " (with drift)" : "");
+}
+
+/* {"installed": n, "required": n, "not_applicable": n, "unknown": n} */
+static json_t *totals_json(const struct hf_audit *a, const struct hf_site *site)
+{
+	size_t t[HF_ASTATES];
+
+	hf_audit_totals(a, site, t);
+	return json_pack("{s:I, s:I, s:I, s:I}", "installed", (json_int_t)t[HF_AS_INSTALLED],
+			 "required", (json_int_t)t[HF_AS_REQUIRED], "not_applicable",
+			 (json_int_t)t[HF_AS_NOTAPPLICABLE], "unknown",
+			 (json_int_t)t[HF_AS_UNKNOWN]);
 }
 
 int hf_report_audit_json(FILE *out, const struct hf_audit *a)
@@ -597,34 +643,44 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 	json_object_set_new(doc, "schema", json_string("urn:hotfix:audit:1"));
 	json_object_set_new(doc, "verify_hashes", json_boolean(a->verify_hashes));
 	json_object_set_new(doc, "compliant", json_boolean(hf_audit_compliant(a, NULL)));
+	json_object_set_new(doc, "complete", json_boolean(hf_audit_complete(a, NULL)));
+	json_object_set_new(doc, "verdict", json_string(hf_audit_verdict(a)));
+	json_object_set_new(doc, "totals", totals_json(a, NULL));
 	json_object_set_new(doc, "drift", json_boolean(hf_audit_has_drift(a, NULL)));
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
+		int seen = !HF_SITE_UNSEEN(r->site);
 
 		json_array_append_new(
 			recs,
-			json_pack("{s:s, s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o}",
-				  "site", r->site->code, "type", hf_site_type_name(r->site->type),
-				  "servicepack", (json_int_t)r->site->servicepack, "hotfix",
-				  r->manifest->id, "revision", (json_int_t)r->manifest->revision,
-				  "path", r->file ? json_string(r->file->path) : json_null(),
+			json_pack("{s:s?, s:s, s:s?, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, "
+				  "s:s, s:s, s:o}",
+				  "site", seen ? r->site->code : NULL, "root", r->site->root, "type",
+				  seen ? hf_site_type_name(r->site->type) : NULL, "servicepack",
+				  seen ? json_integer((json_int_t)r->site->servicepack) : json_null(),
+				  "hotfix", r->manifest->id, "revision",
+				  (json_int_t)r->manifest->revision, "path",
+				  r->file ? json_string(r->file->path) : json_null(),
 				  "installed_version", version_or_null(r->has_version, &r->installed),
 				  "expected_version",
 				  r->file ? version_or_null(1, &r->file->version) : json_null(),
 				  "size", r->present ? json_integer((json_int_t)r->size) : json_null(),
 				  "sha256", hex_or_null(r->hashed, r->sha256), "verdict",
-				  hf_verdict_name(r->verdict), "note", r->note, "drift",
+				  hf_verdict_name(r->verdict), "state", hf_astate_name(r->state),
+				  "note", r->note, "drift",
 				  r->drift ? json_string(r->drift_note) : json_null()));
 		/* a site's records are contiguous (audit.h) */
 		if (i == 0 || a->recs[i - 1].site != r->site)
-			json_array_append_new(sites,
-					      json_pack("{s:s, s:s, s:s?, s:b, s:s, s:b}", "site",
-							r->site->code, "root", r->site->root,
-							"parent",
-							r->site->parent[0] ? r->site->parent : NULL,
-							"compliant", hf_audit_compliant(a, r->site),
-							"verdict", hf_site_verdict(a, r->site),
-							"drift", hf_audit_has_drift(a, r->site)));
+			json_array_append_new(
+				sites, json_pack("{s:s?, s:s, s:s?, s:b, s:b, s:s, s:o, s:b}", "site",
+						 seen ? r->site->code : NULL, "root", r->site->root,
+						 "parent",
+						 r->site->parent[0] ? r->site->parent : NULL,
+						 "compliant", hf_audit_compliant(a, r->site),
+						 "complete", hf_audit_complete(a, r->site), "verdict",
+						 hf_site_verdict(a, r->site), "totals",
+						 totals_json(a, r->site), "drift",
+						 hf_audit_has_drift(a, r->site)));
 	}
 	json_object_set_new(doc, "sites", sites);
 	json_object_set_new(doc, "records", recs);

@@ -95,6 +95,10 @@ int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *
 		out[0] = '\0';
 	if (!cmd || cmd->argc == 0)
 		return 0;
+	if (!site->svc.checked) /* hf_site_trust first: never a command not checked */
+		return hf_err_set(err, HF_E_UNSAFE, "%s: the %s command was not checked (site.h: "
+						    "hf_site_trust); not run",
+				  site->code, name);
 	root = realpath(site->root, NULL); /* the commands run in the site root */
 	hf_hook_env(envbuf, sizeof(envbuf), env, root ? root : site->root, site->code, id, op,
 		    name);

@@ -30,7 +30,7 @@ int hf_svc_any(const struct hf_site *site);
  * (hookrec.h).  Errors: -HF_E_HOOK ("health check failed after 3 attempt(s): exit
  * status 1"), -HF_E_INTR (hotfix was interrupted (intr.h): the command was ended, or not
  * started, and no further attempt is made), -HF_E_IO (the command could not be started
- * or recorded). */
+ * or recorded), -HF_E_UNSAFE (hf_site_trust has not passed on this site: nothing runs). */
 int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *id,
 	       const char *op, struct hf_hlog *log, char *out, size_t len,
 	       struct hf_err *err) HF_MUST_CHECK;

@@ -5,7 +5,14 @@
  * is accepted only if all of these hold: it is DER CMS SignedData, detached, over id-data
  * content, with exactly one signer; CMS_verify() returns exactly 1 over the given bytes
  * with the chain built to a certificate of the trust file (validity dates checked);
- * the signer carries the codeSigning extended key usage and is not a CA. */
+ * the signer carries the codeSigning extended key usage (manifests only) and is not a CA;
+ * and the signature policy holds (hotfix(1) SIGNATURES): at the security level set here
+ * (OpenSSL's numbering; 2, 112-bit security, unless raised), every key of the chain (the
+ * trust anchor's too), every certificate's signature but the anchor's self-signature, the
+ * SignerInfo's digest and signature algorithm and the signer's key meet it (no MD5, no
+ * SHA-1, RSA/DSA >= 2048 bits, EC >= 224 bits at level 2); and a signer certificate with
+ * a keyUsage extension has digitalSignature in it.  Signing refuses a key below the
+ * level.  The level is one setting of the process (the command line sets it once). */
 #ifndef HOTFIX_SIG_H
 #define HOTFIX_SIG_H
 
@@ -13,6 +20,17 @@
 #include <stdint.h>
 
 #include "err.h"
+
+#define HF_SIG_LEVEL_MIN 2     /* the floor: never weaker */
+#define HF_SIG_LEVEL_MAX 5
+#define HF_SIG_LEVEL_DEFAULT 2
+
+/* Set the security level of every later verification and signing (HF_SIG_LEVEL_MIN to
+ * HF_SIG_LEVEL_MAX).  Returns 0, or -1 (nothing changed) for a level out of range. */
+int hf_sig_set_level(int level) HF_MUST_CHECK;
+
+/* The security level in force. */
+int hf_sig_level(void);
 
 struct hf_sig_info {
 	char signer[256]; /* signer certificate's subject, one line */
@@ -33,8 +51,15 @@ int hf_sig_verify_receipt(const uint8_t *data, size_t len, const uint8_t *sig, s
 
 /* Sign data: a detached CMS signature (DER) into *der (free() it) with the private key in
  * key_path and the certificate in cert_path (NULL: key_path holds both, PEM).
- * Errors: -HF_E_IO (a file), -HF_E_SIGNATURE (no key, no certificate, not a pair). */
+ * Errors: -HF_E_IO (a file), -HF_E_SIGNATURE (no key, no certificate, not a pair, a key
+ * below the security level). */
 int hf_sig_sign(const uint8_t *data, size_t len, const char *cert_path, const char *key_path,
 		uint8_t **der, size_t *derlen, struct hf_err *err) HF_MUST_CHECK;
+
+/* Check before any change that hf_sig_sign() could sign with these files: the key and
+ * the certificate load, are a pair, and the key meets the security level.
+ * Errors: as hf_sig_sign(). */
+int hf_sig_check_signing_key(const char *cert_path, const char *key_path,
+			     struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -3,12 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
+#include "trustpath.h"
 #include "xml.h"
 
 const char *hf_site_type_name(enum hf_site_type type)
@@ -229,6 +233,7 @@ int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
 	size_t len = 0;
 	xmlDoc *doc = NULL;
 	char name[4200];
+	struct stat st;
 	int fd = -1, r;
 
 	*out = NULL;
@@ -250,6 +255,14 @@ int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
 		hf_err_hint(err, "is %s a site root? every site has a site.xml", root);
 		goto out;
 	}
+	if (fstat(fd, &st) != 0) {
+		r = hf_err_set(err, HF_E_IO, "%s: cannot stat: %s", name, strerror(errno));
+		goto out;
+	}
+	s->xml_dev = st.st_dev;
+	s->xml_ino = st.st_ino;
+	s->xml_uid = st.st_uid;
+	s->xml_gid = st.st_gid;
 	r = hf_read_fd(fd, name, HF_SITE_XML_MAX, &buf, &len, err);
 	if (!r)
 		r = hf_xml_load(buf, len, HF_SCHEMA_SITE, name, &doc, err);
@@ -319,4 +332,173 @@ int hf_site_has_state(const struct hf_site *site)
 
 	return fstatat(site->rootfd, ".hotfix", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	       S_ISDIR(st.st_mode);
+}
+
+/* The trust rule for site.xml and its commands (see site.h). */
+
+/* The site root as an absolute path (as hf_site_open reached it). */
+static int abs_root(const struct hf_site *s, char *buf, size_t len, struct hf_err *err)
+{
+	char cwd[HF_TP_PATH_MAX];
+	int n;
+
+	if (s->root[0] == '/') {
+		n = snprintf(buf, len, "%s", s->root);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return hf_err_set(err, HF_E_IO, "cannot tell the current directory: %s",
+					  strerror(errno));
+		n = snprintf(buf, len, "%s/%s", cwd, s->root);
+	}
+	if (n < 0 || (size_t)n >= len)
+		return hf_err_set(err, HF_E_MALFORMED, "site %.200s: the path is too long", s->root);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* Credentials of the service account uid (site.xml's owner). */
+static int account(uid_t uid, gid_t xml_gid, struct hf_cred *c, struct hf_err *err)
+{
+	struct passwd pw, *found = NULL;
+	char buf[16384];
+	int n = HF_CRED_GROUPS_MAX;
+
+	memset(c, 0, sizeof(*c));
+	c->drop = 1;
+	c->uid = uid;
+	c->gid = xml_gid;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || !found)
+		return 0; /* no entry: no supplementary group, site.xml's group */
+	c->gid = found->pw_gid;
+	if (getgrouplist(found->pw_name, found->pw_gid, c->groups, &n) < 0)
+		return hf_err_set(err, HF_E_MALFORMED,
+				  "user %s (uid %u) is in more than %d groups; hotfix will not run "
+				  "the site's commands as it",
+				  found->pw_name, (unsigned)uid, HF_CRED_GROUPS_MAX);
+	c->ngroups = (size_t)n;
+	return 0;
+}
+
+/* The file cmd would execute: 1 with its path in buf, 0 when there is none. */
+static int candidate(const struct hf_cmd *cmd, const char *root, char *buf, size_t len)
+{
+	const char *name = cmd->argv[0];
+	const char *p = HF_HOOK_PATH;
+
+	if (cmd->shell)
+		return snprintf(buf, len, "/bin/sh") > 0;
+	if (name[0] == '/')
+		return snprintf(buf, len, "%s", name) < (int)len;
+	if (strchr(name, '/')) /* the commands run in the site root */
+		return snprintf(buf, len, "%s/%s", root, name) < (int)len;
+	while (*name && *p) { /* execvpe's search, with the PATH the command gets */
+		size_t n = strcspn(p, ":");
+		struct stat st;
+
+		if (snprintf(buf, len, "%.*s/%s", (int)n, p, name) < (int)len &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return 1;
+		p += n + (p[n] == ':');
+	}
+	return 0;
+}
+
+static int trust_cmd(struct hf_site *s, struct hf_cmd *cmd, const char *phase,
+		     const char *root, uid_t also, const struct hf_cred *cred, struct hf_err *err)
+{
+	char cand[HF_TP_PATH_MAX];
+	struct hf_tp_file f;
+	int r;
+
+	if (cmd->argc == 0)
+		return 0;
+	free(cmd->path);
+	cmd->path = NULL;
+	cmd->resolved = 1;
+	cmd->exec_errno = ENOENT;
+	cmd->cred = *cred;
+	if (!candidate(cmd, root, cand, sizeof(cand)))
+		return 0; /* fails when run, with "No such file or directory" */
+	r = hf_tp_check(cand, also, 0, &f, err);
+	if (r == -HF_E_IO && f.sys_errno) { /* missing: fails when run, as it would have */
+		hf_err_clear(err);
+		cmd->exec_errno = f.sys_errno;
+		return 0;
+	}
+	if (r)
+		return hf_err_prefix(err,
+				     "%s: the %s command runs %s, so it and every directory above it "
+				     "must be owned by root and writable by no one else: ",
+				     s->code, phase, cand);
+	cmd->path = strdup(f.path);
+	if (!cmd->path)
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	return 0;
+}
+
+int hf_site_trust(struct hf_site *s, struct hf_err *err)
+{
+	char root[HF_TP_PATH_MAX], xml[HF_TP_PATH_MAX + 16];
+	struct hf_tp_file f;
+	struct hf_cred cred;
+	struct stat rst;
+	uid_t also = HF_TP_NONE;
+	int r;
+
+	s->svc.checked = 0;
+	memset(&cred, 0, sizeof(cred));
+	if (!s->svc.stop.argc && !s->svc.start.argc && !s->svc.health.argc) {
+		s->svc.checked = 1; /* nothing the site names is executed */
+		return 0;
+	}
+	r = abs_root(s, root, sizeof(root), err);
+	if (r)
+		return r;
+	snprintf(xml, sizeof(xml), "%s/site.xml", root);
+	if (s->xml_uid != 0 && s->xml_uid != geteuid() && geteuid() == 0 &&
+	    fstat(s->rootfd, &rst) == 0 && rst.st_uid == s->xml_uid) {
+		/* a service account, owning site.xml and the site root: the directories above
+		 * are trusted without it */
+		char *slash = strrchr(root, '/');
+
+		also = s->xml_uid;
+		if (slash) {
+			char above[HF_TP_PATH_MAX];
+
+			snprintf(above, sizeof(above), "%.*s", slash == root ? 1 : (int)(slash - root),
+				 root);
+			r = hf_tp_check(above, HF_TP_NONE, HF_TP_NOFOLLOW, &f, err);
+		}
+	}
+	if (!r)
+		r = hf_tp_check(xml, also, HF_TP_NOFOLLOW, &f, err);
+	if (r) {
+		hf_err_prefix(err, "%s: site.xml names commands that hotfix runs, so it and every "
+				   "directory above it must be owned by root and writable by no one "
+				   "else: ",
+			      s->code);
+		if (r == -HF_E_UNSAFE) {
+			char hint[sizeof(err->hint)];
+
+			snprintf(hint, sizeof(hint), "%s", err->hint);
+			hf_err_hint(err, "%s (a site owned by a service account: hotfix(1) HOOKS)",
+				    hint);
+		}
+		return r;
+	}
+	if (f.st.st_dev != s->xml_dev || f.st.st_ino != s->xml_ino)
+		return hf_err_set(err, HF_E_IO, "%s: %s was replaced while hotfix read it; run the "
+						"command again", s->code, xml);
+	if (also != HF_TP_NONE)
+		r = account(also, s->xml_gid, &cred, err);
+	if (!r)
+		r = trust_cmd(s, &s->svc.stop, "stop", root, also, &cred, err);
+	if (!r)
+		r = trust_cmd(s, &s->svc.start, "start", root, also, &cred, err);
+	if (!r)
+		r = trust_cmd(s, &s->svc.health, "health", root, also, &cred, err);
+	if (!r)
+		s->svc.checked = 1;
+	return r;
 }

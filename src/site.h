@@ -6,6 +6,8 @@
 #ifndef HOTFIX_SITE_H
 #define HOTFIX_SITE_H
 
+#include <sys/types.h>
+
 #include "err.h"
 #include "hook.h"
 
@@ -25,6 +27,7 @@ struct hf_services {
 	struct hf_cmd stop, start, health;
 	unsigned retries;  /* health: attempts after the first */
 	unsigned interval; /* health: seconds between attempts */
+	int checked;       /* hf_site_trust passed: the commands may run */
 };
 
 struct hf_site {
@@ -36,6 +39,10 @@ struct hf_site {
 	char *product_name, *product_version;
 	unsigned servicepack;
 	struct hf_services svc;
+	dev_t xml_dev;   /* site.xml as read */
+	ino_t xml_ino;
+	uid_t xml_uid;
+	gid_t xml_gid;
 };
 
 /* Open the site at root: read and validate root/site.xml.  Errors: -HF_E_IO (no such
@@ -44,6 +51,24 @@ struct hf_site {
 int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err) HF_MUST_CHECK;
 
 void hf_site_free(struct hf_site *site);
+
+/* The ownership rule of trustpath.h for what the site makes hotfix execute.  When
+ * site.xml names a command: site.xml and every directory above it must be trusted, and
+ * so must each command's executable and the directories above it (for a <shell>
+ * command, /bin/sh; what the text runs is the administrator's business), resolved here
+ * with the clean PATH of hook.h (a relative path: from the site root) so that hook runs
+ * exactly the file checked.  One exception, the service account: a site.xml and a site
+ * root both owned by another user U, both writable by U only, under directories trusted
+ * without U, make every command run as U -- U's supplementary
+ * groups (none when U has no passwd entry), U's primary group (site.xml's group when
+ * there is no entry), then U, never root; the executables may then be U's too.  An
+ * executable that does not exist is no refusal: the command fails when it runs, as it
+ * would have.  Apply, rollback, recover and check call this before anything else;
+ * hf_svc_run refuses a command not checked.  Errors: -HF_E_UNSAFE (the message names the
+ * file, its owner and mode; the hint what to change), -HF_E_IO (site.xml changed since
+ * it was read, a directory cannot be opened), -HF_E_MALFORMED (a path too long, a user
+ * in too many groups), -HF_E_NOMEM. */
+int hf_site_trust(struct hf_site *site, struct hf_err *err) HF_MUST_CHECK;
 
 const char *hf_site_type_name(enum hf_site_type type);
 

@@ -450,6 +450,35 @@ static int as_failed(const struct hf_site *site, const char *step, const char *o
 	return -HF_E_TXN;
 }
 
+/* A reader, when recovery would run the site's stop and start commands: nothing is
+ * recovered, and rec says what to run instead. */
+static int defer_to_recover(struct hf_state *st, struct hf_recovery *rec)
+{
+	struct hf_journal *j = NULL;
+	struct hf_err e;
+	struct ctx c;
+	char what[200];
+
+	ctx_init(&c, st);
+	if (!hf_svc_restarts(st->site) || !services_marked(&c))
+		return 0;
+	hf_err_clear(&e);
+	if (hf_journal_read(st->dirfd, c.sdir, &j, &e) == 0 && j)
+		snprintf(what, sizeof(what), "an interrupted %s of %s", hf_journal_op_name(j->op),
+			 j->id);
+	else
+		snprintf(what, sizeof(what), "an interrupted transaction");
+	hf_journal_free(j);
+	rec->pending = 1;
+	rec->damaged = 1;
+	rec->deferred = 1;
+	snprintf(rec->damage, sizeof(rec->damage),
+		 "%s: %s stopped the site's services; run `hotfix recover --site %s` (it runs the "
+		 "site's stop and start commands)",
+		 st->site->code, what, st->site->root);
+	return 1;
+}
+
 int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
 		struct hf_recovery *rec, struct hf_err *err)
 {
@@ -463,9 +492,10 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 		return as_failed(site, "lock", "nothing was changed", err);
 	if (r)
 		return r;
-	if (hf_state_pending(st)) {
+	if (hf_state_pending(st) && !(mode == HF_LOCK_SHARED && defer_to_recover(st, rec))) {
 		r = hf_state_upgrade(st, err);
-		if (!r)
+		/* again: a writer may have come and gone while the lock was upgraded */
+		if (!r && !(mode == HF_LOCK_SHARED && defer_to_recover(st, rec)))
 			r = hf_txn_recover(st, rec, err);
 		if (r == -HF_E_IO)
 			r = as_failed(site, "recover",

@@ -59,6 +59,9 @@ struct hf_recovery {
 	size_t restored; /* files put back (undo) */
 	int damaged;     /* (readers) recovery refused -- e.g. a damaged journal -- and the
 			  * reader goes on, read-only; damage says why */
+	int deferred;    /* (readers, with damaged) recovery would run the site's stop and
+			  * start commands, which a reader never does: nothing was touched,
+			  * and damage names the command that recovers */
 	char damage[1100];
 	char services[1100]; /* what recovery did with the site's services, or "" */
 	char hook[1100];     /* what recovery did about a command a dead run left running
@@ -92,7 +95,10 @@ void hf_txn_result_free(struct hf_txn_result *res);
  * first -- a reader upgrades its lock for that.  rec says what was recovered.  When
  * recovery refuses (a damaged journal, a file matching neither side), a writer gets the
  * error; a reader gets 0 with rec->damaged set, so that check, audit and list can still
- * show the files as they are. */
+ * show the files as they are.  A reader never runs a site's command: when recovery
+ * would (.hotfix/services is there and the site names stop and start commands), it
+ * recovers nothing and gets 0 with rec->damaged and rec->deferred set, rec->damage
+ * saying to run `hotfix recover --site DIR`. */
 int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **st,
 		struct hf_recovery *rec, struct hf_err *err) HF_MUST_CHECK;
 

@@ -15,6 +15,7 @@
 #include "../state.h"
 
 #define HOTFIX_VERSION "0.1.0"
+/* The system trust file: a compile-time constant, never overridden (cli_parse). */
 #define HOTFIX_DEFAULT_TRUST "/etc/hotfix/trust.pem"
 
 struct cli_cmd {
@@ -26,7 +27,7 @@ struct cli_cmd {
 
 /* Options every command takes. */
 struct cli_common {
-	const char *trust;       /* --trust, $HOTFIX_TRUST, or the default */
+	const char *trust;       /* --trust, else the system file or $HOTFIX_TRUST */
 	int skip_signature;      /* --insecure-skip-signature */
 	int allow_expired;       /* --allow-expired */
 	int quiet, verbose;
@@ -62,8 +63,9 @@ struct cli_syntax {
 	const char *options; /* help text of the options */
 };
 
-/* Parse argv for command `name`.  Returns -1 to go on, else the exit status to return
- * at once: 0 after --help, 2 after a usage error (both already printed). */
+/* Parse argv for command `name`, and set the signature policy level (--security-level).
+ * Returns -1 to go on, else the exit status to return at once: 0 after --help, 2 after
+ * a usage error, 4 when --receipt-key cannot sign (all already printed). */
 int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *syn,
 	      struct cli_opts *o);
 

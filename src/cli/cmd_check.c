@@ -158,6 +158,8 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 			goto out;
 	}
 	r = cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err);
+	if (!r) /* check runs nothing, but refuses what apply would refuse */
+		r = hf_site_trust(site, &err);
 	if (!r)
 		r = hf_installed_load(site, &inst, &err);
 	for (size_t i = 0; i < n; i++) {

@@ -25,6 +25,8 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 	(void)unused;
 	hf_err_clear(&err);
 	r = hf_site_open(site_root, &site, &err);
+	if (!r) /* recovery may run the site's stop and start commands */
+		r = hf_site_trust(site, &err);
 	if (!r)
 		r = hf_state_open(site, HF_LOCK_EXCLUSIVE, &st, &err);
 	if (!r)

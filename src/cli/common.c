@@ -1,20 +1,23 @@
 /* cli/common: options shared by all commands, usage errors, error printing. */
 #include <errno.h>
 #include <poll.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../intr.h"
 #include "../report.h"
+#include "../sig.h"
 #include "../txn.h"
 #include "cli.h"
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
        OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED,
-       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG };
+       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL };
 
 int cli_result_fd = -1;
 static int changes_sites; /* cli_catch_signals() was called */
@@ -72,6 +75,7 @@ static const struct {
 	{ { "trust", required_argument, NULL, OPT_TRUST }, 0 },
 	{ { "insecure-skip-signature", no_argument, NULL, OPT_INSECURE }, 0 },
 	{ { "allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED }, 0 },
+	{ { "security-level", required_argument, NULL, OPT_SECURITY_LEVEL }, 0 },
 	{ { "quiet", no_argument, NULL, 'q' }, 0 },
 	{ { "verbose", no_argument, NULL, 'v' }, 0 },
 	{ { "help", no_argument, NULL, OPT_HELP }, 0 },
@@ -88,6 +92,27 @@ static const struct {
 	{ { "verify-log", no_argument, NULL, OPT_VERIFY_LOG }, CLI_VERIFY_LOG },
 };
 #define NOPTS (sizeof(all_options) / sizeof(all_options[0]))
+
+/* The trust file when no --trust was given (hotfix(1) FILES): for root, the system file
+ * when it exists -- an environment variable can leak in through sudo's env_keep, cron or
+ * a profile, and must not replace root's trust anchors silently -- else $HOTFIX_TRUST,
+ * else the system file. */
+static const char *default_trust(void)
+{
+	const char *env = getenv("HOTFIX_TRUST");
+	struct stat sys, other;
+
+	if (!env || !*env)
+		return HOTFIX_DEFAULT_TRUST;
+	if (geteuid() != 0 || stat(HOTFIX_DEFAULT_TRUST, &sys) != 0)
+		return env;
+	if (stat(env, &other) != 0 || other.st_dev != sys.st_dev || other.st_ino != sys.st_ino)
+		fprintf(stderr,
+			"hotfix: warning: $HOTFIX_TRUST (%s) is ignored: running as root, hotfix "
+			"trusts the system trust file %s; pass --trust %s to choose another file\n",
+			env, HOTFIX_DEFAULT_TRUST, env);
+	return HOTFIX_DEFAULT_TRUST;
+}
 
 /* Returns 0, or -1 for a bad value. */
 static int set_option(struct cli_opts *o, int opt, const char *arg)
@@ -116,6 +141,11 @@ static int set_option(struct cli_opts *o, int opt, const char *arg)
 		break;
 	case OPT_ALLOW_EXPIRED:
 		o->c.allow_expired = 1;
+		break;
+	case OPT_SECURITY_LEVEL: /* never below the floor: hotfix(1) SIGNATURES */
+		v = strtol(arg, &end, 10);
+		if (!*arg || *end || hf_sig_set_level(v < INT_MIN || v > INT_MAX ? -1 : (int)v))
+			return -1;
 		break;
 	case 'q':
 		o->c.quiet = 1;
@@ -162,13 +192,11 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 {
 	const struct cli_cmd *cmd = cli_find(name);
 	struct option longopts[NOPTS + 1];
-	const char *env = getenv("HOTFIX_TRUST");
 	size_t n = 0;
 	int opt;
 
 	memset(o, 0, sizeof(*o));
 	o->jobs = 1;
-	o->c.trust = env && *env ? env : HOTFIX_DEFAULT_TRUST;
 	for (size_t i = 0; i < NOPTS; i++)
 		if (!all_options[i].needs || (all_options[i].needs & syn->accept))
 			longopts[n++] = all_options[i].opt;
@@ -179,12 +207,22 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 		if (opt == '?' || opt == ':')
 			return cli_usage_error(cmd, "unknown option or missing argument: %s",
 					       argv[optind - 1]);
-		if (set_option(o, opt, optarg) != 0)
-			return cli_usage_error(cmd, "bad value '%s' for %s (--jobs takes 1 to 256)",
-					       optarg, argv[optind - 1]);
+		if (set_option(o, opt, optarg) == 0)
+			continue;
+		if (opt == OPT_SECURITY_LEVEL)
+			return cli_usage_error(cmd,
+					       "bad value '%s' for --security-level (it takes %d "
+					       "to %d; %d is the floor, a weaker level is never "
+					       "accepted)",
+					       optarg, HF_SIG_LEVEL_MIN, HF_SIG_LEVEL_MAX,
+					       HF_SIG_LEVEL_MIN);
+		return cli_usage_error(cmd, "bad value '%s' for %s (--jobs takes 1 to 256)",
+				       optarg, argv[optind - 1]);
 	}
 	if (o->c.help)
 		return cli_help(cmd, syn->options);
+	if (!o->c.trust) /* --trust FILE always wins: an explicit act */
+		o->c.trust = default_trust();
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	if (o->nargs < syn->min || (syn->max >= 0 && o->nargs > syn->max)) {
@@ -202,6 +240,13 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 		return cli_usage_error(cmd, (syn->accept & CLI_HIERARCHY)
 						    ? "--site DIR or --hierarchy FILE is required"
 						    : "--site DIR is required");
+	if (o->receipt_key) { /* a key that cannot sign is refused before any change */
+		struct hf_err err;
+
+		hf_err_clear(&err);
+		if (hf_sig_check_signing_key(o->receipt_cert, o->receipt_key, &err) != 0)
+			return cli_fail(&err);
+	}
 	return -1;
 }
 
@@ -221,8 +266,11 @@ int cli_help(const struct cli_cmd *cmd, const char *options_text)
 {
 	printf("usage: hotfix %s\n\n%s\n\n%s"
 	       "Common options:\n"
-	       "  --trust PEM                CA certificates that may sign manifests\n"
-	       "                             (default $HOTFIX_TRUST, else %s)\n"
+	       "  --trust PEM                CA certificates that may sign manifests; default\n"
+	       "                             %s for root when it exists,\n"
+	       "                             else $HOTFIX_TRUST, else that file\n"
+	       "  --security-level N         signature policy level, 2 (the default and the\n"
+	       "                             floor) to 5 (see hotfix(1) SIGNATURES)\n"
 	       "  --insecure-skip-signature  do not verify the manifest's signature (loud)\n"
 	       "  -q, --quiet                print less\n"
 	       "  -v, --verbose              print more\n"
@@ -243,6 +291,8 @@ int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **sit
 
 	*st = NULL;
 	r = hf_site_open(root, site, err);
+	if (!r && mode == HF_LOCK_EXCLUSIVE) /* a writer runs the site's commands */
+		r = hf_site_trust(*site, err);
 	if (r)
 		return r;
 	r = hf_txn_open(*site, mode, st, &rec, err);

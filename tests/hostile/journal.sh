@@ -1,6 +1,7 @@
 # Damaged and torn journals: a journal that fails its checksum is never trusted -- apply,
-# rollback and recover refuse (exit 4) and touch nothing, while check, audit and list
-# still report the files as they are, with a warning; a journal that was never finished
+# rollback and recover refuse (exit 4) and touch nothing, while check and list still
+# report the files as they are, with a warning, and audit reports the site unknown (exit
+# 7: files between two states are not audited); a journal that was never finished
 # (journal.tmp) and staging residue mean nothing was changed: they are cleaned up.
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
@@ -28,9 +29,10 @@ for cmd in "apply $KB" "rollback KB936465" "recover"; do
 done
 [ "$(snapshot "$T/S")" = "$before" ] || fail "a damaged journal was acted on"
 hf audit "$KB" --site "$T/S"
-expect_rc 1   # half rolled back: not compliant
-expect_err "WARNING: JNL: an interrupted transaction could not be recovered"
-expect_out "outdated"
+expect_rc 7   # half rolled back: neither compliant nor not -- unknown
+expect_err "JNL: not audited, reported unknown: JNL: cannot recover: .*checksum mismatch"
+expect_out "^JNL .* KB936465 .* unknown .*cannot recover: .*checksum mismatch"
+expect_no_out "outdated"
 hf list --site "$T/S"
 expect_rc 0
 expect_err "WARNING"

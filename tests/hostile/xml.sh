@@ -64,6 +64,12 @@ man srcdotdot "source with '..'" "does not match manifest.xsd" -e 's|source="SP3
 man hrefabs "payload href absolute" "does not match manifest.xsd" -e 's|href="x.tar"|href="/etc/passwd"|'
 man dup "the same path twice" "does not match manifest.xsd" \
     -e 's|\(<file path="bin/t.dll"[^>]*>\)|\1\1|'
+man casedup "two paths that differ only in case" \
+    "file set SP3: paths bin/t.dll and BIN/T.dll differ only in case" \
+    -e 's|<file path="bin/t.dll"\([^>]*\)>|&<file path="BIN/T.dll"\1>|'
+awk '/<file path="bin\/t.dll"/ { for (i = 0; i < 257; i++) { l = $0; sub(/bin\/t.dll/, "bin/f" i ".dll", l); print l }; next } { print }' \
+    "$G" > "$T/m/manyfiles.xml"
+man manyfiles "257 files in one file set" "more than 256 files in file set SP3 (the limit)"
 man bigsize "a size past 2^64" "size" -e 's|size="8192"|size="18446744073709551616"|'
 man bigver "a version part past 65535" "version" -e 's|version="1.0.0.1"|version="99999.0.0.1"|'
 man ns "the wrong namespace" "does not match manifest.xsd" -e 's|urn:hotfix:manifest:1|urn:evil|'

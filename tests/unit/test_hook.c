@@ -285,6 +285,12 @@ static void test_health_retries(void **state)
 	s = counting_site(dir, 1);
 	assert_non_null(s);
 	hf_err_clear(&err);
+	/* not checked by hf_site_trust: refused, and nothing ran */
+	assert_int_equal(hf_svc_run(s, HF_SVC_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
+			 -HF_E_UNSAFE);
+	assert_int_equal(access(n, F_OK), -1);
+	assert_int_equal(hf_site_trust(s, &err), 0);
+	assert_non_null(s->svc.health.path); /* /bin/sh, resolved */
 	assert_int_equal(hf_svc_run(s, HF_SVC_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
 			 -HF_E_HOOK);
 	assert_non_null(strstr(err.msg, "health check failed after 2 attempt(s)"));
@@ -294,6 +300,7 @@ static void test_health_retries(void **state)
 	unlink(n);
 	s = counting_site(dir, 2);
 	assert_non_null(s);
+	assert_int_equal(hf_site_trust(s, &err), 0);
 	assert_int_equal(hf_svc_run(s, HF_SVC_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
 			 0);
 	/* no stop/start named: those phases succeed without running anything */
@@ -308,6 +315,37 @@ static void test_health_retries(void **state)
 	rmdir(dir);
 }
 
+/* A command with credentials runs as that user, with those groups, and cannot become
+ * root again; one whose credentials cannot be taken does not run at all. */
+static void test_credentials(void **state)
+{
+	char *argv[] = {"id -u; id -g; id -G; grep ^CapEff /proc/self/status", NULL};
+	char *bad[] = {"echo ran", NULL};
+	struct hf_cmd c = cmd_of(argv, 1, 10);
+	struct hf_hook_result res;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	c.cred.drop = 1;
+	c.cred.uid = 65534;
+	c.cred.gid = 65534;
+	c.cred.ngroups = 1;
+	c.cred.groups[0] = 65534;
+	run(&c, &res);
+	assert_true(hf_hook_ok(&res));
+	assert_string_equal(res.out, "65534\n65534\n65534\nCapEff:\t0000000000000000\n");
+	/* a group it did not get (-1 leaves the group as it is: root's): nothing runs */
+	c = cmd_of(bad, 1, 10);
+	c.cred.drop = 1;
+	c.cred.uid = 65534;
+	c.cred.gid = (gid_t)-1;
+	run(&c, &res);
+	assert_int_equal(res.status, 127);
+	assert_null(strstr(res.out, "ran"));
+	assert_non_null(strstr(res.out, "cannot run as uid 65534"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_daemon_keeps_pipe),
 		cmocka_unit_test(test_output_tail),
 		cmocka_unit_test(test_exec_failure_and_signal),
+		cmocka_unit_test(test_credentials),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_site_services),
 		cmocka_unit_test(test_health_retries),

@@ -1,5 +1,6 @@
 /* Unit tests of manifest (and xml): the KB936465 manifest, schema errors, unsafe paths,
- * DOCTYPE/entities, size limit, load with and without signatures. */
+ * paths that differ only in case, DOCTYPE/entities, size limit, the file and file-set
+ * caps, load with and without signatures. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +126,79 @@ static void test_unsafe_paths(void **state)
 	assert_false(hf_path_is_safe("a\x01"));
 }
 
+static void test_case_duplicates(void **state)
+{
+	struct hf_manifest *m = NULL;
+	struct hf_err err;
+	char mid[4096], f1[256], f2[256], f3[256];
+
+	(void)state;
+	snprintf(mid, sizeof(mid), "<fileset servicepack=\"3\" platform=\"x86\">%s%s%s</fileset>",
+		 file(f1, "bin/A.dll", "1.0.0.0"), file(f2, "bin/b.dll", "1.0.0.0"),
+		 file(f3, "BIN/a.DLL", "1.0.0.0"));
+	assert_int_equal(parse(mid, &m, &err), -HF_E_MALFORMED);
+	assert_null(m);
+	assert_non_null(strstr(err.msg, "file set SP3: paths bin/A.dll and BIN/a.DLL differ "
+					"only in case"));
+	/* the same path in two file sets (two service packs) is fine, and so is a case
+	 * difference between file sets: only one of them applies to a site */
+	snprintf(mid, sizeof(mid),
+		 "<fileset servicepack=\"2\" platform=\"x86\">%s</fileset>"
+		 "<fileset servicepack=\"3\" platform=\"x86\">%s%s</fileset>",
+		 file(f1, "bin/A.dll", "1.0.0.0"), file(f2, "bin/a.dll", "1.0.0.0"),
+		 file(f3, "bin/b.dll", "1.0.0.0"));
+	assert_int_equal(parse(mid, &m, &err), 0);
+	hf_manifest_free(m);
+}
+
+/* A manifest of nsets file sets of nfiles files each. */
+static int parse_many(int nsets, int nfiles, struct hf_manifest **m, struct hf_err *err)
+{
+	size_t cap = sizeof(head) + (size_t)nsets * ((size_t)nfiles * 256 + 100) + 16, used;
+	char *buf = malloc(cap), f[256];
+	int r;
+
+	assert_non_null(buf);
+	used = (size_t)snprintf(buf, cap, "%s", head);
+	for (int i = 0; i < nsets; i++) {
+		used += (size_t)snprintf(buf + used, cap - used,
+					 "<fileset servicepack=\"%d\" platform=\"x86\">", i);
+		for (int j = 0; j < nfiles; j++) {
+			char path[32];
+
+			snprintf(path, sizeof(path), "bin/f%d.dll", j);
+			used += (size_t)snprintf(buf + used, cap - used, "%s",
+						 file(f, path, "1.0.0.0"));
+		}
+		used += (size_t)snprintf(buf + used, cap - used, "</fileset>");
+	}
+	used += (size_t)snprintf(buf + used, cap - used, "</hotfix>");
+	assert_true(used < cap);
+	r = hf_manifest_parse((const uint8_t *)buf, used, "dir/t.xml", m, err);
+	free(buf);
+	return r;
+}
+
+static void test_caps_named(void **state)
+{
+	struct hf_manifest *m = NULL;
+	struct hf_err err;
+
+	(void)state;
+	assert_int_equal(parse_many(1, HF_FILESET_FILES_MAX, &m, &err), 0);
+	assert_int_equal(m->sets[0].nfiles, HF_FILESET_FILES_MAX);
+	hf_manifest_free(m);
+	m = NULL;
+	assert_int_equal(parse_many(2, HF_FILESET_FILES_MAX + 1, &m, &err), -HF_E_SIZE);
+	assert_null(m);
+	assert_non_null(strstr(err.msg, "more than 256 files in file set SP0 (the limit)"));
+	assert_int_equal(parse_many(HF_MANIFEST_SETS_MAX, 1, &m, &err), 0);
+	hf_manifest_free(m);
+	m = NULL;
+	assert_int_equal(parse_many(HF_MANIFEST_SETS_MAX + 1, 1, &m, &err), -HF_E_SIZE);
+	assert_non_null(strstr(err.msg, "more than 32 file sets (the limit)"));
+}
+
 static void test_doctype_refused(void **state)
 {
 	static const char evil[] =
@@ -212,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_unsafe_paths),    cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_not_xml_and_size), cmocka_unit_test(test_valid_minimal),
 		cmocka_unit_test(test_load_signature_required),
+		cmocka_unit_test(test_case_duplicates), cmocka_unit_test(test_caps_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, cleanup);

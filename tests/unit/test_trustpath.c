@@ -1,0 +1,318 @@
+/* Unit tests of trustpath (the ownership rule for files whose content is executed), over
+ * a tree built in a temporary directory with chown and chmod: root-owned, nobody-owned,
+ * group- and other-writable, sticky directories owned by root and by nobody, symbolic
+ * links owned by root and by nobody, missing files, loops and bounds. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "trustpath.h"
+
+#define NOBODY 65534
+
+static char top[] = "/tmp/hotfix-test-trustpath-XXXXXX";
+static char p[HF_TP_PATH_MAX];
+
+/* top/rel */
+static const char *at(const char *rel)
+{
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	return p;
+}
+
+static void mkdir_as(const char *rel, mode_t mode, uid_t uid)
+{
+	assert_int_equal(mkdir(at(rel), 0700), 0);
+	assert_int_equal(chown(p, uid, uid), 0);
+	assert_int_equal(chmod(p, mode), 0);
+}
+
+static void file_as(const char *rel, mode_t mode, uid_t uid)
+{
+	FILE *f = fopen(at(rel), "w");
+
+	assert_non_null(f);
+	fputs("#!/bin/sh\n", f);
+	fclose(f);
+	assert_int_equal(chown(p, uid, uid), 0);
+	assert_int_equal(chmod(p, mode), 0);
+}
+
+static void link_as(const char *target, const char *rel, uid_t uid)
+{
+	assert_int_equal(symlink(target, at(rel)), 0);
+	assert_int_equal(lchown(p, uid, uid), 0);
+}
+
+/* The tree:
+ *   ok/            root 0755      ok/f        root 0755
+ *   ok/nob         nobody 0755    ok/gw       root 0775    ok/ow  root 0757 (files)
+ *   ok/lnk -> f    root           ok/up -> ../ok/f  root   ok/abs -> TOP/ok/f  root
+ *   ok/loop -> loop                ok/dirlnk -> sub  root
+ *   ok/sub/        root 0755      ok/sub/x    root 0700
+ *   gwd/           root 0775      gwd/f       root 0755
+ *   owd/           root 0757      owd/f       root 0755
+ *   nobd/          nobody 0755    nobd/f      root 0755
+ *   tmp/           root 1777      tmp/f root 0755   tmp/nf nobody 0755
+ *   tmp/nl -> f    nobody         tmp/rl -> f root
+ *   ntmp/          nobody 1777    ntmp/f      root 0755 */
+static int setup(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		return 0;
+	if (!mkdtemp(top))
+		return -1;
+	mkdir_as("ok", 0755, 0);
+	file_as("ok/f", 0755, 0);
+	file_as("ok/nob", 0755, NOBODY);
+	file_as("ok/gw", 0775, 0);
+	file_as("ok/ow", 0757, 0);
+	link_as("f", "ok/lnk", 0);
+	link_as("../ok/f", "ok/up", 0);
+	snprintf(p, sizeof(p), "%s/ok/f", top);
+	{
+		char target[HF_TP_PATH_MAX];
+
+		snprintf(target, sizeof(target), "%s", p);
+		link_as(target, "ok/abs", 0);
+	}
+	link_as("loop", "ok/loop", 0);
+	mkdir_as("ok/sub", 0755, 0);
+	file_as("ok/sub/x", 0700, 0);
+	link_as("sub", "ok/dirlnk", 0);
+	mkdir_as("gwd", 0775, 0);
+	file_as("gwd/f", 0755, 0);
+	mkdir_as("owd", 0757, 0);
+	file_as("owd/f", 0755, 0);
+	mkdir_as("nobd", 0755, NOBODY);
+	file_as("nobd/f", 0755, 0);
+	mkdir_as("tmp", 01777, 0);
+	file_as("tmp/f", 0755, 0);
+	file_as("tmp/nf", 0755, NOBODY);
+	link_as("f", "tmp/nl", NOBODY);
+	link_as("f", "tmp/rl", 0);
+	mkdir_as("ntmp", 01777, NOBODY);
+	file_as("ntmp/f", 0755, 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[200];
+
+	(void)state;
+	if (geteuid() != 0)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Check rel; returns the code (positive), the message in msg. */
+static int check(const char *rel, uid_t also, unsigned flags, struct hf_tp_file *f,
+		 struct hf_err *err)
+{
+	hf_err_clear(err);
+	return -hf_tp_check(at(rel), also, flags, f, err);
+}
+
+static void need_root(void)
+{
+	if (geteuid() != 0)
+		skip();
+}
+
+static void test_trusted(void **state)
+{
+	struct hf_tp_file f;
+	struct hf_err err;
+
+	(void)state;
+	need_root();
+	assert_int_equal(check("ok/f", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/f"));
+	assert_true(S_ISREG(f.st.st_mode));
+	/* a root-owned directory with the sticky bit may be writable by anyone (/tmp) */
+	assert_int_equal(check("tmp/f", HF_TP_NONE, 0, &f, &err), 0);
+	/* "." and ".." are walked, not taken as text */
+	assert_int_equal(check("ok/./sub/../f", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/f"));
+	/* a relative path: from the current directory, its ancestors walked too */
+	assert_int_equal(chdir(at("ok")), 0);
+	hf_err_clear(&err);
+	assert_int_equal(hf_tp_check("sub/x", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/sub/x"));
+	assert_int_equal(chdir("/"), 0);
+	/* / itself */
+	assert_int_equal(hf_tp_check("/", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, "/");
+}
+
+static void test_owner(void **state)
+{
+	struct hf_tp_file f;
+	struct hf_err err;
+
+	(void)state;
+	need_root();
+	assert_int_equal(check("ok/nob", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, at("ok/nob")));
+	assert_non_null(strstr(err.msg, "owned by nobody (uid 65534), mode 0755"));
+	assert_non_null(strstr(err.msg, "owned neither by root nor by the user running hotfix"));
+	assert_non_null(strstr(err.hint, "chown root:root"));
+	/* the one other owner the caller trusts */
+	assert_int_equal(check("ok/nob", NOBODY, 0, &f, &err), 0);
+	/* a directory above owned by nobody: it could swap the file */
+	assert_int_equal(check("nobd/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, at("nobd")));
+	assert_null(strstr(err.msg, "nobd/f"));
+	assert_int_equal(check("nobd/f", NOBODY, 0, &f, &err), 0);
+	/* in a sticky directory, an entry owned by another user is still refused */
+	assert_int_equal(check("tmp/nf", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+}
+
+static void test_writable(void **state)
+{
+	struct hf_tp_file f;
+	struct hf_err err;
+
+	(void)state;
+	need_root();
+	assert_int_equal(check("ok/gw", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "mode 0775: writable by group"));
+	assert_non_null(strstr(err.hint, "chmod go-w"));
+	assert_int_equal(check("ok/ow", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "mode 0757: writable by others"));
+	/* even the trusted other owner may not share its file */
+	assert_int_equal(check("ok/gw", NOBODY, 0, &f, &err), HF_E_UNSAFE);
+	/* a directory above, writable by group or by others (no sticky bit) */
+	assert_int_equal(check("gwd/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, at("gwd")));
+	assert_non_null(strstr(err.msg, "writable by group"));
+	assert_int_equal(check("owd/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "mode 0757: writable by others"));
+	/* the sticky bit is the exception only on a directory owned by root */
+	assert_int_equal(check("ntmp/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "owned by nobody (uid 65534), mode 1777"));
+	assert_int_equal(check("ntmp/f", NOBODY, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "only for a directory owned by root"));
+}
+
+static void test_links(void **state)
+{
+	struct hf_tp_file f;
+	struct hf_err err;
+
+	(void)state;
+	need_root();
+	/* a trusted link is followed, and the result names the file itself */
+	assert_int_equal(check("ok/lnk", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/f"));
+	assert_int_equal(check("ok/up", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/f"));
+	assert_int_equal(check("ok/abs", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/f"));
+	assert_int_equal(check("ok/dirlnk/x", HF_TP_NONE, 0, &f, &err), 0);
+	assert_string_equal(f.path, at("ok/sub/x"));
+	assert_int_equal(check("tmp/rl", HF_TP_NONE, 0, &f, &err), 0);
+	/* refused when the caller forbids links */
+	assert_int_equal(check("ok/lnk", HF_TP_NONE, HF_TP_NOFOLLOW, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "a symbolic link"));
+	assert_int_equal(check("ok/dirlnk/x", HF_TP_NONE, HF_TP_NOFOLLOW, &f, &err), HF_E_UNSAFE);
+	/* a link anyone could have planted (nobody's, in /tmp-like dir): refused */
+	assert_int_equal(check("tmp/nl", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "a symbolic link owned by nobody (uid 65534)"));
+	assert_non_null(strstr(err.hint, "chown -h"));
+	/* a loop is bounded */
+	assert_int_equal(check("ok/loop", HF_TP_NONE, 0, &f, &err), HF_E_MALFORMED);
+	assert_non_null(strstr(err.msg, "symbolic links"));
+	/* the system's shell resolves to a file that is no link (merged /usr or not) */
+	hf_err_clear(&err);
+	assert_int_equal(hf_tp_check("/bin/sh", HF_TP_NONE, 0, &f, &err), 0);
+	{
+		struct stat st;
+
+		assert_int_equal(lstat(f.path, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+	}
+}
+
+static void test_missing_and_bounds(void **state)
+{
+	struct hf_tp_file f;
+	struct hf_err err;
+	char longp[HF_TP_PATH_MAX + 10], deep[HF_TP_DEPTH_MAX * 2 + 10];
+
+	(void)state;
+	need_root();
+	assert_int_equal(check("ok/none", HF_TP_NONE, 0, &f, &err), HF_E_IO);
+	assert_int_equal(f.sys_errno, ENOENT);
+	/* a missing file under an untrusted directory: the directory is refused first */
+	assert_int_equal(check("nobd/none", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	/* a file used as a directory */
+	assert_int_equal(check("ok/f/x", HF_TP_NONE, 0, &f, &err), HF_E_IO);
+	assert_int_equal(f.sys_errno, ENOTDIR);
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	hf_err_clear(&err);
+	assert_int_equal(hf_tp_check(longp, HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
+	longp[300] = '\0'; /* one component longer than a name may be */
+	assert_int_equal(hf_tp_check(longp, HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
+	for (size_t i = 0; i < HF_TP_DEPTH_MAX + 2; i++)
+		memcpy(deep + 2 * i, "/.", 2);
+	deep[2 * (HF_TP_DEPTH_MAX + 2)] = '\0';
+	assert_int_equal(hf_tp_check(deep, HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
+	assert_int_equal(hf_tp_check("", HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
+}
+
+/* The rule alone, on made-up status. */
+static void test_allowed(void **state)
+{
+	struct stat st;
+	const char *why;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.st_uid = 0;
+	st.st_mode = S_IFREG | 0644;
+	assert_true(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	st.st_mode = S_IFREG | 0646;
+	assert_false(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_string_equal(why, "writable by others");
+	st.st_mode = S_IFREG | 01777; /* the sticky bit means nothing on a file */
+	assert_false(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_string_equal(why, "writable by group and others");
+	st.st_mode = S_IFDIR | 01777;
+	assert_true(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	st.st_mode = S_IFLNK | 0777; /* a link's mode means nothing; its owner does */
+	assert_true(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	st.st_uid = 4242;
+	assert_int_equal(hf_tp_allowed(&st, HF_TP_NONE, &why), geteuid() == 4242);
+	assert_true(hf_tp_allowed(&st, 4242, &why));
+	st.st_mode = S_IFDIR | 01777;
+	assert_false(hf_tp_allowed(&st, 4242, &why));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trusted),
+		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_writable),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_missing_and_bounds),
+		cmocka_unit_test(test_allowed),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
