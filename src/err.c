@@ -83,6 +83,7 @@ static const struct {
 	{ HF_E_HOOK, "hook", 1 },
 	{ HF_E_UNSAFE, "unsafe", 4 },
 	{ HF_E_INCOMPLETE, "incomplete", 7 }, /* audit's alone: no other command sets it */
+	{ HF_E_INTR, "interrupted", 130 }, /* the caller exits 128 + the signal (intr.h) */
 };
 
 int hf_exit_code(enum hf_code code)

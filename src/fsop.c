@@ -21,11 +21,12 @@ enum fault_kind {
 	FAULT_ERRNO,
 	FAULT_EXDEV,
 	FAULT_STALL,
-	FAULT_EINTR
+	FAULT_EINTR,
+	FAULT_SIGNAL
 };
 static enum fault_kind fault_kind = FAULT_NONE;
 static long fault_at, fault_ops;
-static int fault_errno, fault_trace, fault_ready;
+static int fault_errno, fault_trace, fault_ready, fault_sig;
 static int fault_intr; /* the operation about to run is interrupted once (EINTR) */
 
 static void fault_report(void)
@@ -60,6 +61,10 @@ static void fault_setup(void)
 	} else if (!strncmp(s, "eio:", 4)) {
 		fault_kind = FAULT_ERRNO;
 		fault_errno = EIO;
+	} else if (!strncmp(s, "sigint:", 7) || !strncmp(s, "sigterm:", 8) ||
+		   !strncmp(s, "sighup:", 7)) {
+		fault_kind = FAULT_SIGNAL;
+		fault_sig = s[4] == 'n' ? SIGINT : s[4] == 'e' ? SIGTERM : SIGHUP;
 	} else if (!strcmp(s, "eintr") || !strncmp(s, "eintr:", 6)) {
 		fault_kind = FAULT_EINTR; /* every operation, or only the K-th */
 	} else if (!strncmp(s, "malloc", 6)) {
@@ -82,6 +87,13 @@ static int fault(const char *op, const char *name)
 		fprintf(stderr, "hotfix-fault: crash before op %ld (%s %s)\n", fault_ops, op,
 			name ? name : "");
 		raise(SIGKILL);
+	}
+	if (fault_kind == FAULT_SIGNAL && fault_ops >= fault_at) {
+		if (fault_ops == fault_at)
+			fprintf(stderr, "hotfix-fault: %s before op %ld (%s %s), and before every "
+					"later one\n",
+				strsignal(fault_sig), fault_ops, op, name ? name : "");
+		raise(fault_sig); /* the handler runs now; the operation goes on */
 	}
 	if (fault_kind == FAULT_STALL && fault_ops == fault_at) {
 		fprintf(stderr, "hotfix-fault: stalled before op %ld\n", fault_ops);

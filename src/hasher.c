@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,11 +70,22 @@ int hf_hasher_new(struct hf_hasher **out, int threaded, struct hf_err *err)
 	    pthread_mutex_init(&h->mu, NULL) == 0) {
 		if (pthread_cond_init(&h->cv, NULL) != 0) {
 			pthread_mutex_destroy(&h->mu);
-		} else if (pthread_create(&h->thread, NULL, worker, h) != 0) {
-			pthread_cond_destroy(&h->cv);
-			pthread_mutex_destroy(&h->mu);
 		} else {
-			h->threaded = 1;
+			/* the worker blocks every signal: they go to the main thread, whose
+			 * waits look at them (intr.h) */
+			sigset_t all, old;
+			int rc;
+
+			sigfillset(&all);
+			pthread_sigmask(SIG_SETMASK, &all, &old);
+			rc = pthread_create(&h->thread, NULL, worker, h);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			if (rc != 0) {
+				pthread_cond_destroy(&h->cv);
+				pthread_mutex_destroy(&h->mu);
+			} else {
+				h->threaded = 1;
+			}
 		}
 	}
 	*out = h;

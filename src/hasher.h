@@ -1,6 +1,6 @@
 /* hasher: a SHA-256 computed on a second thread while the caller reads or writes.
  *
- * Owns: its worker thread, and a ring of HF_HASHER_SLOTS buffers of HF_HASHER_SLOT bytes
+ * Owns: its worker thread (which blocks every signal), and a ring of HF_HASHER_SLOTS buffers of HF_HASHER_SLOT bytes
  * that carry the bytes to it.  The caller fills the next free slot itself -- reading a
  * file straight into it, or gathering small blocks into it -- and submits it; the worker
  * hashes slots in order while the caller goes on.  A submitted slot is only read from then

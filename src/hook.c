@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "intr.h"
 
 #define KILL_GRACE_MS 2000
 #define SLICE_MS 50 /* how often a command whose output pipe stays open is checked */
@@ -27,12 +30,15 @@ static double now_s(void)
 
 int hf_hook_ok(const struct hf_hook_result *res)
 {
-	return res->exited && res->status == 0 && !res->timed_out;
+	return res->exited && res->status == 0 && !res->timed_out && !res->interrupted;
 }
 
 const char *hf_hook_outcome(const struct hf_hook_result *res, char *buf, size_t len)
 {
-	if (res->timed_out)
+	if (res->interrupted)
+		snprintf(buf, len, "ended (its process group got SIGTERM) because hotfix was "
+			 "interrupted by %s", hf_intr_name(res->interrupted));
+	else if (res->timed_out)
 		snprintf(buf, len, "timed out after %.0f s and was killed", res->seconds);
 	else if (res->exited)
 		snprintf(buf, len, "exit status %d", res->status);
@@ -111,12 +117,16 @@ static int become(const struct hf_cred *c)
 	return 0;
 }
 
-/* In the child: never returns. */
-static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], int out)
+/* In the child: never returns.  go: the parent writes one byte there once the run is
+ * recorded (hf_hook_watch); parent: its pid. */
+static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], int out, int go,
+		  pid_t parent)
 {
 	char *shargv[] = {"sh", "-c", cmd->argv[0], NULL};
 	sigset_t none;
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	char byte;
+	ssize_t n;
 
 	setpgid(0, 0);
 	for (int sig = 1; sig < NSIG; sig++)
@@ -124,6 +134,11 @@ static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], 
 			signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	do /* nothing runs before the parent has recorded the group (EOF: it gave up) */
+		n = read(go, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	close_range(3, ~0U, 0);
@@ -136,6 +151,9 @@ static void child(const struct hf_cmd *cmd, const char *cwd, char *const env[], 
 		dprintf(2, "hotfix: cannot enter %s: %s\n", cwd, strerror(errno));
 		_exit(127);
 	}
+	/* last before exec: after become(), since a change of credentials clears it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
 	if (cmd->resolved) {
 		errno = cmd->exec_errno;
 		if (cmd->path)
@@ -188,37 +206,89 @@ static int drain(int fd, struct hf_hook_result *res)
 	}
 }
 
+/* Close both ends of a pipe that are open. */
+static void close_pair(int p[2])
+{
+	for (int k = 0; k < 2; k++)
+		if (p[k] >= 0)
+			close(p[k]);
+}
+
 int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
 		struct hf_hook_result *res, struct hf_err *err)
 {
+	return hf_hook_run_watched(cmd, cwd, env, NULL, res, err);
+}
+
+int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const env[],
+			const struct hf_hook_watch *watch, struct hf_hook_result *res,
+			struct hf_err *err)
+{
 	double start = now_s(), deadline;
-	int p[2], ws = 0, open_pipe = 1, killed = 0;
-	pid_t pid;
+	int p[2] = { -1, -1 }, go[2] = { -1, -1 }, ws = 0, open_pipe = 1, killed = 0;
+	pid_t pid, self = getpid();
 
 	memset(res, 0, sizeof(*res));
 	if (cmd->argc == 0 || !cmd->argv || !cmd->argv[0])
 		return hf_err_set(err, HF_E_USAGE, "empty command");
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return hf_err_set(err, HF_E_IO, "pipe: %s", strerror(errno));
+	if (pipe2(p, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
+		int e = errno;
+
+		close_pair(p);
+		close_pair(go);
+		return hf_err_set(err, HF_E_IO, "pipe: %s", strerror(e));
+	}
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
 
-		close(p[0]);
-		close(p[1]);
+		close_pair(p);
+		close_pair(go);
 		return hf_err_set(err, HF_E_IO, "fork: %s", strerror(e));
 	}
-	if (pid == 0)
-		child(cmd, cwd, env, p[1]);
+	if (pid == 0) {
+		close(go[1]);
+		child(cmd, cwd, env, p[1], go[0], self);
+	}
 	setpgid(pid, pid); /* also here: no race with a kill before the child's own call */
 	close(p[1]);
+	close(go[0]);
+	if (watch && watch->started && watch->started(watch->ctx, (long)pid, err) != 0) {
+		close(go[1]); /* the child reads EOF and exits unrun */
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+			;
+		close(p[0]);
+		return -(int)err->code;
+	}
+	if (write(go[1], "g", 1) != 1) { /* cannot fail: the child holds the read end */
+		int e = errno;
+
+		close(go[1]);
+		kill(-pid, SIGKILL);
+		while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+			;
+		close(p[0]);
+		if (watch && watch->ended)
+			watch->ended(watch->ctx);
+		return hf_err_set(err, HF_E_IO, "cannot start the command: %s", strerror(e));
+	}
+	close(go[1]);
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
 	deadline = start + cmd->timeout;
 	for (;;) {
 		struct pollfd pfd = {.fd = open_pipe ? p[0] : -1, .events = POLLIN};
 		double left = deadline - now_s();
 		pid_t w;
+		int sig = hf_intr_pending();
 
+		if (sig && killed == 0) { /* interrupted: ended as at a timeout, not as failed */
+			res->interrupted = sig;
+			kill(-pid, SIGTERM);
+			deadline = now_s() + KILL_GRACE_MS / 1000.0;
+			killed = 1;
+			continue;
+		}
 		if (left <= 0) {
 			if (killed == 0) {
 				res->timed_out = 1;
@@ -231,6 +301,7 @@ int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
 			killed++;
 			continue;
 		}
+		/* a signal makes poll return early (EINTR), and the loop looks at it */
 		if (poll(&pfd, 1, left * 1000 < SLICE_MS ? (int)(left * 1000) + 1 : SLICE_MS) > 0 &&
 		    drain(p[0], res))
 			open_pipe = 0;
@@ -242,6 +313,9 @@ int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
 			break;
 		}
 	}
+	/* a command hotfix ended keeps its record: recovery ends what is left of its group */
+	if (watch && watch->ended && !killed)
+		watch->ended(watch->ctx);
 	if (open_pipe)
 		(void)drain(p[0], res); /* what it printed before it exited */
 	close(p[0]);

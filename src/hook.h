@@ -15,7 +15,16 @@
  * group, user, and then a check that it cannot become root again -- or does not run.  On timeout the whole process group gets SIGTERM, and SIGKILL two
  * seconds later.  The run ends when the command exits: a daemon it started may keep
  * the pipe open, and is neither waited for nor killed (but the pipe is closed: a daemon
- * that goes on writing to it gets EPIPE; hotfix(1) HOOKS says so). */
+ * that goes on writing to it gets EPIPE; hotfix(1) HOOKS says so).
+ *
+ * A run never outlives hotfix unseen: the child waits, before it runs anything, until
+ * the caller's watch (when given) has recorded its process group (hookrec.h); it then
+ * asks for SIGKILL when the hotfix thread that forked it dies (PR_SET_PDEATHSIG, set
+ * last, after any change of credentials, which would clear it; hooks are forked from the
+ * main thread only).  A command started while hotfix is interrupted (intr.h), or running
+ * when the signal comes, is ended like one past its timeout -- SIGTERM to its group,
+ * SIGKILL 2 seconds later -- and res->interrupted says by which signal; recovery holds
+ * the interruption, so its own stop and start always run to their end. */
 #ifndef HOTFIX_HOOK_H
 #define HOTFIX_HOOK_H
 
@@ -61,9 +70,21 @@ struct hf_hook_result {
 	char out[HF_HOOK_OUT_MAX + 1]; /* the last bytes it printed, NUL-terminated */
 	size_t outlen;
 	unsigned long long total; /* bytes it printed in all */
+	int interrupted; /* ended because hotfix caught this signal (intr.h), or 0 */
 };
 
-/* 1 when the run succeeded: exit code 0 within the timeout. */
+/* Told in the parent about one run: started() once the child exists, in its own
+ * process group pgid, but before it runs the command -- an error there ends the child
+ * unrun and is the error of the run; ended() once the command has exited by itself (a
+ * daemon it started may live on) -- not when hotfix ended it (timeout, interruption):
+ * what is left of its group is then for recovery to end (hookrec.h). */
+struct hf_hook_watch {
+	int (*started)(void *ctx, long pgid, struct hf_err *err);
+	void (*ended)(void *ctx);
+	void *ctx;
+};
+
+/* 1 when the run succeeded: exit code 0 within the timeout, not interrupted. */
 int hf_hook_ok(const struct hf_hook_result *res);
 
 /* "exit status 3", "killed by signal 9", "timed out after 5 s" */
@@ -78,6 +99,11 @@ const char *hf_cmd_describe(const struct hf_cmd *cmd, char *buf, size_t len);
  * pipe, fork; exec failures show as exit status 127 with the reason in out). */
 int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
 		struct hf_hook_result *res, struct hf_err *err) HF_MUST_CHECK;
+
+/* The same, telling watch (may be NULL) when the command starts and ends. */
+int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const env[],
+			const struct hf_hook_watch *watch, struct hf_hook_result *res,
+			struct hf_err *err) HF_MUST_CHECK;
 
 /* The standard clean environment: PATH (system directories only), LANG=C, HOME=/, and
  * HOTFIX_SITE, HOTFIX_SITE_CODE, HOTFIX_ID, HOTFIX_OP, HOTFIX_PHASE from the arguments

@@ -15,6 +15,7 @@
 #include "fsop.h"
 #include "hash.h"
 #include "hasher.h"
+#include "intr.h"
 
 /* From this payload size on, the hashing runs on a second thread beside the reads and
  * writes (below it, starting the threads costs more than it saves). */
@@ -206,6 +207,8 @@ static int flush(struct sink *k, struct hf_err *err)
 {
 	if (!k->fill)
 		return 0;
+	if (hf_intr_check(err)) /* a signal stops the staging here (intr.h) */
+		return -HF_E_INTR;
 	if (hf_hasher_submit(k->sha, k->fill, err))
 		return -(int)err->code;
 	if (hf_fs_write(k->w->fd, k->slot, k->fill) != 0)

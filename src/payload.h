@@ -55,7 +55,8 @@ struct hf_payload_want {
 /* Read the payload once, verify it, and write each wanted entry to its fd.
  * Errors: -HF_E_IO (unreadable, or a write failed), -HF_E_SIZE, -HF_E_HASH,
  * -HF_E_MALFORMED (not an archive libarchive reads, an entry missing, duplicated or
- * not a regular file). */
+ * not a regular file), -HF_E_INTR (a signal was caught, intr.h: checked as each block
+ * is written). */
 int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want, size_t n,
 		       struct hf_err *err) HF_MUST_CHECK;
 

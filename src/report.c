@@ -8,6 +8,7 @@
 
 #include "areport.h"
 #include "hash.h"
+#include "intr.h"
 #include "journal.h"
 #include "service.h"
 #include "version.h"
@@ -310,6 +311,8 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 		fprintf(out, "hotfix: %s: undid the interrupted %s of %s (%zu file(s) restored); "
 			     "the site is as before it\n",
 			site->code, hf_journal_op_name(rec->op), rec->id, rec->restored);
+	if (rec->hook[0])
+		fprintf(out, "hotfix: %s: %s\n", site->code, rec->hook);
 	if (rec->services[0])
 		fprintf(out, "hotfix: %s: %s\n", site->code, rec->services);
 }
@@ -321,7 +324,13 @@ static void txn_failure_text(FILE *out, const char *indent, const struct hf_txn_
 	const char *undone = t->undone ? "undone: the site is as before"
 				       : "NOT undone: run 'hotfix recover'";
 
-	if (!strcmp(t->step, "health"))
+	if (t->signal && !t->step[0])
+		fprintf(out, "%sinterrupted by %s before it began; nothing was changed\n", indent,
+			hf_intr_name(t->signal));
+	else if (t->signal)
+		fprintf(out, "%sinterrupted by %s at step '%s'; %s\n", indent,
+			hf_intr_name(t->signal), t->step, undone);
+	else if (!strcmp(t->step, "health"))
 		fprintf(out, "%sfailed: health check; %s\n", indent, undone);
 	else
 		fprintf(out, "%sFAILED at step '%s'%s%s; %s\n", indent, t->step,
@@ -337,6 +346,8 @@ static void txn_failure_text(FILE *out, const char *indent, const struct hf_txn_
 			p += n + (p[n] == '\n');
 		}
 	}
+	if (t->rec.hook[0])
+		fprintf(out, "%scommand left running: %s\n", indent, t->rec.hook);
 	if (t->rec.services[0])
 		fprintf(out, "%sservices: %s\n", indent, t->rec.services);
 	fprintf(out, "%slog: %s\n", indent, t->log[0] ? t->log : "(none)");
@@ -369,6 +380,8 @@ const char *hf_apply_result_word(const struct hf_apply_result *r)
 		return "busy";
 	if (r->check.code == HF_E_TXN)
 		return "failed";
+	if (r->check.code == HF_E_INTR)
+		return "interrupted";
 	if (r->txn && r->check.code == HF_OK)
 		return r->txn->changed ? "applied" : "current";
 	return hf_check_result_word(&r->check);
@@ -388,9 +401,9 @@ void hf_report_apply_text(FILE *out, const struct hf_apply_result *r)
 			t->changed, r->check.manifest->restart_required ? "yes" : "no");
 	else if (!strcmp(word, "current"))
 		fprintf(out, "  nothing to do: every file is current or newer; nothing changed\n");
-	else if (!strcmp(word, "failed"))
+	else if (!strcmp(word, "failed") || !strcmp(word, "interrupted"))
 		txn_failure_text(out, "  ", t);
-	if (!strcmp(word, "applied") || !strcmp(word, "failed"))
+	if (!strcmp(word, "applied") || !strcmp(word, "failed") || !strcmp(word, "interrupted"))
 		services_text(out, r->check.site, t, r->check.manifest->restart_required);
 	inuse_text(out, r->still, 0);
 }
@@ -402,6 +415,8 @@ static json_t *txn_json(json_t *o, const struct hf_txn_result *t)
 	json_object_set_new(o, "failed_file", t && t->step[0] && t->file[0] ? json_string(t->file)
 									   : json_null());
 	json_object_set_new(o, "undone", json_boolean(t && t->undone));
+	json_object_set_new(o, "interrupted", t && t->signal ? json_string(hf_intr_name(t->signal))
+							     : json_null());
 	json_object_set_new(o, "log", t && t->log[0] ? json_string(t->log) : json_null());
 	json_object_set_new(o, "receipt", t && t->receipt[0] ? json_string(t->receipt) : json_null());
 	json_object_set_new(o, "services_restarted", json_boolean(t && t->restarted));
@@ -437,6 +452,8 @@ const char *hf_rollback_result_word(const struct hf_rollback_result *r)
 		return "conflict";
 	case HF_E_TXN:
 		return "failed";
+	case HF_E_INTR:
+		return "interrupted";
 	case HF_E_BUSY:
 		return "busy";
 	default:
@@ -453,9 +470,9 @@ void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r)
 		services_text(out, r->site, r->txn, 0);
 		inuse_text(out, r->still, 0);
 	}
-	else if (r->txn && r->txn->step[0]) {
-		fprintf(out, "%s: %s: rollback failed\n", r->site ? r->site->code : r->site_root,
-			r->id);
+	else if (r->txn && (r->txn->step[0] || r->txn->signal)) {
+		fprintf(out, "%s: %s: rollback %s\n", r->site ? r->site->code : r->site_root,
+			r->id, r->txn->signal ? "interrupted" : "failed");
 		txn_failure_text(out, "  ", r->txn);
 	} else
 		fprintf(out, "%s: %s: %s\n", r->site ? r->site->code : r->site_root, r->id,

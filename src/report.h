@@ -61,7 +61,8 @@ struct hf_apply_result {
 	const struct hf_inuse *still;    /* processes still using a replaced inode */
 };
 
-/* "applied", "current", "conflict", "not-applicable", "failed", "busy", "error". */
+/* "applied", "current", "conflict", "not-applicable", "failed", "interrupted", "busy",
+ * "error". */
 const char *hf_apply_result_word(const struct hf_apply_result *r);
 void hf_report_apply_text(FILE *out, const struct hf_apply_result *r);
 int hf_report_apply_json(FILE *out, const struct hf_apply_result *r) HF_MUST_CHECK;
@@ -76,7 +77,7 @@ struct hf_rollback_result {
 	const struct hf_inuse *still; /* processes still using a replaced inode */
 };
 
-/* "rolled-back", "not-installed", "conflict", "failed", "busy", "error". */
+/* "rolled-back", "not-installed", "conflict", "failed", "interrupted", "busy", "error". */
 const char *hf_rollback_result_word(const struct hf_rollback_result *r);
 void hf_report_rollback_text(FILE *out, const struct hf_rollback_result *r);
 int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r) HF_MUST_CHECK;

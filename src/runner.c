@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "intr.h"
+
 #define CAPTURE_MAX (16 * 1024 * 1024) /* per stream per site */
 
 int hf_status_failed(int status)
@@ -44,6 +46,9 @@ struct run {
 	void *ctx;
 	struct hf_job *jobs;
 	size_t running;
+	int sig;            /* the signal caught and sent on to the workers, or 0 */
+	sigset_t orig;      /* the caller's signal mask (workers get it back) */
+	sigset_t open_mask; /* it without SIGINT, SIGTERM, SIGHUP: the mask of the wait */
 };
 
 static void skip(struct run *r, size_t i, const char *why, const char *code)
@@ -68,10 +73,32 @@ static int ended(const struct run *r, size_t i)
 	return r->jobs[i].state == HF_JOB_DONE || r->jobs[i].state == HF_JOB_SKIPPED;
 }
 
+/* Once a signal was caught: send it on to every running worker (once). */
+static void forward(struct run *r)
+{
+	int sig = hf_intr_signal();
+
+	if (!sig || r->sig)
+		return;
+	r->sig = sig;
+	for (size_t i = 0; i < r->h->n; i++)
+		if (r->jobs[i].state == HF_JOB_RUNNING)
+			kill(r->jobs[i].pid, sig);
+}
+
 /* 1: may start now; 0: must wait; -1: skipped (reason set). */
 static int ready(struct run *r, size_t i)
 {
 	const struct hf_hsite *s = &r->h->sites[i];
+
+	if (r->sig) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "not started: interrupted by %s", hf_intr_name(r->sig));
+		r->jobs[i].interrupted = r->sig;
+		skip(r, i, why, "");
+		return -1;
+	}
 
 	if (r->order == HF_ORDER_PARENTS_FIRST && s->parent != HF_NO_PARENT) {
 		if (!ended(r, s->parent))
@@ -117,7 +144,9 @@ static void child(struct run *r, size_t i, int out[2], int errp[2], int res[2])
 		_exit(1);
 	close(out[1]);
 	close(errp[1]);
-	signal(SIGPIPE, SIG_DFL);
+	/* the caller's mask and dispositions: a writer's worker catches SIGINT, SIGTERM and
+	 * SIGHUP and ignores SIGPIPE (intr.h) -- a parent that dies costs it no transaction */
+	sigprocmask(SIG_SETMASK, &r->orig, NULL);
 	status = r->ops->run(r->ctx, i, res[1]);
 	fflush(stdout);
 	fflush(stderr);
@@ -253,8 +282,13 @@ static int wait_some(struct run *r, struct hf_err *err)
 			who[np++] = i * 3 + (size_t)k;
 		}
 	}
-	rc = poll(p, np, -1);
-	if (rc < 0 && errno != EINTR) {
+	/* signals are let in only here: one caught before is waiting, not missed */
+	rc = ppoll(p, np, NULL, &r->open_mask);
+	if (rc < 0 && errno == EINTR) {
+		forward(r);
+		rc = 0; /* nothing to read: the caller's loop goes on */
+	}
+	if (rc < 0) {
 		free(p);
 		free(who);
 		return hf_err_set(err, HF_E_IO, "poll: %s", strerror(errno));
@@ -283,9 +317,19 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 		 const struct hf_run_ops *ops, void *ctx, struct hf_job *jobs,
 		 struct hf_err *err)
 {
-	struct run r = { h, order, keep_going, 0, ops, ctx, jobs, 0 };
+	struct run r = { .h = h, .order = order, .keep_going = keep_going, .ops = ops,
+			 .ctx = ctx, .jobs = jobs };
+	sigset_t three, orig, open_mask;
 	int rc = 0;
 
+	hf_intr_sigset(&three);
+	sigprocmask(SIG_BLOCK, &three, &orig);
+	open_mask = orig;
+	sigdelset(&open_mask, SIGINT);
+	sigdelset(&open_mask, SIGTERM);
+	sigdelset(&open_mask, SIGHUP);
+	r.orig = orig; /* (through locals: gcc -fanalyzer loses r once its address escapes) */
+	r.open_mask = open_mask;
 	if (njobs < 1)
 		njobs = 1;
 	for (size_t i = 0; i < h->n; i++)
@@ -293,6 +337,7 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 	for (;;) {
 		size_t waiting = 0;
 
+		forward(&r);
 		for (size_t k = 0; k < h->n && !rc; k++) {
 			/* parents first: breadth-first order; children first: its reverse */
 			size_t i = order == HF_ORDER_ANY ? k
@@ -301,7 +346,7 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 
 			if (jobs[i].state != HF_JOB_WAITING)
 				continue;
-			if (r.running >= (size_t)njobs) {
+			if (r.running >= (size_t)njobs && !r.sig) { /* interrupted: skip at once */
 				waiting++;
 				continue;
 			}
@@ -329,5 +374,6 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 	}
 	while (r.running > 0 && wait_some(&r, err) == 0)
 		; /* after a scheduler error, still collect the children */
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	return rc;
 }

@@ -11,7 +11,14 @@
  * (apply); HF_ORDER_CHILDREN_FIRST only after all its children did (rollback);
  * HF_ORDER_ANY starts sites in file order.  A site whose parent (or child) failed or was
  * skipped is skipped, with the reason.  A failure is an exit status other than 0 and 3;
- * without keep_going, no site starts after the first failure. */
+ * without keep_going, no site starts after the first failure.
+ *
+ * Signals: while it schedules, the runner blocks SIGINT, SIGTERM and SIGHUP except
+ * inside its one wait (ppoll), so none is missed; once one was caught (intr.h) it is sent
+ * on to every running worker, no further site starts (each is skipped with
+ * job->interrupted set), and the running ones are waited for as usual.  Workers start
+ * with the caller's signal mask and dispositions (a writer's catch the three and ignore
+ * SIGPIPE). */
 #ifndef HOTFIX_RUNNER_H
 #define HOTFIX_RUNNER_H
 
@@ -32,6 +39,7 @@ struct hf_job {
 	unsigned long changed;
 	double seconds;    /* wall time of the run */
 	char reason[300];  /* why skipped, or how the child died */
+	int interrupted;   /* skipped because this signal was caught (intr.h), or 0 */
 	char *out, *errtext; /* captured stdout and stderr (NUL-terminated), or NULL */
 	size_t outlen, errlen;
 	/* private */

@@ -2,12 +2,16 @@
 #include "service.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hook.h"
+#include "hookrec.h"
+#include "intr.h"
+#include "state.h"
 
 #define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
 
@@ -65,11 +69,12 @@ static void one_line(const char *in, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
+/* Wait between attempts; a signal (intr.h) cuts it short. */
 static void pause_s(unsigned seconds)
 {
 	struct timespec ts = {.tv_sec = seconds, .tv_nsec = 0};
 
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !hf_intr_pending())
 		;
 }
 
@@ -79,11 +84,13 @@ int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *
 	const struct hf_cmd *cmd = phase_cmd(site, phase);
 	const char *name = hf_svc_phase_name(phase);
 	unsigned attempts = phase == HF_SVC_HEALTH ? 1 + site->svc.retries : 1;
-	char envbuf[4096], *env[HF_HOOK_ENV_MAX], how[120], desc[600], line[1200];
+	char envbuf[4096], *env[HF_HOOK_ENV_MAX], how[200], desc[600], line[1200];
 	struct hf_hook_result res;
-	char *root;
-	int r;
+	struct hf_hookrec_watch watch;
+	char *root, sname[4200];
+	int r, sdir;
 
+	memset(&res, 0, sizeof(res));
 	if (out && len)
 		out[0] = '\0';
 	if (!cmd || cmd->argc == 0)
@@ -97,13 +104,22 @@ int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *
 		    name);
 	free(root);
 	hf_cmd_describe(cmd, desc, sizeof(desc));
+	/* each run is recorded in SITE/.hotfix/hook while it runs (hookrec.h) */
+	sdir = openat(site->rootfd, HF_STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(sname, sizeof(sname), "%s/%s", site->root, HF_STATE_DIR);
+	hf_hookrec_watch_init(&watch, sdir, sname, op, id, name, desc);
 	for (unsigned a = 1; a <= attempts; a++) {
 		if (a > 1 && site->svc.interval)
 			pause_s(site->svc.interval);
-		r = hf_hook_run(cmd, site->root, env, &res, err);
+		r = hf_intr_check(err);
+		if (!r)
+			r = hf_hook_run_watched(cmd, site->root, env, sdir >= 0 ? &watch.watch : NULL,
+						&res, err);
 		if (r) {
 			hf_err_prefix(err, "%s command %s: ", name, desc);
 			hf_hlog(log, STEP(.step = name, .reason = err->msg), "%s", err->msg);
+			if (sdir >= 0)
+				close(sdir);
 			return r;
 		}
 		if (out && len)
@@ -113,9 +129,16 @@ int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *
 		hf_hlog(log, STEP(.step = name, .reason = how),
 			"%s command (attempt %u of %u, %.2f s): %s: %s; output: %s", name, a,
 			attempts, res.seconds, desc, how, line[0] ? line : "(none)");
-		if (hf_hook_ok(&res))
-			return 0;
+		if (hf_hook_ok(&res) || res.interrupted)
+			break;
 	}
+	if (sdir >= 0)
+		close(sdir);
+	if (res.interrupted)
+		return hf_err_set(err, HF_E_INTR, "%s command %s: ended: interrupted by %s", name,
+				  desc, hf_intr_name(res.interrupted));
+	if (hf_hook_ok(&res))
+		return 0;
 	if (phase == HF_SVC_HEALTH)
 		return hf_err_set(err, HF_E_HOOK,
 				  "health check failed after %u attempt(s): %s: %s", attempts,

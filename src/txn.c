@@ -11,7 +11,9 @@
 
 #include "fsop.h"
 #include "hlog.h"
+#include "hookrec.h"
 #include "installed.h"
+#include "intr.h"
 #include "payload.h"
 #include "pe.h"
 #include "service.h"
@@ -167,6 +169,10 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 				r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
 					       strerror(errno));
 			close(bdir);
+			/* and backup/ itself when nothing else is kept there (best effort: an
+			 * empty directory harms nothing) */
+			if (!r)
+				(void)hf_fs_unlink(c->st->dirfd, HF_STATE_BACKUP, AT_REMOVEDIR);
 		}
 	}
 	if (!r)
@@ -351,10 +357,17 @@ static int services_back(struct ctx *c, const char *id, struct hf_recovery *rec,
 	return services_unmark(c, err);
 }
 
+/* Before recovery runs a command of its own: end one a dead run left running. */
+static int settle_hook(struct ctx *c, struct hf_recovery *rec, struct hf_err *err)
+{
+	return hf_hookrec_settle(c->st->dirfd, c->sdir, "/proc", c->log, rec->hook,
+				 sizeof(rec->hook), err);
+}
+
 /* Recovery; record_undo: log an undo as the outcome (not when the caller, a failed
- * transaction, records its own). */
-static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo,
-		   struct hf_err *err)
+ * transaction, records its own).  Never interrupted (intr.h): it always finishes. */
+static int recover_held(struct hf_state *st, struct hf_recovery *rec, int record_undo,
+			struct hf_err *err)
 {
 	struct hf_journal *j = NULL;
 	struct ctx c;
@@ -368,6 +381,10 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 	rec->pending = 1;
 	r = hf_journal_read(st->dirfd, c.sdir, &j, err);
 	if (r) {
+		struct hf_err e;
+
+		hf_err_clear(&e); /* a dead run's command is ended even so */
+		(void)settle_hook(&c, rec, &e);
 		hf_err_prefix(err, "%s: cannot recover: ", st->site->code);
 		hf_err_hint(err,
 			    "hotfix will not guess what was in flight: compare the files with "
@@ -376,7 +393,9 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 		return r;
 	}
 	if (!j) { /* interrupted before the journal existed, or after it was removed */
-		r = services_back(&c, "", rec, err);
+		r = settle_hook(&c, rec, err);
+		if (!r)
+			r = services_back(&c, "", rec, err);
 		if (!r)
 			r = hf_fs_rmtree(st->dirfd, HF_STATE_STAGING, c.sdir, err);
 		if (!r && hf_fs_unlink_if(st->dirfd, HF_STATE_REGISTRY ".tmp", 0) != 0)
@@ -390,7 +409,9 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 	rec->op = j->op;
 	snprintf(rec->id, sizeof(rec->id), "%s", j->id);
 	c.log = hf_hlog_open(st, j->id, "recover");
-	r = registry_hash(&c, &present, reg, err);
+	r = settle_hook(&c, rec, err);
+	if (!r)
+		r = registry_hash(&c, &present, reg, err);
 	if (r) {
 		/* keep r */
 	} else if (present && !memcmp(reg, j->after, HF_SHA256_LEN)) {
@@ -440,6 +461,17 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 			rec->restored);
 	hf_hlog_close(c.log);
 	hf_journal_free(j);
+	return r;
+}
+
+static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo,
+		   struct hf_err *err)
+{
+	int r;
+
+	hf_intr_hold();
+	r = recover_held(st, rec, record_undo, err);
+	hf_intr_release();
 	return r;
 }
 
@@ -541,7 +573,10 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	char cause[sizeof(err->msg)];
 	int verification = r == -HF_E_HASH || r == -HF_E_SIZE || r == -HF_E_MALFORMED ||
 			   r == -HF_E_NOTPE || r == -HF_E_NOVERSION;
+	int sig = r == -HF_E_INTR ? hf_intr_signal() : 0;
+	const char *op = j ? hf_journal_op_name(j->op) : c->op, *id = j ? j->id : c->id;
 
+	res->signal = sig;
 	snprintf(res->step, sizeof(res->step), "%s", step);
 	snprintf(res->file, sizeof(res->file), "%s", c->file ? c->file : "");
 	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c->log));
@@ -551,8 +586,15 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	if (recover(c->st, &res->rec, 0, &again) != 0) {
 		hf_hlog(c->log, STEP(.step = "failed", .reason = again.msg), "could not undo: %s",
 			again.msg);
-		hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undoing it failed too: %s",
-			   c->site->code, step, cause, again.msg);
+		if (sig)
+			hf_err_set(err, HF_E_TXN,
+				   "%s: interrupted by %s during step '%s' of the %s of %s; undoing "
+				   "it failed: %s",
+				   c->site->code, hf_intr_name(sig), step, op, id, again.msg);
+		else
+			hf_err_set(err, HF_E_TXN,
+				   "%s: failed at step '%s': %s; undoing it failed too: %s",
+				   c->site->code, step, cause, again.msg);
 		hf_err_hint(err, "fix the cause, then run 'hotfix recover --site %s'",
 			    c->site->root);
 		return -HF_E_TXN;
@@ -566,9 +608,26 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	record(c, j, "undone", step, "command", res);
 	if (verification && !res->rec.journal)
 		return r; /* the payload failed verification; nothing on the site was touched */
+	if (sig) {
+		hf_err_set(err, HF_E_INTR,
+			   "%s: interrupted by %s during step '%s': the %s of %s was undone; the "
+			   "site is as before",
+			   c->site->code, hf_intr_name(sig), step, op, id);
+		return -HF_E_INTR;
+	}
 	hf_err_set(err, HF_E_TXN, "%s: failed at step '%s': %s; undone, the site is as before",
 		   c->site->code, step, cause);
 	return -HF_E_TXN;
+}
+
+/* A signal caught before a transaction began (nothing was changed): -HF_E_INTR. */
+static int not_begun(const struct ctx *c, const char *op, const char *id,
+		     struct hf_txn_result *res, struct hf_err *err)
+{
+	res->signal = hf_intr_signal();
+	return hf_err_set(err, HF_E_INTR,
+			  "%s: interrupted by %s: the %s of %s had not begun; nothing was changed",
+			  c->site->code, hf_intr_name(res->signal), op, id);
 }
 
 static int conflict_message(const struct hf_plan *plan, struct hf_err *err)
@@ -678,6 +737,9 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 	for (size_t k = 0; !r && k < n; k++) {
 		const struct hf_mfile *f = plan->items[idx[k]].file;
 
+		r = hf_intr_check(err);
+		if (r)
+			break;
 		snprintf(name, sizeof(name), "%zu", k);
 		want[k].source = f->source;
 		want[k].size = f->size;
@@ -688,11 +750,14 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 				       HF_STATE_STAGING, name, strerror(errno));
 	}
 	if (!r)
-		r = hf_payload_extract(plan->manifest, want, n, err);
+		r = hf_payload_extract(plan->manifest, want, n, err); /* interruptible too */
 	for (size_t k = 0; !r && k < n; k++) {
 		const struct hf_mfile *f = plan->items[idx[k]].file;
 		struct hf_pe_info pe;
 
+		r = hf_intr_check(err);
+		if (r)
+			break;
 		snprintf(display, sizeof(display), "staged %s", f->source);
 		c->file = f->path;
 		r = hf_pe_read_fd(want[k].fd, f->size, display, &pe, err);
@@ -760,6 +825,9 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		const char *leaf, *kleaf;
 		int dir, kdir, present, copied = 0;
 
+		r = hf_intr_check(err);
+		if (r)
+			break;
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
 		c->file = f->path;
 		r = site_parent(c, f->path, &dir, &leaf, err);
@@ -852,6 +920,9 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_res
 		const char *leaf, *sleaf;
 		int dir, sdir;
 
+		r = hf_intr_check(err);
+		if (r)
+			break;
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
 		c->file = f->path;
 		r = site_parent(c, f->path, &dir, &leaf, err);
@@ -904,7 +975,9 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	}
 	if (!r && hf_svc_restarts(c->site)) {
 		step = "stop";
-		r = services_mark(c, j->id, err);
+		r = hf_intr_check(err);
+		if (!r)
+			r = services_mark(c, j->id, err);
 		if (!r)
 			r = hf_svc_run(c->site, HF_SVC_STOP, j->id, op, c->log, res->output,
 				       sizeof(res->output), err);
@@ -930,7 +1003,10 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	if (!r) {
 		res->output[0] = '\0'; /* kept for failures only */
 		step = "commit";
-		r = hf_fs_write_atomic(c->st->dirfd, HF_STATE_REGISTRY, reg, reglen, display, err);
+		r = hf_intr_check(err); /* the last safe point: after the commit, it finishes */
+		if (!r)
+			r = hf_fs_write_atomic(c->st->dirfd, HF_STATE_REGISTRY, reg, reglen,
+					       display, err);
 	}
 	if (!r)
 		r = services_unmark(c, err);
@@ -1026,6 +1102,8 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 	r = hf_payload_present(m, err);
 	if (r)
 		return r;
+	if (hf_intr_pending())
+		return not_begun(&c, "apply", m->id, res, err);
 
 	n = plan->count[HF_ACT_INSTALL];
 	idx = calloc(n, sizeof(*idx));
@@ -1203,6 +1281,8 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 		goto out;
 	}
 	r = next_registry(&c, NULL, id, &j, &bytes, &len, err);
+	if (!r && hf_intr_pending())
+		r = not_begun(&c, "rollback", id, res, err);
 	if (r)
 		goto out;
 	c.log = hf_hlog_open(st, id, "rollback");

@@ -35,7 +35,15 @@
  * after staging began is handled by this same recovery in process.  .hotfix/services,
  * present from before the stop command until the commit, tells recovery that services
  * may be stopped or running uncommitted files: it runs stop before the undo and start
- * after it. */
+ * after it.
+ *
+ * Interruption (intr.h): a signal caught during apply or rollback fails the step in
+ * flight at its next safe point -- between steps, between files, while staging, while a
+ * command runs (which is ended) -- and the same in-process recovery undoes it: -HF_E_INTR,
+ * res->signal set, the message naming the signal, the step and that the site is as
+ * before.  After the commit nothing is interrupted: the clean-up finishes.  Recovery
+ * itself holds interruption, so an undo always finishes.  Before its own commands,
+ * recovery ends a command a dead run left running (hookrec.h). */
 #ifndef HOTFIX_TXN_H
 #define HOTFIX_TXN_H
 
@@ -66,6 +74,8 @@ struct hf_recovery {
 	unsigned long healed; /* (writers, recovery) the gap record appended to the log, or 0:
 			       * installed.xml had changed without a record (txlog.h) */
 	char heal[1200];      /* recording that gap failed: why, or "" */
+	char hook[1100];     /* what recovery did about a command a dead run left running
+			      * (hookrec.h), or "" */
 };
 
 /* The outcome of apply or rollback. */
@@ -75,6 +85,7 @@ struct hf_txn_result {
 	char file[1100]; /* on failure: the target it failed on, "" when not one file's */
 	char log[4300];  /* the site's log of this hotfix (SITE/.hotfix/log/ID.log), or "" */
 	int undone;      /* on failure: the site was put back as before */
+	int signal;      /* interrupted (-HF_E_INTR) by this signal (intr.h), or 0 */
 	struct hf_recovery rec; /* what the in-process recovery did, on failure */
 	char warning[1100];     /* success, but a step after the commit failed: why */
 	int restarted;          /* the site's services were stopped and started */
@@ -103,7 +114,8 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 
 /* Finish or undo an interrupted transaction (exclusive lock held).  Errors:
  * -HF_E_MALFORMED (journal unreadable or corrupt: nothing is touched),
- * -HF_E_CONFLICT (a file or the registry matches neither before nor after), -HF_E_IO. */
+ * -HF_E_CONFLICT (a file or the registry matches neither before nor after), -HF_E_IO,
+ * -HF_E_BUSY (a command a dead run left running would not end: nothing else is done). */
 int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err) HF_MUST_CHECK;
 
 /* Apply plan (made under this lock).  Each file to replace is hashed here, and must still
@@ -112,13 +124,14 @@ int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *
  * -> 0 with res->changed 0.  Errors: -HF_E_CONFLICT (before anything is touched: a
  * file in conflict, or the hotfix is already recorded), -HF_E_HASH/-HF_E_SIZE/
  * -HF_E_MALFORMED (payload fails verification; nothing changed), -HF_E_TXN (failed at
- * res->step; res->undone says whether the site is back as before). */
+ * res->step; res->undone says whether the site is back as before), -HF_E_INTR
+ * (interrupted by res->signal: undone, or not begun when res->step is ""). */
 int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result *res,
 		 struct hf_err *err) HF_MUST_CHECK;
 
 /* Roll back hotfix id.  Errors: -HF_E_NOTAPPLICABLE (not installed here),
  * -HF_E_CONFLICT (files changed since, or a backup missing or damaged; nothing is
- * touched), -HF_E_TXN as for apply. */
+ * touched), -HF_E_TXN and -HF_E_INTR as for apply. */
 int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *res,
 		    struct hf_err *err) HF_MUST_CHECK;
 

@@ -78,6 +78,22 @@ int cli_help(const struct cli_cmd *cmd, const char *options_text);
 /* Print an error record to stderr ("hotfix: msg" + hint); returns its exit status. */
 int cli_fail(const struct hf_err *err);
 
+/* A command that changes sites (apply, rollback, recover) calls this first: SIGINT,
+ * SIGTERM and SIGHUP are caught and SIGPIPE ignored (intr.h), and an output that cannot
+ * be written no longer changes the exit status (cli_output_status). */
+void cli_catch_signals(void);
+
+/* The exit status once a command changing sites is done: 128 + the signal when one was
+ * caught (intr.h), else status.  When say is not NULL and a signal was caught, first
+ * prints "hotfix: CODE: interrupted by SIG...: SAY" (the one line saying what was done). */
+int cli_signal_status(const char *code, const char *say, int status);
+
+/* main: the exit status after stdout could not be written (e is the errno, or 0).  A
+ * reader's output is its result: 1 with a message.  A command that changed sites keeps
+ * the status that says what it did; a reader that went away (EPIPE) costs nothing more
+ * than the lost output, another error a warning. */
+int cli_output_status(int status, int e);
+
 /* Print a warning to stderr unless quiet. */
 void cli_warn(const struct cli_common *c, const char *fmt, ...) HF_PRINTF(2, 3);
 

@@ -72,7 +72,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	res.check.code = err.code;
 	res.check.message = err.code != HF_OK ? err.msg : NULL;
 	if (json) {
-		if (hf_report_apply_json(stdout, &res))
+		/* an output that cannot be written changes no status (main) */
+		if (hf_report_apply_json(stdout, &res) && !ferror(stdout))
 			status = 1;
 	} else if (!c->quiet || err.code != HF_OK) {
 		hf_report_apply_text(stdout, &res);
@@ -81,6 +82,16 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
+	if (err.code == HF_OK) {
+		char say[200];
+
+		snprintf(say, sizeof(say), txn.changed ? "the apply of %s had committed; finished"
+						       : "nothing to do for %s; nothing was changed",
+			 m->id);
+		status = cli_signal_status(site->code, say, status);
+	} else {
+		status = cli_signal_status(NULL, NULL, status); /* the error said what was done */
+	}
 	cli_result(hf_apply_result_word(&res), (unsigned long)txn.changed);
 	hf_inuse_free(&still);
 	hf_txn_result_free(&txn);
@@ -100,6 +111,8 @@ int cmd_apply(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
+	if (!o.dry_run)
+		cli_catch_signals();
 	if (o.hierarchy)
 		return cli_hierarchy(o.dry_run ? "check" : "apply", &o, o.args[0],
 				     o.dry_run ? cli_check : cli_apply);

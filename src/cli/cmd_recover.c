@@ -32,7 +32,7 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 	if (!r)
 		r = hf_txn_recover(st, &rec, &err);
 	if (r) {
-		status = cli_fail(&err);
+		status = cli_signal_status(NULL, NULL, cli_fail(&err));
 		cli_result(err.code == HF_E_BUSY ? "busy" : "failed", 0);
 	} else if (!rec.pending) {
 		hf_report_recovery_text(stdout, site, &rec); /* a gap recorded, if any */
@@ -44,6 +44,11 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 		cli_result(!rec.journal ? "cleaned" : rec.finished ? "finished" : "undone",
 			   (unsigned long)rec.restored);
 	}
+	if (!r) /* recovery is never interrupted: it finished first */
+		status = cli_signal_status(site->code,
+					   rec.pending ? "the recovery had begun; it finished first"
+						       : "nothing was pending",
+					   status);
 	hf_state_close(st);
 	hf_site_free(site);
 	return status;
@@ -57,6 +62,7 @@ int cmd_recover(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
+	cli_catch_signals();
 	if (o.hierarchy)
 		return cli_hierarchy("recover", &o, NULL, cli_recover);
 	return cli_recover(&o, NULL, o.site);

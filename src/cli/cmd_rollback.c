@@ -54,9 +54,10 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	res.code = r ? err.code : HF_OK;
 	res.message = err.code != HF_OK ? err.msg : NULL;
 	if (o->json) {
-		if (hf_report_rollback_json(stdout, &res))
+		/* an output that cannot be written changes no status (main) */
+		if (hf_report_rollback_json(stdout, &res) && !ferror(stdout))
 			status = 1;
-	} else if ((!o->c.quiet && err.code == HF_OK) || txn.step[0]) {
+	} else if ((!o->c.quiet && err.code == HF_OK) || txn.step[0] || txn.signal) {
 		/* a failed transaction: its step, file and log, even with -q */
 		hf_report_rollback_text(stdout, &res);
 	}
@@ -64,6 +65,14 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
 	if (err.code != HF_OK)
 		status = cli_fail(&err);
+	if (err.code == HF_OK) {
+		char say[200];
+
+		snprintf(say, sizeof(say), "the rollback of %s had committed; finished", id);
+		status = cli_signal_status(site->code, say, status);
+	} else {
+		status = cli_signal_status(NULL, NULL, status); /* the error said what was done */
+	}
 	cli_result(hf_rollback_result_word(&res), (unsigned long)txn.changed);
 	hf_inuse_free(&still);
 	hf_txn_result_free(&txn);
@@ -82,6 +91,7 @@ int cmd_rollback(int argc, char **argv)
 		return r;
 	if (!hf_id_is_safe(o.args[0]))
 		return cli_usage_error(cli_find("rollback"), "'%s' is not a hotfix id", o.args[0]);
+	cli_catch_signals();
 	if (o.hierarchy)
 		return cli_hierarchy("rollback", &o, o.args[0], cli_rollback);
 	return cli_rollback(&o, o.args[0], o.site);

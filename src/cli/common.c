@@ -1,4 +1,6 @@
 /* cli/common: options shared by all commands, usage errors, error printing. */
+#include <errno.h>
+#include <poll.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../intr.h"
 #include "../report.h"
 #include "../sig.h"
 #include "../txn.h"
@@ -17,6 +20,41 @@ enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_
        OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL };
 
 int cli_result_fd = -1;
+static int changes_sites; /* cli_catch_signals() was called */
+
+void cli_catch_signals(void)
+{
+	hf_intr_catch();
+	changes_sites = 1;
+}
+
+int cli_signal_status(const char *code, const char *say, int status)
+{
+	int sig = hf_intr_signal();
+
+	if (!sig)
+		return status;
+	if (say)
+		fprintf(stderr, "hotfix: %s: interrupted by %s: %s\n", code, hf_intr_name(sig), say);
+	return 128 + sig;
+}
+
+int cli_output_status(int status, int e)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+
+	if (!changes_sites) {
+		fprintf(stderr, "hotfix: writing the output: %s\n", strerror(e ? e : EIO));
+		return status ? status : 1;
+	}
+	/* a pipe whose reader has gone shows POLLERR on the writing end */
+	if (e == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
+		return status;
+	fprintf(stderr, "hotfix: warning: the report could not be written (%s); the exit status "
+			"still says what was done\n",
+		strerror(e ? e : EIO));
+	return status;
+}
 
 void cli_result(const char *word, unsigned long changed)
 {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../hierarchy.h"
+#include "../intr.h"
 #include "../manifest.h"
 #include "../report.h"
 #include "../runner.h"
@@ -99,6 +100,9 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 				s->code, job->word[0] ? job->word : "failed", job->status,
 				job->seconds, x->ended, x->h->n, job->reason[0] ? ": " : "",
 				job->reason);
+		else if (job->interrupted)
+			fprintf(stderr, "hotfix: %s: not started (interrupted by %s; %zu of %zu done)\n",
+				s->code, hf_intr_name(job->interrupted), x->ended, x->h->n);
 		else
 			fprintf(stderr, "hotfix: %s: skipped (%zu of %zu done): %s\n", s->code,
 				x->ended, x->h->n, job->reason);
@@ -184,11 +188,22 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 	if (x.tty && !o->c.quiet)
 		fprintf(stderr, "\r\033[K");
 	status = overall(jobs, h->n);
+	if (hf_intr_signal()) /* the summary still says what ran, what was undone, what not */
+		status = 128 + hf_intr_signal();
 	for (size_t i = 0; i < h->n; i++) {
+		int st = jobs[i].status;
+
 		rows[i].site = h->sites[i].site;
-		rows[i].result = jobs[i].state == HF_JOB_SKIPPED ? "skipped"
+		rows[i].result = jobs[i].interrupted		   ? "not-started"
+				 : jobs[i].state == HF_JOB_SKIPPED ? "skipped"
 				 : jobs[i].word[0]		   ? jobs[i].word
 								   : "failed";
+		if (jobs[i].state == HF_JOB_DONE && st > 128 && st < 128 + NSIG &&
+		    !jobs[i].reason[0])
+			snprintf(jobs[i].reason, sizeof(jobs[i].reason), "interrupted by %s%s",
+				 hf_intr_name(st - 128),
+				 !strcmp(jobs[i].word, "interrupted") ? ": undone, the site is as before"
+								      : ": it had finished first");
 		rows[i].changed = jobs[i].changed;
 		rows[i].seconds = jobs[i].seconds;
 		rows[i].reason = jobs[i].reason;
@@ -196,8 +211,10 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 		docs[i] = jobs[i].out;
 	}
 	if (o->json) {
+		/* an output that cannot be written changes no status (main) */
 		if (hf_report_hierarchy_json(stdout, command, h->path, (const char *const *)docs,
-					     rows, h->n, status))
+					     rows, h->n, status) &&
+		    !ferror(stdout))
 			status = 1;
 	} else {
 		hf_report_summary_text(stdout, command, rows, h->n, status);

@@ -1,4 +1,5 @@
 /* cli/main: the table of commands; parses the command word and dispatches. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,10 +79,8 @@ int main(int argc, char **argv)
 	}
 	status = cmd->run(argc - 1, argv + 1);
 	hf_xml_cleanup();
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("hotfix: writing the output");
-		if (status == 0)
-			status = 1;
-	}
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		status = cli_output_status(status, errno);
 	return status;
 }
