@@ -82,7 +82,9 @@ verify "$SITE"; expect_rc 0; expect_out "3 record(s), chain intact"
 echo "ok: the next apply or rollback records the gap before its own record"
 
 # 4. a real full file system: the site on a 1 MiB tmpfs; its health command fills the disk
-# (all but one page, for installed.xml) between the reservation and the commit
+# (all but one page, for installed.xml) between the reservation and the commit.  It also
+# links .hotfix/hook (the record of the running command, hookrec.h) to a name of its own,
+# so that removing the record when the command exits frees no page.
 if ! unshare -m true 2>/dev/null; then
     echo "real full disk: skipped (no mount namespace here: unshare -m fails)"; echo "fulldisk: ok"; exit 0
 fi
@@ -97,7 +99,7 @@ cp -a "$T/base" "\$S" && rm -rf "\$S/.hotfix" # a fresh site: no registry, no lo
 head -c 4096 /dev/zero > "\$MNT/spare"
 cat > "\$S/site.xml" <<XML
 <site code="HOS" type="central"><product name="SMS" version="2003" servicepack="3"/>
-  <services><health timeout="20" retries="0" interval="0"><shell>dd if=/dev/zero of=\\\$HOTFIX_SITE/../fill bs=4096 2>/dev/null; rm -f \\\$HOTFIX_SITE/../spare; exit 0</shell></health></services>
+  <services><health timeout="20" retries="0" interval="0"><shell>ln -f \\\$HOTFIX_SITE/.hotfix/hook \\\$HOTFIX_SITE/../hooklink; dd if=/dev/zero of=\\\$HOTFIX_SITE/../fill bs=4096 2>/dev/null; rm -f \\\$HOTFIX_SITE/../spare; exit 0</shell></health></services>
 </site>
 XML
 $WRAP "$BIN" apply "$T/m/f.xml" --site "\$S" > "$T/out" 2> "$T/err"; echo "apply \$?" > "$T/full.rc"
