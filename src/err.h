@@ -1,9 +1,9 @@
 /* err: the error record every fallible function of the core fills in.
  *
  * Owns: struct hf_err (a fixed-size value, no allocation) and the mapping from error
- * codes to the exit codes of DESIGN.md.  A function that fails sets the record once
- * (hf_err_set) and returns a negative code; each caller may prefix context on the way
- * up (hf_err_prefix).  Only main() turns it into a message and an exit status. */
+ * codes to exit statuses (doc/DESIGN.md "Exit codes").  A function that fails sets the
+ * record once (hf_err_set) and returns a negative code; each caller may prefix context on
+ * the way up (hf_err_prefix).  Only main() turns it into a message and an exit status. */
 #ifndef HOTFIX_ERR_H
 #define HOTFIX_ERR_H
 
@@ -56,7 +56,7 @@ int hf_err_prefix(struct hf_err *err, const char *fmt, ...) HF_PRINTF(2, 3);
 /* Set the "what to do next" hint. */
 void hf_err_hint(struct hf_err *err, const char *fmt, ...) HF_PRINTF(2, 3);
 
-/* Exit status of DESIGN.md for an error code (0 for HF_OK). */
+/* The exit status of an error code (doc/DESIGN.md "Exit codes"; 0 for HF_OK). */
 int hf_exit_code(enum hf_code code);
 
 /* Short name of an error code, for JSON output and tests ("signature", "io", ...). */

@@ -12,7 +12,7 @@
  *               earlier manifest's) -- apply never downgrades: it would leave the file;
  *   superseded  every file of A is in B at the same or a higher version, one of them
  *               higher: B replaces A (for an installed A, A can be rolled back after B).
- * Decided from versions only, as the plan decides (DESIGN.md). */
+ * Decided from versions only, as the plan decides (doc/DESIGN.md "How data flows"). */
 #ifndef HOTFIX_MATRIX_H
 #define HOTFIX_MATRIX_H
 

@@ -1,7 +1,7 @@
 /* txn: transactions on one site -- apply a plan, roll back an installed hotfix, recover
  * an interrupted transaction -- so that a site is always exactly before or after.
  *
- * Owns the order of operations (DESIGN.md "How data flows"):
+ * Owns the order of operations (doc/DESIGN.md "How data flows"):
  *   stage    each new file into .hotfix/staging/<i>, hashed while written, checked
  *            against the manifest, fsync'd, given the target's owner and mode
  *   journal  .hotfix/journal written and fsync'd before the first change to the site

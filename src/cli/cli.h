@@ -1,8 +1,8 @@
 /* cli: the command line -- one file per command, each only parsing its options and
  * calling the core.  main.c holds the table of commands.
  *
- * A command returns the process exit status (DESIGN.md's table); it prints its own
- * output and, through cli_fail(), its errors. */
+ * A command returns the process exit status (doc/DESIGN.md "Exit codes"); it prints its
+ * own output and, through cli_fail(), its errors. */
 #ifndef HOTFIX_CLI_H
 #define HOTFIX_CLI_H
 

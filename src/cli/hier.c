@@ -111,8 +111,9 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 	}
 }
 
-/* The run's exit status (DESIGN.md): 0 all succeeded, 3 nothing applicable, 6 some
- * failed and some succeeded, else the failures' common status (1 when they differ). */
+/* The run's exit status (doc/DESIGN.md "Exit codes"): 0 all succeeded, 3 nothing
+ * applicable, 6 some failed and some succeeded, else the failures' common status (1 when
+ * they differ). */
 static int overall(const struct hf_job *jobs, size_t n)
 {
 	size_t ok = 0, na = 0, bad = 0;
