@@ -62,9 +62,10 @@ static void fault_setup(void)
 		fault_kind = FAULT_ERRNO;
 		fault_errno = EIO;
 	} else if (!strncmp(s, "sigint:", 7) || !strncmp(s, "sigterm:", 8) ||
-		   !strncmp(s, "sighup:", 7)) {
+		   !strncmp(s, "sighup:", 7) || !strncmp(s, "sigquit:", 8)) {
 		fault_kind = FAULT_SIGNAL;
-		fault_sig = s[4] == 'n' ? SIGINT : s[4] == 'e' ? SIGTERM : SIGHUP;
+		fault_sig = s[4] == 'n' ? SIGINT : s[4] == 'e' ? SIGTERM :
+			    s[3] == 'q' ? SIGQUIT : SIGHUP;
 	} else if (!strcmp(s, "eintr") || !strncmp(s, "eintr:", 6)) {
 		fault_kind = FAULT_EINTR; /* every operation, or only the K-th */
 	} else if (!strncmp(s, "malloc", 6)) {

@@ -13,7 +13,7 @@
  *   exdev      every link() fails with EXDEV (forces the copy fallbacks)
  *   stall:K    sleep 3 s just before operation K (holding whatever it holds)
  *   sigint:K   raise SIGINT just before operation K and again before every later one
- *              (sigterm:K, sighup:K likewise): the operation itself goes on, and the
+ *              (sigterm:K, sighup:K, sigquit:K likewise): the operation itself goes on, and the
  *              interruption takes effect at the next safe point (intr.h)
  * and $HOTFIX_FAULT_TRACE=1 prints each operation.  The production binary has none of it. */
 #ifndef HOTFIX_FSOP_H

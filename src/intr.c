@@ -19,11 +19,12 @@ void hf_intr_sigset(sigset_t *set)
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
 	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
 }
 
 void hf_intr_catch(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
@@ -38,6 +39,7 @@ void hf_intr_catch(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &sa, NULL);
+	(void)sigaction(SIGXFSZ, &sa, NULL); /* past RLIMIT_FSIZE a write fails (EFBIG) */
 }
 
 int hf_intr_signal(void)
@@ -81,6 +83,8 @@ const char *hf_intr_name(int sig)
 		return "SIGTERM";
 	case SIGHUP:
 		return "SIGHUP";
+	case SIGQUIT:
+		return "SIGQUIT";
 	default:
 		snprintf(buf, sizeof(buf), "signal %d", sig);
 		return buf;

@@ -1,7 +1,7 @@
-/* intr: SIGINT, SIGTERM and SIGHUP while a command changes sites -- caught, remembered,
+/* intr: SIGINT, SIGTERM, SIGHUP and SIGQUIT while a command changes sites -- caught, remembered,
  * and acted upon at the next safe point, never in the handler.
  *
- * Owns: the process's dispositions of those three signals and of SIGPIPE, for the
+ * Owns: the process's dispositions of those four signals and of SIGPIPE and SIGXFSZ, for the
  * commands that change sites (apply, rollback, recover; readers keep the defaults).  The
  * handler only records the first signal (a volatile sig_atomic_t); SA_RESTART, so that
  * read, write, fsync and rename in any library resume instead of failing with EINTR,
@@ -10,6 +10,8 @@
  * (nohup, a background job of a non-interactive shell) stays ignored.  SIGPIPE is
  * ignored: a reader of the output that goes away costs EPIPE on a write, never the
  * process in the middle of a transaction (hook children get the default back, hook.h).
+ * SIGXFSZ is ignored too: a file grown past RLIMIT_FSIZE (ulimit -f) fails that write
+ * with EFBIG, a failure like ENOSPC that the transaction undoes, instead of killing it.
  *
  * Safe points: txn.c asks hf_intr_check() between steps and between files, payload.c
  * while it stages, hook.c while a command runs (it then ends the command's process
@@ -24,7 +26,8 @@
 
 #include "err.h"
 
-/* Catch SIGINT, SIGTERM and SIGHUP (unless ignored at start) and ignore SIGPIPE. */
+/* Catch SIGINT, SIGTERM, SIGHUP and SIGQUIT (unless ignored at start) and ignore SIGPIPE
+ * and SIGXFSZ. */
 void hf_intr_catch(void);
 
 /* The first of the three signals caught, or 0. */

@@ -48,7 +48,7 @@ struct run {
 	size_t running;
 	int sig;            /* the signal caught and sent on to the workers, or 0 */
 	sigset_t orig;      /* the caller's signal mask (workers get it back) */
-	sigset_t open_mask; /* it without SIGINT, SIGTERM, SIGHUP: the mask of the wait */
+	sigset_t open_mask; /* it without the caught signals (intr.h): the mask of the wait */
 };
 
 static void skip(struct run *r, size_t i, const char *why, const char *code)
@@ -328,6 +328,7 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 	sigdelset(&open_mask, SIGINT);
 	sigdelset(&open_mask, SIGTERM);
 	sigdelset(&open_mask, SIGHUP);
+	sigdelset(&open_mask, SIGQUIT);
 	r.orig = orig; /* (through locals: gcc -fanalyzer loses r once its address escapes) */
 	r.open_mask = open_mask;
 	if (njobs < 1)

@@ -313,4 +313,29 @@ for kind in foreign damaged; do
     [ ! -e "$d/.hotfix/hook" ] || fail "$kind record: .hotfix/hook is left"
     echo "ok: a $kind record signals nothing"
 done
+
+# 7. SIGQUIT is caught like SIGTERM (fault build: before operation 6, and every one after),
+# and SIGXFSZ is ignored: past the file-size limit (ulimit -f) a staging write fails with
+# EFBIG, and the apply is undone instead of killed (exit 153).
+SITE=$T/quit; site "$SITE" CEN central - 3; mkdir -p "$SITE/.hotfix"
+snap=$(fullsnap "$SITE")
+HOTFIX_FAULT=sigquit:6 $WRAP "$FAULT_BIN" apply "$KB" --site "$SITE" > "$T/out" 2> "$T/err"; RC=$?
+expect_rc 131
+expect_err "interrupted by SIGQUIT"
+[ "$(fullsnap "$SITE")" = "$snap" ] || fail "SIGQUIT: the site changed"
+no_residue "$SITE"
+echo "ok: SIGQUIT undoes the apply, exit 131"
+mkdll "$T/big.dll" 1.0.0.1 262144
+mkdir -p "$T/xf/SP3"; cp "$T/big.dll" "$T/xf/SP3/t.dll"
+tar -cf "$T/xf/x.tar" -C "$T/xf" SP3
+onefile "$T/xf/x.xml" XFSZ1 x.tar bin/t.dll SP3/t.dll "$T/big.dll"
+SITE=$T/xfsz; victim "$SITE"
+snap=$(fullsnap "$SITE")
+(ulimit -f 256; exec $WRAP "$BIN" apply "$T/xf/x.xml" --site "$SITE") > "$T/out" 2> "$T/err"; RC=$?
+expect_rc 1
+expect_err "File too large"
+expect_err "undone"
+[ "$(fullsnap "$SITE")" = "$snap" ] || fail "EFBIG: the site changed"
+no_residue "$SITE"
+echo "ok: past ulimit -f the apply fails with EFBIG and is undone, not killed by SIGXFSZ"
 echo "signals: all passed"

@@ -29,6 +29,10 @@ static void test_catch_hold_check(void **state)
 	assert_true(sa.sa_handler == SIG_IGN);
 	assert_int_equal(sigaction(SIGPIPE, NULL, &sa), 0);
 	assert_true(sa.sa_handler == SIG_IGN);
+	assert_int_equal(sigaction(SIGXFSZ, NULL, &sa), 0);
+	assert_true(sa.sa_handler == SIG_IGN);
+	assert_int_equal(sigaction(SIGQUIT, NULL, &sa), 0);
+	assert_true(sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL);
 	assert_int_equal(sigaction(SIGTERM, NULL, &sa), 0);
 	assert_true(sa.sa_flags & SA_RESTART);
 	assert_false(sa.sa_flags & SA_RESETHAND);
@@ -53,6 +57,7 @@ static void test_catch_hold_check(void **state)
 	assert_string_equal(err.msg, "interrupted by SIGTERM");
 	assert_string_equal(hf_intr_name(SIGINT), "SIGINT");
 	assert_string_equal(hf_intr_name(SIGHUP), "SIGHUP");
+	assert_string_equal(hf_intr_name(SIGQUIT), "SIGQUIT");
 	assert_string_equal(hf_intr_name(9), "signal 9");
 }
 
