@@ -239,8 +239,8 @@ enum hf_hook_verdict hf_hookrec_judge(const struct hf_hookrec *r, const char *bo
 		return members ? HF_HOOK_FOREIGN : HF_HOOK_GONE;
 	if (!members)
 		return HF_HOOK_GONE;
-	if (leader)
-		return HF_HOOK_OURS;
+	if (leader) /* the start time is world-readable: the session must match too */
+		return leader->sid == r->sid ? HF_HOOK_OURS : HF_HOOK_FOREIGN;
 	for (size_t i = 0; i < n; i++)
 		if (procs[i].pgrp == r->pgid && live(&procs[i]) &&
 		    (procs[i].sid != r->sid || procs[i].start < r->start))

@@ -26,7 +26,7 @@
  * Whose group: the record is trusted to signal a group only if hotfix may signal it at
  * all (pgid > 1, not hotfix's own process or group), the machine has not restarted since
  * (boot id), and either the process whose pid is pgid is the one recorded (same start
- * time), or no such process exists and every live member of the group is in the
+ * time and session), or no such process exists and every live member of the group is in the
  * recorded session and started no earlier than the recorded start time (a process group
  * keeps its number from reuse while it has members).  A damaged or unreadable record (a
  * symlink, say) signals nothing; it is reported and removed. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,41 @@ static int take(struct hf_state *st, enum hf_lock_mode mode, struct hf_err *err)
 	return 0;
 }
 
+/* SITE/.hotfix decides what root does (its journal, hook record, registry): it must be a
+ * directory of root or of the effective user that nobody else can write -- no sticky
+ * exception, hotfix made it.  Anyone who could write it could forge those files. */
+static int private_dir(const struct hf_state *st, struct hf_err *err)
+{
+	const char *root = st->site->root;
+	struct passwd pw, *found = NULL;
+	char tmp[1024], user[80];
+	const char *why = NULL;
+	struct stat sb;
+
+	if (fstat(st->dirfd, &sb) != 0)
+		return hf_err_set(err, HF_E_IO, "%s/%s: cannot stat: %s", root, HF_STATE_DIR,
+				  strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		why = "not a directory";
+	else if (sb.st_uid != 0 && sb.st_uid != geteuid())
+		why = "owned by neither root nor the user hotfix runs as";
+	else if (sb.st_mode & (S_IWGRP | S_IWOTH))
+		why = "writable by group or others";
+	if (!why)
+		return 0;
+	if (getpwuid_r(sb.st_uid, &pw, tmp, sizeof(tmp), &found) != 0 || !found)
+		snprintf(user, sizeof(user), "no user");
+	else
+		snprintf(user, sizeof(user), "%.64s", found->pw_name);
+	hf_err_set(err, HF_E_UNSAFE, "%s/%s: owned by %s (uid %u), mode %04o: %s; refused", root,
+		   HF_STATE_DIR, user, (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777), why);
+	hf_err_hint(err,
+		    "whoever can write it can make hotfix run or signal what they choose: check "
+		    "its contents, then chown root:root %s/%s; chmod go-w %s/%s",
+		    root, HF_STATE_DIR, root, HF_STATE_DIR);
+	return -HF_E_UNSAFE;
+}
+
 int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
 		  struct hf_err *err)
 {
@@ -132,6 +168,7 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 				       strerror(errno));
 			goto out;
 		}
+		/* 0755: a umask only clears bits, so private_dir's check passes whatever it is */
 		if (hf_fs_mkdir(sitefd, HF_STATE_DIR, 0755) == 0)
 			(void)hf_fs_fsync(sitefd); /* failure shows up on the next write */
 		else if (errno != EEXIST)
@@ -157,6 +194,9 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 				       HF_STATE_DIR, strerror(errno));
 		goto out;
 	}
+	r = private_dir(st, err);
+	if (r)
+		goto out;
 	if (mode == HF_LOCK_EXCLUSIVE)
 		st->lockfd = openat(st->dirfd, HF_STATE_LOCK,
 				    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);

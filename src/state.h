@@ -5,7 +5,9 @@
  * Writers (apply, rollback, recover) take the lock exclusively and create .hotfix if it
  * is missing; readers (check, audit, list) take it shared and create nothing -- a site
  * without .hotfix has no state to protect.  Nobody ever waits: a lock held by another
- * process is -HF_E_BUSY at once, naming the holder's pid and command. */
+ * process is -HF_E_BUSY at once, naming the holder's pid and command.  .hotfix decides
+ * what root does, so it is trusted, by readers and writers alike, only if it is a
+ * directory owned by root (or the effective user) and writable by its owner only. */
 #ifndef HOTFIX_STATE_H
 #define HOTFIX_STATE_H
 
@@ -34,7 +36,8 @@ struct hf_state {
 	enum hf_lock_mode mode;
 };
 
-/* Open and lock the site's state.  Errors: -HF_E_BUSY, -HF_E_IO. */
+/* Open and lock the site's state.  Errors: -HF_E_BUSY, -HF_E_IO, -HF_E_UNSAFE (.hotfix
+ * owned or writable by someone else: the message names its owner and mode). */
 int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
 		  struct hf_err *err) HF_MUST_CHECK;
 

@@ -496,17 +496,22 @@ static int as_failed(const struct hf_site *site, const char *step, const char *o
 	return -HF_E_TXN;
 }
 
-/* A reader, when recovery would run the site's stop and start commands: nothing is
- * recovered, and rec says what to run instead. */
+/* A reader, when recovery would run the site's stop and start commands, or end a
+ * command a dead run left running (a hook record: readers never signal a process):
+ * nothing is recovered, and rec says what to run instead. */
 static int defer_to_recover(struct hf_state *st, struct hf_recovery *rec)
 {
 	struct hf_journal *j = NULL;
 	struct hf_err e;
 	struct ctx c;
+	struct stat sb;
 	char what[200];
+	int hook;
 
 	ctx_init(&c, st);
-	if (!hf_svc_restarts(st->site) || !services_marked(&c))
+	/* services stopped: that message (recover ends the command too); else the record's */
+	hook = !(hf_svc_restarts(st->site) && services_marked(&c));
+	if (hook && fstatat(st->dirfd, HF_HOOKREC_FILE, &sb, AT_SYMLINK_NOFOLLOW) != 0)
 		return 0;
 	hf_err_clear(&e);
 	if (hf_journal_read(st->dirfd, c.sdir, &j, &e) == 0 && j)
@@ -518,10 +523,16 @@ static int defer_to_recover(struct hf_state *st, struct hf_recovery *rec)
 	rec->pending = 1;
 	rec->damaged = 1;
 	rec->deferred = 1;
-	snprintf(rec->damage, sizeof(rec->damage),
-		 "%s: %s stopped the site's services; run `hotfix recover --site %s` (it runs the "
-		 "site's stop and start commands)",
-		 st->site->code, what, st->site->root);
+	if (hook)
+		snprintf(rec->damage, sizeof(rec->damage),
+			 "%s: %s left a record of a site's command (%s/%s); run `hotfix recover "
+			 "--site %s` (it ends a command a dead run left running)",
+			 st->site->code, what, HF_STATE_DIR, HF_HOOKREC_FILE, st->site->root);
+	else
+		snprintf(rec->damage, sizeof(rec->damage),
+			 "%s: %s stopped the site's services; run `hotfix recover --site %s` (it "
+			 "runs the site's stop and start commands)",
+			 st->site->code, what, st->site->root);
 	return 1;
 }
 

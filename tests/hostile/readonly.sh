@@ -84,7 +84,16 @@ if [ "$now" != "$BEFORE" ]; then
 fi
 # a recovery that needs no command stays automatic: the same interrupted apply on a site
 # that names no stop and start commands (any more) is undone by a reader
+# -- but the record of the health command the kill left (.hotfix/hook) is recover's to
+# settle: a reader never signals a process, so it defers to recover while it is there
 sitexml "$T/s2" HOS central - 3
+S2SNAP=$(fullsnap "$T/s2")
+hf list --site "$T/s2"
+expect_rc 0
+expect_err "HOS: an interrupted apply of RO1 left a record of a site's command (.hotfix/hook); run \`hotfix recover --site $T/s2\` (it ends a command a dead run left running)"
+[ "$(fullsnap "$T/s2")" = "$S2SNAP" ] || fail "list changed the site with a hook record"
+CASES=$((CASES + 1)); echo "ok: a reader leaves a hook record to recover"
+rm "$T/s2/.hotfix/hook"
 hf list --site "$T/s2"
 expect_rc 0
 expect_err "undid the interrupted apply of RO1"

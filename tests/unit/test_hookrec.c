@@ -241,6 +241,35 @@ static void test_judge(void **state)
 	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 100, ps, 1), HF_HOOK_UNSAFE);
 }
 
+/* The leader's start time is world-readable: a forged record that copies it (and the
+ * pgid) but not the session names someone else's group. */
+static void test_judge_leader_session(void **state)
+{
+	struct hf_hookrec r;
+	struct hf_proc ps[2];
+
+	(void)state;
+	sample(&r); /* pgid 4242, start 987654, sid 4000 */
+	/* the leader as recorded but in another session: not ours */
+	ps[0] = proc(4242, 4242, 5000, 'S', 987654);
+	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 100, ps, 1), HF_HOOK_FOREIGN);
+	/* ... with a member in the recorded session: still not ours */
+	ps[1] = proc(4250, 4242, 4000, 'S', 987700);
+	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 100, ps, 2), HF_HOOK_FOREIGN);
+	/* ... a zombie leader in another session, a live member: not ours */
+	ps[0] = proc(4242, 4242, 5000, 'Z', 987654);
+	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 100, ps, 2), HF_HOOK_FOREIGN);
+	/* the same leader in the recorded session: ours; the other guards still hold */
+	ps[0] = proc(4242, 4242, 4000, 'S', 987654);
+	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 100, ps, 2), HF_HOOK_OURS);
+	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 4242, ps, 2), HF_HOOK_UNSAFE);
+	assert_int_equal(hf_hookrec_judge(&r, "00000000-0000-0000-0000-000000000000", 100, 100, ps,
+					   2),
+			 HF_HOOK_REBOOTED);
+	ps[0] = proc(4242, 4242, 4000, 'S', 987655); /* start time differs: pid reused */
+	assert_int_equal(hf_hookrec_judge(&r, BOOT, 100, 100, ps, 2), HF_HOOK_FOREIGN);
+}
+
 static char dir[64];
 
 static int mkdir_tmp(void)
@@ -394,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_fields),
 		cmocka_unit_test(test_proc_stat),
 		cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_judge_leader_session),
 		cmocka_unit_test(test_watch_and_settle),
 	};
 
