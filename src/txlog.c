@@ -126,9 +126,10 @@ static int format(const struct hf_txrec *rec, const char *prev, unsigned long se
 	if (!f)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
 	fprintf(f, "v1 seq=%lu prev=%s time=%s site=%s op=%s id=%s revision=%lu result=%s step=%s "
-		   "by=%s registry=%s files=%zu",
+		   "by=%s before=%s registry=%s files=%zu",
 		seq, prev, hf_utc_now(now, sizeof(now)), rec->site, rec->op, rec->id,
 		rec->revision, rec->result, rec->step && rec->step[0] ? rec->step : "-", rec->by,
+		rec->has_before ? hf_sha256_hex(rec->before, h1) : "-",
 		rec->has_registry ? hf_sha256_hex(rec->registry, hex) : "-", rec->nfiles);
 	for (size_t i = 0; i < rec->nfiles; i++) {
 		const struct hf_jfile *jf = &rec->files[i];
@@ -421,8 +422,8 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 	char name[4300], prev[HF_SHA256_HEX] = ZERO_HASH, hex[HF_SHA256_HEX];
 	uint8_t *buf = NULL, d[HF_SHA256_LEN];
 	struct line *lines = NULL;
-	const char *p, *end, *regv = NULL;
-	size_t len = 0, n = 0, cap = 0, regl = 0;
+	const char *p, *end, *regv = NULL, *pregv;
+	size_t len = 0, n = 0, cap = 0, regl = 0, pregl;
 	int fd, r;
 
 	memset(c, 0, sizeof(*c));
@@ -455,6 +456,8 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 				seq);
 			break;
 		}
+		pregv = regv; /* where the line before left installed.xml (NULL: unknown) */
+		pregl = regl;
 		regv = NULL; /* the registry the last line names, if it is a record */
 		regl = 0;
 		if (ll > HF_TXLOG_LINE_MAX || ll < 66 || !is_hex64(p) || p[64] != ' ') {
@@ -479,6 +482,14 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 					seq, seq - 1);
 			if (field(body, blen, "registry", &regv, &regl))
 				regv = NULL;
+			if (field(body, blen, "before", &v, &vl))
+				problem(c, "record %lu names no registry before it", seq);
+			else if (pregv && (vl != pregl || memcmp(v, pregv, vl) != 0))
+				problem(c, "record %lu: starts from installed.xml %.*s..., but record "
+					   "%lu left it %.*s...: installed.xml changed without a "
+					   "record in between (edited by hand, or restored from a copy)",
+					seq, vl > 16 ? 16 : (int)vl, v, seq - 1,
+					pregl > 16 ? 16 : (int)pregl, pregv);
 			if (field(body, blen, "by", &v, &vl)) {
 				v = "";
 				vl = 0;

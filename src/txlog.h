@@ -6,11 +6,14 @@
  * each:
  *
  *   HASH v1 seq=N prev=PREV time=T site=CODE op=OP id=ID revision=R result=RESULT
- *        step=STEP by=BY registry=REG files=K [file=PATH from=V/SHA to=V/SHA]...
+ *        step=STEP by=BY before=B registry=REG files=K [file=PATH from=V/SHA to=V/SHA]...
  *
  * HASH is the SHA-256 (hex) of everything after "HASH " up to the newline; PREV the HASH
  * of the record before (64 zeros for the first); N counts from 1.  REG is the SHA-256 of
- * installed.xml after the outcome ("-": none).  An edited record fails its HASH, a
+ * installed.xml after the outcome ("-": none), B before it; each record's B must be the
+ * REG of the record before it (not checked for the first: a site may have had hotfixes
+ * before its log), so a change of installed.xml no record made stays visible at the
+ * next record, whatever comes after.  An edited record fails its HASH, a
  * removed or reordered one the PREV and N of the next; a record cut from the end leaves
  * the last REG unequal to installed.xml whenever the cut record changed it (a cut
  * undone attempt, which changed nothing, can only be shown by a receipt).
@@ -49,7 +52,9 @@ struct hf_txrec {
 	const char *result;  /* committed, undone */
 	const char *step;    /* the failed step, or NULL */
 	const char *by;      /* "command" or "recovery" */
-	int has_registry;
+	int has_before;      /* installed.xml before the outcome (an undone one: as after) */
+	uint8_t before[HF_SHA256_LEN];
+	int has_registry;    /* ... and after it */
 	uint8_t registry[HF_SHA256_LEN];
 	const struct hf_jfile *files; /* from -> to */
 	size_t nfiles;

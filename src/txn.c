@@ -91,6 +91,10 @@ static int record(struct ctx *c, const struct hf_journal *j, const char *result,
 	rec.nfiles = j ? j->n : 0;
 	if (registry_hash(c, &present, rec.registry, &e) == 0) {
 		rec.has_registry = present;
+		/* committed: where the journal started; undone: where it still is */
+		rec.has_before = j && !strcmp(result, "committed") ? j->has_before : present;
+		memcpy(rec.before, j && !strcmp(result, "committed") ? j->before : rec.registry,
+		       HF_SHA256_LEN);
 		if (hf_txlog_append(c->st->dirfd, c->sdir, &rec, c->st->receipt,
 				    res ? res->receipt : NULL, res ? sizeof(res->receipt) : 0,
 				    &e) == 0)
@@ -128,6 +132,7 @@ static int reserve(struct ctx *c, const struct hf_journal *j, struct hf_err *err
 	rec.result = "committed";
 	rec.by = "command";
 	rec.has_registry = 1;
+	rec.has_before = 1; /* the longest */
 	rec.files = j->files;
 	rec.nfiles = j->n;
 	return hf_txlog_reserve(c->st->dirfd, c->sdir, &rec, &reserved, err);

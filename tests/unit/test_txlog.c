@@ -63,6 +63,8 @@ static void append(struct fixture *f, int i, const struct hf_receipt_key *key, c
 	struct hf_err err;
 
 	memset(rec.registry, i, HF_SHA256_LEN);
+	rec.has_before = i > 1; /* where record i - 1 left it */
+	memset(rec.before, i - 1, HF_SHA256_LEN);
 	memset(f->reg, i, HF_SHA256_LEN);
 	hf_err_clear(&err);
 	if (hf_txlog_append(f->fd, f->dir, &rec, key, receipt, receipt ? 64 : 0, &err) != 0)
@@ -210,7 +212,7 @@ static void test_no_registry(void **state)
 
 	/* a record whose hash holds but that names no registry: not a record hotfix writes */
 	edit(f, "b='v1 seq=1 prev=0000000000000000000000000000000000000000000000000000000000000000 "
-		"op=apply by=command'; printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" "
+		"op=apply by=command before=-'; printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" "
 		"\"$b\" > txlog");
 	c = verify(f, NULL);
 	assert_int_equal(c.records, 1);
@@ -235,6 +237,17 @@ static void test_unrecorded_change(void **state)
 					  "is: installed.xml changed without a record (edited by "
 					  "hand, or restored from a copy)"));
 	assert_non_null(strstr(c.problem, "registry=0202020202"));
+	/* a transaction after the change (it started from 7): still shown, at its record,
+	 * and after any number of others */
+	append(f, 8, NULL, NULL);
+	append(f, 9, NULL, NULL);
+	c = verify(f, NULL);
+	assert_int_equal(c.records, 4);
+	assert_int_equal(c.problems, 1);
+	assert_non_null(strstr(c.problem, "record 3: starts from installed.xml 0707070707070707..., "
+					  "but record 2 left it 0202020202020202...: installed.xml "
+					  "changed without a record in between (edited by hand, or "
+					  "restored from a copy)"));
 }
 
 /* A record hotfix does not write -- the gap record (by=heal) of an unreleased build,
@@ -246,8 +259,10 @@ static void test_foreign_record(void **state)
 
 	append(f, 1, NULL, NULL);
 	append(f, 2, NULL, NULL);
-	edit(f, "h=$(sed -n 2p txlog | cut -c1-64); b=$(sed -n 2p txlog | cut -c66- | "
-		"sed \"s/seq=2 /seq=3 /; s/prev=[0-9a-f]* /prev=$h /; s/by=command/by=heal/\"); "
+	edit(f, "h=$(sed -n 2p txlog | cut -c1-64); r=$(sed -n 2p txlog | tr ' ' '\\n' | "
+		"sed -n 's/^registry=//p'); b=$(sed -n 2p txlog | cut -c66- | sed \"s/seq=2 "
+		"/seq=3 /; s/prev=[0-9a-f]* /prev=$h /; s/by=command/by=heal/; "
+		"s/before=[0-9a-f]* /before=$r /\"); "
 		"printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" \"$b\" >> txlog");
 	c = verify(f, NULL);
 	assert_int_equal(c.records, 3);
