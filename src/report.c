@@ -285,11 +285,6 @@ int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n)
 
 void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct hf_recovery *rec)
 {
-	if (rec->healed)
-		fprintf(out, "hotfix: %s: installed.xml had changed with no record in the transaction "
-			     "log; recorded that as gap record %lu\n", site->code, rec->healed);
-	if (rec->heal[0])
-		fprintf(out, "hotfix: warning: %s: %s\n", site->code, rec->heal);
 	if (!rec->pending)
 		return;
 	if (rec->deferred)
@@ -305,8 +300,9 @@ void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct
 		fprintf(out, "hotfix: %s: cleaned up after a transaction interrupted before it "
 			     "changed anything\n", site->code);
 	else if (rec->finished)
-		fprintf(out, "hotfix: %s: the interrupted %s of %s had committed; finished it\n",
-			site->code, hf_journal_op_name(rec->op), rec->id);
+		fprintf(out, "hotfix: %s: the interrupted %s of %s had committed; finished it%s\n",
+			site->code, hf_journal_op_name(rec->op), rec->id,
+			rec->recorded ? " and appended its record to the transaction log" : "");
 	else
 		fprintf(out, "hotfix: %s: undid the interrupted %s of %s (%zu file(s) restored); "
 			     "the site is as before it\n",
@@ -805,11 +801,6 @@ void hf_report_logcheck_text(FILE *out, const struct hf_logcheck_result *r)
 			r->site->code, c->records, c->head);
 	else
 		fprintf(out, "%s: transaction log: empty (no transaction yet)\n", r->site->code);
-	if (c->gaps)
-		fprintf(out, "%s: transaction log: %zu gap(s) recorded -- changes of installed.xml "
-			     "whose record could not be written (a full disk?) or that no hotfix "
-			     "command made, recorded by the next command: %s\n",
-			r->site->code, c->gaps, c->gap);
 }
 
 int hf_report_logcheck_json(FILE *out, const struct hf_logcheck_result *r, size_t n)
@@ -823,14 +814,13 @@ int hf_report_logcheck_json(FILE *out, const struct hf_logcheck_result *r, size_
 		intact &= c && c->problems == 0;
 		json_array_append_new(
 		    sites,
-		    c ? json_pack("{s:s, s:b, s:I, s:s?, s:b, s:I, s:I, s:I, s:s?, s:I, s:s?}",
+		    c ? json_pack("{s:s, s:b, s:I, s:s?, s:b, s:I, s:I, s:I, s:s?}",
 				  "site", r[i].site->code, "intact", c->problems == 0, "records",
 				  (json_int_t)c->records, "head", c->head[0] ? c->head : NULL,
 				  "registry_checked", c->registry_checked, "receipts",
 				  (json_int_t)c->receipts, "receipts_verified",
 				  (json_int_t)c->receipts_ok, "problems", (json_int_t)c->problems,
-				  "problem", c->problem[0] ? c->problem : NULL, "gaps",
-				  (json_int_t)c->gaps, "gap", c->gap[0] ? c->gap : NULL)
+				  "problem", c->problem[0] ? c->problem : NULL)
 		      : json_pack("{s:s, s:b, s:s?}", "site", r[i].site->code, "intact", 0, "error",
 				  r[i].message));
 	}

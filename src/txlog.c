@@ -126,9 +126,10 @@ static int format(const struct hf_txrec *rec, const char *prev, unsigned long se
 	if (!f)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
 	fprintf(f, "v1 seq=%lu prev=%s time=%s site=%s op=%s id=%s revision=%lu result=%s step=%s "
-		   "by=%s registry=%s files=%zu",
+		   "by=%s before=%s registry=%s files=%zu",
 		seq, prev, hf_utc_now(now, sizeof(now)), rec->site, rec->op, rec->id,
 		rec->revision, rec->result, rec->step && rec->step[0] ? rec->step : "-", rec->by,
+		rec->has_before ? hf_sha256_hex(rec->before, h1) : "-",
 		rec->has_registry ? hf_sha256_hex(rec->registry, hex) : "-", rec->nfiles);
 	for (size_t i = 0; i < rec->nfiles; i++) {
 		const struct hf_jfile *jf = &rec->files[i];
@@ -137,8 +138,6 @@ static int format(const struct hf_txrec *rec, const char *prev, unsigned long se
 			hf_version_format(&jf->from_version, v1), hf_sha256_hex(jf->from, h1),
 			hf_version_format(&jf->to_version, v2), hf_sha256_hex(jf->to, h2));
 	}
-	if (rec->before)
-		fprintf(f, " before=%s", rec->before);
 	if (fclose(f) != 0 || !body) {
 		free(body);
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
@@ -287,57 +286,6 @@ int hf_txlog_reserve(int dirfd, const char *display, const struct hf_txrec *rec,
 	return r;
 }
 
-int hf_txlog_heal(int dirfd, const char *display, const char *site, int present,
-		  const uint8_t reg[HF_SHA256_LEN], const struct hf_receipt_key *key,
-		  unsigned long *healed, struct hf_err *err)
-{
-	char name[4300], before[HF_SHA256_HEX] = "none", *buf = NULL;
-	const char *last = NULL, *v;
-	size_t lastlen = 0, tail = 0, vl;
-	struct hf_txrec rec;
-	struct stat sb;
-	int fd, r = 0, same = 0;
-
-	*healed = 0;
-	snprintf(name, sizeof(name), "%s/%s", display, HF_TXLOG_FILE);
-	fd = openat(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno != ENOENT)
-		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
-	if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size > 0)
-		r = last_line(fd, sb.st_size, name, &buf, &last, &lastlen, &tail, err);
-	if (fd >= 0)
-		close(fd);
-	if (!r && last) {
-		char hex[HF_SHA256_HEX];
-
-		if (lastlen <= 65 || field(last + 65, lastlen - 65, "registry", &v, &vl) ||
-		    !((vl == 64 && is_hex64(v)) || (vl == 1 && *v == '-')))
-			r = hf_err_set(err, HF_E_MALFORMED,
-				       "%s: the last record is damaged; nothing appended", name);
-		else {
-			snprintf(before, sizeof(before), "%.*s", (int)vl, v);
-			same = present ? vl == 64 && !memcmp(v, hf_sha256_hex(reg, hex), 64)
-				       : vl == 1;
-		}
-	} else if (!r) {
-		same = !present; /* no record: nothing to explain unless hotfixes are recorded */
-	}
-	free(buf);
-	if (r || same)
-		return r;
-	memset(&rec, 0, sizeof(rec));
-	rec.site = site;
-	rec.op = "-";
-	rec.id = "-";
-	rec.result = "unrecorded";
-	rec.by = "heal";
-	rec.has_registry = present;
-	if (present)
-		memcpy(rec.registry, reg, HF_SHA256_LEN);
-	rec.before = before;
-	return append(dirfd, display, &rec, key, NULL, 0, healed, err);
-}
-
 int hf_txlog_last_registry(int dirfd, const char *display, int present,
 			   const uint8_t reg[HF_SHA256_LEN], int *found, int *same,
 			   struct hf_err *err)
@@ -383,29 +331,6 @@ static void problem(struct hf_txlog_check *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(c->problem + used, sizeof(c->problem) - used, fmt, ap);
 	va_end(ap);
-}
-
-/* Record seq is a gap record (by=heal): a change of installed.xml no record describes,
- * recorded by the next command.  It must start where the record before it left off. */
-static void gap(struct hf_txlog_check *c, unsigned long seq, const char *body, size_t blen,
-		const char *prevreg, size_t prevregl, const char *regv, size_t regl)
-{
-	size_t used = strlen(c->gap), vl;
-	const char *v;
-
-	c->gaps++;
-	if (field(body, blen, "before", &v, &vl) || vl != prevregl || memcmp(v, prevreg, vl) != 0) {
-		problem(c, "record %lu: a gap record that does not start where record %lu ends",
-			seq, seq - 1);
-		return;
-	}
-	if (used + 8 >= sizeof(c->gap))
-		return;
-	snprintf(c->gap + used, sizeof(c->gap) - used,
-		 "%srecord %lu: installed.xml went from %.*s%s to %.*s%s with no record of it",
-		 used ? "; " : "", seq, vl > 16 ? 16 : (int)vl, v, vl > 16 ? "..." : "",
-		 regv ? (regl > 16 ? 16 : (int)regl) : 1, regv ? regv : "?",
-		 regv && regl > 16 ? "..." : "");
 }
 
 /* The line of record seq in the log (lines[] of n), or NULL. */
@@ -497,8 +422,8 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 	char name[4300], prev[HF_SHA256_HEX] = ZERO_HASH, hex[HF_SHA256_HEX];
 	uint8_t *buf = NULL, d[HF_SHA256_LEN];
 	struct line *lines = NULL;
-	const char *p, *end, *regv = NULL, *prevreg = "none";
-	size_t len = 0, n = 0, cap = 0, regl = 0, prevregl = 4;
+	const char *p, *end, *regv = NULL, *pregv;
+	size_t len = 0, n = 0, cap = 0, regl = 0, pregl;
 	int fd, r;
 
 	memset(c, 0, sizeof(*c));
@@ -510,7 +435,7 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 					  strerror(errno));
 		if (present)
 			problem(c, "no log, yet installed.xml records hotfixes (the log was "
-				   "removed?)");
+				   "removed, or they were installed by a hotfix that kept no log)");
 		return 0;
 	}
 	r = hf_read_fd(fd, name, HF_TXLOG_MAX, &buf, &len, err);
@@ -531,13 +456,8 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 				seq);
 			break;
 		}
-		if (regv) { /* what a gap record after this one must say it started from */
-			prevreg = regv;
-			prevregl = regl;
-		} else if (n) {
-			prevreg = "?";
-			prevregl = 1;
-		}
+		pregv = regv; /* where the line before left installed.xml (NULL: unknown) */
+		pregl = regl;
 		regv = NULL; /* the registry the last line names, if it is a record */
 		regl = 0;
 		if (ll > HF_TXLOG_LINE_MAX || ll < 66 || !is_hex64(p) || p[64] != ' ') {
@@ -562,8 +482,22 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 					seq, seq - 1);
 			if (field(body, blen, "registry", &regv, &regl))
 				regv = NULL;
-			if (!field(body, blen, "by", &v, &vl) && vl == 4 && !memcmp(v, "heal", 4))
-				gap(c, seq, body, blen, prevreg, prevregl, regv, regl);
+			if (field(body, blen, "before", &v, &vl))
+				problem(c, "record %lu names no registry before it", seq);
+			else if (pregv && (vl != pregl || memcmp(v, pregv, vl) != 0))
+				problem(c, "record %lu: starts from installed.xml %.*s..., but record "
+					   "%lu left it %.*s...: installed.xml changed without a "
+					   "record in between (edited by hand, or restored from a copy)",
+					seq, vl > 16 ? 16 : (int)vl, v, seq - 1,
+					pregl > 16 ? 16 : (int)pregl, pregv);
+			if (field(body, blen, "by", &v, &vl)) {
+				v = "";
+				vl = 0;
+			}
+			if (!((vl == 7 && !memcmp(v, "command", 7)) ||
+			      (vl == 8 && !memcmp(v, "recovery", 8))))
+				problem(c, "record %lu: not a record hotfix writes (by=%.*s)", seq,
+					vl > 16 ? 16 : (int)vl, v);
 		}
 		if (n == cap) {
 			struct line *nlines;
@@ -594,9 +528,12 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 		c->registry_checked = 1;
 		if (present ? regl != 64 || memcmp(regv, hf_sha256_hex(reg, hex), 64) != 0
 			    : regl != 1 || *regv != '-')
-			problem(c, "the last record (%zu) does not leave installed.xml as it is "
-				   "(records cut from the end, or installed.xml changed by hand)",
-				n);
+			problem(c, "the last record (%zu) does not leave installed.xml as it is: "
+				   "installed.xml changed without a record (edited by hand, or "
+				   "restored from a copy), or records were cut from the end; put back "
+				   "the installed.xml record %zu names (registry=%.*s), or compare the "
+				   "site with 'hotfix audit MANIFEST'",
+				n, n, regl > 64 ? 64 : (int)regl, regv);
 	} else if (n) {
 		problem(c, "the last record (%zu) names no registry", n);
 	} else if (present) {

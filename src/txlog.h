@@ -6,20 +6,22 @@
  * each:
  *
  *   HASH v1 seq=N prev=PREV time=T site=CODE op=OP id=ID revision=R result=RESULT
- *        step=STEP by=BY registry=REG files=K [file=PATH from=V/SHA to=V/SHA]...
+ *        step=STEP by=BY before=B registry=REG files=K [file=PATH from=V/SHA to=V/SHA]...
  *
  * HASH is the SHA-256 (hex) of everything after "HASH " up to the newline; PREV the HASH
  * of the record before (64 zeros for the first); N counts from 1.  REG is the SHA-256 of
- * installed.xml after the outcome ("-": none).  An edited record fails its HASH, a
+ * installed.xml after the outcome ("-": none), B before it; each record's B must be the
+ * REG of the record before it (not checked for the first: a site may have had hotfixes
+ * before its log), so a change of installed.xml no record made stays visible at the
+ * next record, whatever comes after.  An edited record fails its HASH, a
  * removed or reordered one the PREV and N of the next; a record cut from the end leaves
  * the last REG unequal to installed.xml whenever the cut record changed it (a cut
  * undone attempt, which changed nothing, can only be shown by a receipt).
  *
  * The log is part of the transaction: space for the record is reserved before the commit
- * (hf_txlog_reserve), and a change of installed.xml that still went unrecorded is
- * recorded by the next writer as a gap record (hf_txlog_heal, by=heal), which
- * verification counts as a gap, not a broken chain -- unless it does not start where
- * the record before it ended.
+ * (hf_txlog_reserve).  A committed record that still cannot be appended is owed: the
+ * transaction keeps its journal until recovery appends it (txn.h).  Nothing else records
+ * a change of installed.xml: one no record describes is a problem for verification.
  *
  * A receipt is a record line, whole, in receipts/SEQ.txt (SEQ as 8 digits), with a
  * detached CMS signature (DER) of those bytes in receipts/SEQ.p7s, made with the site's
@@ -50,12 +52,12 @@ struct hf_txrec {
 	const char *result;  /* committed, undone */
 	const char *step;    /* the failed step, or NULL */
 	const char *by;      /* "command" or "recovery" */
-	int has_registry;
+	int has_before;      /* installed.xml before the outcome (an undone one: as after) */
+	uint8_t before[HF_SHA256_LEN];
+	int has_registry;    /* ... and after it */
 	uint8_t registry[HF_SHA256_LEN];
 	const struct hf_jfile *files; /* from -> to */
 	size_t nfiles;
-	const char *before;  /* a gap record (by=heal): the registry the record before named
-			      * (hex or "-"), "none" when there was none; else NULL */
 };
 
 /* A signing key for receipts: PEM files (cert may be NULL when key holds both). */
@@ -74,23 +76,10 @@ int hf_txlog_append(int dirfd, const char *display, const struct hf_txrec *rec,
 /* Before the commit: allocate (fallocate FALLOC_FL_KEEP_SIZE, the size unchanged) room at
  * the end of dirfd/txlog for the longest record rec can be, so that appending it after the
  * commit needs no new block and cannot fail for want of space.  *reserved is 0 when the
- * file system cannot reserve (EOPNOTSUPP): that is no error (a gap record heals what may
- * then go unrecorded).  Errors: -HF_E_IO (e.g. ENOSPC: the transaction must not commit). */
+ * file system cannot reserve (EOPNOTSUPP): that is no error (a record that then cannot
+ * be appended is owed, and the journal kept until it is: txn.h).  Errors: -HF_E_IO (e.g. ENOSPC: the transaction must not commit). */
 int hf_txlog_reserve(int dirfd, const char *display, const struct hf_txrec *rec, int *reserved,
 		     struct hf_err *err) HF_MUST_CHECK;
-
-/* Heal a gap: when the log's last record does not leave installed.xml as it is (present,
- * reg) -- a record that could not be written after a commit (a full disk, an I/O error),
- * or installed.xml changed by other means -- append a gap record
- *
- *   ... op=- id=- revision=0 result=unrecorded step=- by=heal registry=REG files=0 before=B
- *
- * (B: the last record's registry, "none" when the log has no record), chained as usual and
- * signed with key when given.  *healed is its seq, 0 when nothing was missing.  Errors as
- * hf_txlog_append (a damaged last record: -HF_E_MALFORMED, nothing appended). */
-int hf_txlog_heal(int dirfd, const char *display, const char *site, int present,
-		  const uint8_t reg[HF_SHA256_LEN], const struct hf_receipt_key *key,
-		  unsigned long *healed, struct hf_err *err) HF_MUST_CHECK;
 
 /* The last record's registry hash: *found 0 when the log is empty or missing; *same 1
  * when it is `reg` (present) or "-" (absent).  For recovery, which must not record an
@@ -107,8 +96,6 @@ struct hf_txlog_check {
 	size_t receipts, receipts_ok;
 	size_t problems;
 	char problem[2048];         /* the first problems, "; "-separated */
-	size_t gaps;                /* gap records (by=heal): recorded, not problems */
-	char gap[1024];             /* the first of them, "; "-separated */
 };
 
 /* Verify dirfd/txlog: every hash, every link, every seq; the last record's registry

@@ -66,13 +66,17 @@ static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA25
 
 /* Append the outcome to the hash-chained log (txlog.h), and sign its receipt when asked.
  * j may be NULL (failed before the journal: no file changed).  A log that cannot be
- * written is a warning in res (when given) and in the site's log, never the outcome. */
-static void record(struct ctx *c, const struct hf_journal *j, const char *result,
-		   const char *step, const char *by, struct hf_txn_result *res)
+ * written is a warning in res (when given), in why (when given) and in the site's log,
+ * never the outcome.  Returns 1 when a committed record is owed: it could not be
+ * appended for a cause that may pass (-HF_E_IO: a full disk, an I/O error) and the log
+ * does not hold it -- the caller then keeps the journal, so that the next command's
+ * recovery appends it; else 0. */
+static int record(struct ctx *c, const struct hf_journal *j, const char *result,
+		  const char *step, const char *by, struct hf_txn_result *res, struct hf_err *why)
 {
 	struct hf_txrec rec;
-	struct hf_err e;
-	int present = 0;
+	struct hf_err e, e2;
+	int present = 0, owed, found = 0, same = 0;
 
 	memset(&rec, 0, sizeof(rec));
 	hf_err_clear(&e);
@@ -87,21 +91,34 @@ static void record(struct ctx *c, const struct hf_journal *j, const char *result
 	rec.nfiles = j ? j->n : 0;
 	if (registry_hash(c, &present, rec.registry, &e) == 0) {
 		rec.has_registry = present;
+		/* committed: where the journal started; undone: where it still is */
+		rec.has_before = j && !strcmp(result, "committed") ? j->has_before : present;
+		memcpy(rec.before, j && !strcmp(result, "committed") ? j->before : rec.registry,
+		       HF_SHA256_LEN);
 		if (hf_txlog_append(c->st->dirfd, c->sdir, &rec, c->st->receipt,
 				    res ? res->receipt : NULL, res ? sizeof(res->receipt) : 0,
 				    &e) == 0)
-			return;
+			return 0;
 	}
-	hf_hlog(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s",
-		e.msg);
+	hf_err_clear(&e2); /* appended, and only its receipt failed: nothing is owed */
+	owed = j && !strcmp(result, "committed") && e.code == HF_E_IO &&
+	       !(hf_txlog_last_registry(c->st->dirfd, c->sdir, present, rec.registry, &found,
+					&same, &e2) == 0 && same);
+	hf_hlog(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s%s",
+		e.msg, owed ? " (the journal is kept until the record is appended)" : "");
 	if (res && !res->warning[0])
-		snprintf(res->warning, sizeof(res->warning),
-			 "transaction log: %s (the next command records the gap)", e.msg);
+		snprintf(res->warning, sizeof(res->warning), "transaction log: %.900s%s", e.msg,
+			 owed ? "; the journal is kept, and the next command that opens the site "
+				"appends the record" : "");
+	if (why)
+		*why = e;
+	return owed;
 }
 
 /* Before the commit: room in the log for the record the commit is followed by, so that a
  * disk that fills up meanwhile cannot leave the commit unrecorded (txlog.h).  A file system
- * that cannot reserve is no failure: a gap record heals what then goes unrecorded. */
+ * that cannot reserve is no failure: a record that then cannot be appended is owed
+ * (record()), and the journal kept until it is. */
 static int reserve(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
 	struct hf_txrec rec;
@@ -115,34 +132,17 @@ static int reserve(struct ctx *c, const struct hf_journal *j, struct hf_err *err
 	rec.result = "committed";
 	rec.by = "command";
 	rec.has_registry = 1;
+	rec.has_before = 1; /* the longest */
 	rec.files = j->files;
 	rec.nfiles = j->n;
 	return hf_txlog_reserve(c->st->dirfd, c->sdir, &rec, &reserved, err);
 }
 
-/* A change of installed.xml the log does not show (its record could not be written):
- * record it as a gap before anything else is recorded.  Never the outcome: a failure is
- * told in rec->heal. */
-static void heal(struct hf_state *st, struct hf_recovery *rec)
-{
-	struct ctx c;
-	uint8_t reg[HF_SHA256_LEN];
-	struct hf_err e;
-	int present = 0;
-
-	ctx_init(&c, st);
-	hf_err_clear(&e);
-	if (registry_hash(&c, &present, reg, &e) != 0 ||
-	    hf_txlog_heal(st->dirfd, c.sdir, st->site->code, present, reg, st->receipt,
-			  &rec->healed, &e) != 0)
-		snprintf(rec->heal, sizeof(rec->heal),
-			 "the transaction log misses a change of installed.xml, and recording it "
-			 "as a gap failed: %s", e.msg);
-}
-
 /* Remove temporaries, the hotfix's backup when drop_backup (after a committed rollback,
- * or when undoing an apply), staging, and last the journal. */
-static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, struct hf_err *err)
+ * or when undoing an apply), staging, and last the journal -- unless keep_journal (its
+ * committed record is owed: record()). */
+static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, int keep_journal,
+		  struct hf_err *err)
 {
 	char display[4300];
 	int r = 0;
@@ -182,7 +182,7 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, st
 			       HF_STATE_REGISTRY, strerror(errno));
 	/* the journal's removal need not be durable: a journal that comes back after a crash
 	 * finds the registry committed, and recovery runs this clean-up again */
-	if (!r)
+	if (!r && !keep_journal)
 		r = hf_journal_remove(c->st->dirfd, 0, c->sdir, err);
 	return r;
 }
@@ -292,7 +292,7 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 	}
 	/* undoing an apply drops its backup; undoing a rollback keeps it (still installed) */
 	if (!r)
-		r = finish(c, j, j->op == HF_JOURNAL_APPLY, err);
+		r = finish(c, j, j->op == HF_JOURNAL_APPLY, 0, err);
 	return r;
 }
 
@@ -419,16 +419,33 @@ static int recover_held(struct hf_state *st, struct hf_recovery *rec, int record
 		hf_hlog(c.log, STEP(.step = "recover", .reason = "committed: finishing"),
 			"the interrupted %s had committed; finishing its clean-up",
 			hf_journal_op_name(j->op));
-		r = finish(&c, j, j->op == HF_JOURNAL_ROLLBACK, err);
+		r = finish(&c, j, j->op == HF_JOURNAL_ROLLBACK, 1, err);
 		if (!r) /* services were started, and healthy, before the commit */
 			r = services_unmark(&c, err);
 		if (!r) { /* the outcome, unless it was recorded before the crash */
-			int found, same;
+			struct hf_err e, e2;
+			int found, same = 0, owed = 0;
 
+			hf_err_clear(&e);
+			hf_err_clear(&e2);
 			if (hf_txlog_last_registry(st->dirfd, c.sdir, present, reg, &found, &same,
-						   err) != 0 || !same)
-				record(&c, j, "committed", NULL, "recovery", NULL);
-			hf_err_clear(err);
+						   &e2) != 0 || !same) {
+				owed = record(&c, j, "committed", NULL, "recovery", NULL, &e);
+				rec->recorded = !e.msg[0];
+			}
+			/* the journal goes once the record is in the log: until then it is the
+			 * proof that one is owed (txlog.h) */
+			if (!owed)
+				r = hf_journal_remove(st->dirfd, 0, c.sdir, err);
+			else
+				snprintf(rec->unrecorded, sizeof(rec->unrecorded),
+					 "the %s of %s had committed, but its record cannot be "
+					 "appended to the transaction log: %.900s; the journal is kept "
+					 "until it is",
+					 hf_journal_op_name(j->op), j->id, e.msg);
+			if (owed && record_undo) /* a command: it must not go on over the journal */
+				r = hf_err_set(err, HF_E_IO, "%s: %s", st->site->code,
+					       rec->unrecorded);
 		}
 	} else if (present ? j->has_before && !memcmp(reg, j->before, HF_SHA256_LEN)
 			   : !j->has_before) {
@@ -441,7 +458,7 @@ static int recover_held(struct hf_state *st, struct hf_recovery *rec, int record
 		if (!r)
 			r = services_back(&c, j->id, rec, err);
 		if (!r && record_undo)
-			record(&c, j, "undone", NULL, "recovery", NULL);
+			(void)record(&c, j, "undone", NULL, "recovery", NULL, NULL);
 	} else {
 		r = hf_err_set(err, HF_E_CONFLICT,
 			       "%s: cannot recover the interrupted %s of %s: %s/%s matches neither "
@@ -477,11 +494,7 @@ static int recover(struct hf_state *st, struct hf_recovery *rec, int record_undo
 
 int hf_txn_recover(struct hf_state *st, struct hf_recovery *rec, struct hf_err *err)
 {
-	int r = recover(st, rec, 1, err);
-
-	if (!r)
-		heal(st, rec);
-	return r;
+	return recover(st, rec, 1, err);
 }
 
 /* An I/O error at a step that changes the state directory: the command failed (1). */
@@ -567,8 +580,6 @@ int hf_txn_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_st
 			hf_state_close(st);
 			return r;
 		}
-	} else if (mode == HF_LOCK_EXCLUSIVE) {
-		heal(st, rec);
 	}
 	*out = st;
 	return 0;
@@ -616,7 +627,7 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 				  !memcmp(reg, j->after, HF_SHA256_LEN)))
 		return 1;
 	res->undone = 1;
-	record(c, j, "undone", step, "command", res);
+	(void)record(c, j, "undone", step, "command", res, NULL);
 	if (verification && !res->rec.journal)
 		return r; /* the payload failed verification; nothing on the site was touched */
 	if (sig) {
@@ -972,7 +983,7 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	char display[4300];
 	const char *step = "journal";
 	const char *op = hf_journal_op_name(j->op);
-	int r;
+	int r, owed = 0;
 
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
 	r = hf_journal_write(c->st->dirfd, j, c->sdir, err);
@@ -1022,13 +1033,13 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	if (!r)
 		r = services_unmark(c, err);
 	if (!r)
-		record(c, j, "committed", NULL, "command", res);
+		owed = record(c, j, "committed", NULL, "command", res, NULL);
 	if (!r) {
 		hf_hlog(c->log, STEP(.step = "commit"), "committed: %s",
 			j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"
 						  : "removed from installed.xml");
 		step = "finish";
-		r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, err);
+		r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, owed, err);
 	}
 	if (!r) {
 		hf_hlog(c->log, STEP(.step = "done"), "done: %zu file(s)", res->changed);
@@ -1039,8 +1050,8 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 		hf_hlog(c->log, STEP(.step = "done", .reason = "clean-up finished by recovery"),
 			"done after recovery: %zu file(s)", j->n);
 		snprintf(res->warning, sizeof(res->warning),
-			 "%s failed after the commit (%s); the clean-up was finished", step,
-			 err->msg);
+			 "%s failed after the commit (%.400s); the clean-up was finished%s%.600s", step,
+			 err->msg, res->rec.unrecorded[0] ? "; " : "", res->rec.unrecorded);
 		hf_err_clear(err);
 		res->step[0] = '\0';
 		res->changed = j->n;

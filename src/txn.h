@@ -22,10 +22,11 @@
  *   record   the outcome appended to the hash-chained .hotfix/txlog (txlog.h), signed as
  *            a receipt when the state says so -- also for an undone transaction; its
  *            room was reserved right after the journal, so a full disk cannot leave a
- *            commit unrecorded (a failure to reserve undoes the transaction); a writer
- *            that opens the site, and recovery, record a change of installed.xml the log
- *            misses as a gap record first
+ *            commit unrecorded (a failure to reserve undoes the transaction); a record
+ *            that still cannot be appended (-HF_E_IO) is owed: the journal is kept, and
+ *            recovery -- the next command's -- finishes and appends it (by=recovery)
  *   finish   staging and temporaries removed (rollback: the backup too), journal removed
+ *            (kept while the committed record is owed: see record)
  *
  * Where a transaction stands is read off the site, never off a progress record: if
  * installed.xml is the journal's registry-after, the commit happened and recovery
@@ -71,9 +72,9 @@ struct hf_recovery {
 			  * and damage names the command that recovers */
 	char damage[1100];
 	char services[1100]; /* what recovery did with the site's services, or "" */
-	unsigned long healed; /* (writers, recovery) the gap record appended to the log, or 0:
-			       * installed.xml had changed without a record (txlog.h) */
-	char heal[1200];      /* recording that gap failed: why, or "" */
+	int recorded;    /* (finished) recovery appended the committed record to the log */
+	char unrecorded[1200]; /* (finished) that record could not be appended: why (the
+				* journal is kept until it is; a command fails), or "" */
 	char hook[1100];     /* what recovery did about a command a dead run left running
 			      * (hookrec.h), or "" */
 };

@@ -35,7 +35,6 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 		status = cli_signal_status(NULL, NULL, cli_fail(&err));
 		cli_result(err.code == HF_E_BUSY ? "busy" : "failed", 0);
 	} else if (!rec.pending) {
-		hf_report_recovery_text(stdout, site, &rec); /* a gap recorded, if any */
 		if (!o->c.quiet)
 			printf("%s: nothing to recover\n", site->code);
 		cli_result("nothing", 0);

@@ -2,7 +2,8 @@
 # and rollback are killed just before mutating operation k, or operation k fails with
 # ENOSPC or EIO.  After `recover` the site is exactly before or after -- content, mode,
 # owner, link count, and the originals' mtimes -- with no journal, staging or temporary
-# left, and the next apply finishes the job.  Then recovery itself is killed at every
+# left (before it, only the journal of a record owed after the commit, txlog.h), and the
+# next apply finishes the job.  Then recovery itself is killed at every
 # step of its own, and the link-less (copy) fallback is checked.
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
@@ -53,7 +54,10 @@ for op in apply rollback; do
                      grep -q "undone, the site is as before\|nothing was changed" "$T/ferr" || { cat "$T/ferr"; fail "$op $mode:$k: not undone"; } ;;
                 *) cat "$T/ferr"; fail "$op $mode:$k: exit $FRC" ;;
             esac
-            if [ $mode != crash ]; then # a failed run recovered in process: nothing pending
+            if [ $mode != crash ] && [ $FRC -eq 0 ] && grep -q "the journal is kept" "$T/ferr"; then
+                # the record after the commit failed: owed, the journal kept for recover
+                [ -e "$T/s/.hotfix/journal" ] || fail "$op $mode:$k: the journal of an owed record is gone"
+            elif [ $mode != crash ]; then # a failed run recovered in process: nothing pending
                 s=$(state "$T/s" "$op $mode:$k before recover") || { echo "$s"; exit 1; }
                 [ $FRC -eq 0 ] || [ "$s" = "$START" ] || fail "$op $mode:$k: exit $FRC but the site changed"
             fi

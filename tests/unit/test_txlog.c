@@ -63,6 +63,8 @@ static void append(struct fixture *f, int i, const struct hf_receipt_key *key, c
 	struct hf_err err;
 
 	memset(rec.registry, i, HF_SHA256_LEN);
+	rec.has_before = i > 1; /* where record i - 1 left it */
+	memset(rec.before, i - 1, HF_SHA256_LEN);
 	memset(f->reg, i, HF_SHA256_LEN);
 	hf_err_clear(&err);
 	if (hf_txlog_append(f->fd, f->dir, &rec, key, receipt, receipt ? 64 : 0, &err) != 0)
@@ -210,7 +212,7 @@ static void test_no_registry(void **state)
 
 	/* a record whose hash holds but that names no registry: not a record hotfix writes */
 	edit(f, "b='v1 seq=1 prev=0000000000000000000000000000000000000000000000000000000000000000 "
-		"op=apply'; printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" "
+		"op=apply by=command before=-'; printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" "
 		"\"$b\" > txlog");
 	c = verify(f, NULL);
 	assert_int_equal(c.records, 1);
@@ -218,94 +220,54 @@ static void test_no_registry(void **state)
 	assert_non_null(strstr(c.problem, "the last record (1) names no registry"));
 }
 
-/* Heal: installed.xml changed and its record was never written (a full disk after the
- * commit); the next writer appends a gap record that starts where the log ended and ends
- * at installed.xml as it is; verification counts it as a gap, not a problem. */
-static void heal(struct fixture *f, int present, unsigned long *seq)
-{
-	struct hf_err err;
-
-	hf_err_clear(&err);
-	if (hf_txlog_heal(f->fd, f->dir, "CEN", present, f->reg, NULL, seq, &err) != 0)
-		fail_msg("heal: %s", err.msg);
-}
-
-static void test_heal_gap(void **state)
+/* installed.xml changed and no record says so (edited by hand, restored from a copy): a
+ * problem, named, whatever comes after -- nothing records it after the fact. */
+static void test_unrecorded_change(void **state)
 {
 	struct fixture *f = *state;
 	struct hf_txlog_check c;
-	unsigned long seq = 99;
-	char hex[HF_SHA256_HEX], want[200];
 
-	heal(f, 0, &seq); /* no log and no registry: nothing is missing */
-	assert_int_equal(seq, 0);
 	append(f, 1, NULL, NULL);
 	append(f, 2, NULL, NULL);
-	heal(f, 1, &seq); /* the log ends at installed.xml: nothing to heal */
-	assert_int_equal(seq, 0);
-	memset(f->reg, 7, HF_SHA256_LEN); /* a commit whose record was lost */
-	c = verify(f, NULL);
-	assert_int_equal(c.problems, 1);
-	assert_non_null(strstr(c.problem, "does not leave installed.xml as it is"));
-	heal(f, 1, &seq);
-	assert_int_equal(seq, 3);
-	c = verify(f, NULL);
-	assert_int_equal(c.records, 3);
-	assert_int_equal(c.problems, 0);
-	assert_int_equal(c.gaps, 1);
-	memset(want, 0, sizeof(want));
-	memset(f->reg, 2, HF_SHA256_LEN);
-	snprintf(want, sizeof(want), "record 3: installed.xml went from %.16s... to ",
-		 hf_sha256_hex(f->reg, hex));
-	assert_non_null(strstr(c.gap, want));
 	memset(f->reg, 7, HF_SHA256_LEN);
-	edit(f, "sed -n 3p txlog | grep -q ' by=heal registry=' && "
-		"sed -n 3p txlog | grep -q ' result=unrecorded .* files=0 before='");
-	heal(f, 1, &seq); /* healed once only */
-	assert_int_equal(seq, 0);
-	append(f, 4, NULL, NULL); /* the chain goes on after it */
+	c = verify(f, NULL);
+	assert_int_equal(c.records, 2);
+	assert_int_equal(c.problems, 1);
+	assert_non_null(strstr(c.problem, "the last record (2) does not leave installed.xml as it "
+					  "is: installed.xml changed without a record (edited by "
+					  "hand, or restored from a copy)"));
+	assert_non_null(strstr(c.problem, "registry=0202020202"));
+	/* a transaction after the change (it started from 7): still shown, at its record,
+	 * and after any number of others */
+	append(f, 8, NULL, NULL);
+	append(f, 9, NULL, NULL);
 	c = verify(f, NULL);
 	assert_int_equal(c.records, 4);
-	assert_int_equal(c.problems, 0);
-	assert_int_equal(c.gaps, 1);
-}
-
-static void test_heal_no_log(void **state)
-{
-	struct fixture *f = *state;
-	struct hf_txlog_check c;
-	unsigned long seq = 0;
-
-	/* hotfixes recorded before the log existed (or the log removed) */
-	memset(f->reg, 5, HF_SHA256_LEN);
-	c = verify(f, NULL);
 	assert_int_equal(c.problems, 1);
-	heal(f, 1, &seq);
-	assert_int_equal(seq, 1);
-	c = verify(f, NULL);
-	assert_int_equal(c.problems, 0);
-	assert_int_equal(c.gaps, 1);
-	assert_non_null(strstr(c.gap, "record 1: installed.xml went from none to 0505050505050505..."));
+	assert_non_null(strstr(c.problem, "record 3: starts from installed.xml 0707070707070707..., "
+					  "but record 2 left it 0202020202020202...: installed.xml "
+					  "changed without a record in between (edited by hand, or "
+					  "restored from a copy)"));
 }
 
-static void test_heal_forged(void **state)
+/* A record hotfix does not write -- the gap record (by=heal) of an unreleased build,
+ * well formed and chained -- is a problem, not an excuse. */
+static void test_foreign_record(void **state)
 {
 	struct fixture *f = *state;
 	struct hf_txlog_check c;
-	unsigned long seq = 0;
 
 	append(f, 1, NULL, NULL);
 	append(f, 2, NULL, NULL);
-	memset(f->reg, 9, HF_SHA256_LEN);
-	heal(f, 1, &seq);
-	assert_int_equal(seq, 3);
-	/* a gap record rewritten (and rehashed) to hide where the log really ended */
-	edit(f, "b=$(sed -n 3p txlog | cut -c66- | sed 's/before=[0-9a-f]*/before=-/'); "
-		"head -n 2 txlog > t && printf '%s %s\n' \"$(printf '%s' \"$b\" | sha256sum | "
-		"cut -c1-64)\" \"$b\" >> t && mv t txlog");
+	edit(f, "h=$(sed -n 2p txlog | cut -c1-64); r=$(sed -n 2p txlog | tr ' ' '\\n' | "
+		"sed -n 's/^registry=//p'); b=$(sed -n 2p txlog | cut -c66- | sed \"s/seq=2 "
+		"/seq=3 /; s/prev=[0-9a-f]* /prev=$h /; s/by=command/by=heal/; "
+		"s/before=[0-9a-f]* /before=$r /\"); "
+		"printf '%s %s\\n' \"$(printf '%s' \"$b\" | sha256sum | cut -c1-64)\" \"$b\" >> txlog");
 	c = verify(f, NULL);
+	assert_int_equal(c.records, 3);
 	assert_int_equal(c.problems, 1);
-	assert_non_null(strstr(c.problem, "record 3: a gap record that does not start where record 2 ends"));
+	assert_non_null(strstr(c.problem, "record 3: not a record hotfix writes (by=heal)"));
 }
 
 /* The reservation: room past the end of the log, its size unchanged. */
@@ -409,9 +371,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crash_mid_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_last_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_registry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_heal_gap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_heal_no_log, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_heal_forged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unrecorded_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receipts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_key, setup, teardown),
