@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "pe.h"
 
 const char *hf_action_name(enum hf_action a)
@@ -84,7 +85,8 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	}
 	if (!S_ISREG(st.st_mode)) {
 		it->action = HF_ACT_CONFLICT;
-		snprintf(it->reason, sizeof(it->reason), "not a regular file");
+		snprintf(it->reason, sizeof(it->reason), "not a regular file (%s)",
+			 hf_file_type(st.st_mode));
 		goto out;
 	}
 	it->present = 1;
