@@ -129,6 +129,11 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 		it->action = HF_ACT_NEWER;
 		snprintf(it->reason, sizeof(it->reason),
 			 "%s installed is newer than %s; left alone (never downgrade)", have, want);
+	} else if (!it->hashed && it->size != f->size) { /* the size is free (fstat): compared */
+		it->action = HF_ACT_CONFLICT;
+		snprintf(it->reason, sizeof(it->reason),
+			 "modified: version %s as expected but size %llu, the hotfix's is %llu",
+			 have, (unsigned long long)it->size, (unsigned long long)f->size);
 	} else if (!it->hashed) {
 		it->action = HF_ACT_CURRENT;
 		snprintf(it->reason, sizeof(it->reason), "%s installed (hash not verified)", have);
