@@ -1,4 +1,6 @@
-/* fileio: bounded whole-file reads for small inputs (manifests, signatures, site files).
+/* fileio: bounded whole-file reads for small inputs (manifests, signatures, site files),
+ * and the one way a file hotfix reads or writes is opened (hf_open_reg: never blocks on a
+ * FIFO or a device put in its place).
  *
  * Owns: the buffer it returns (free() it).  A file larger than the caller's limit is
  * refused before anything is allocated for it. */
@@ -7,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -19,5 +22,21 @@ int hf_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, int *
 /* Read all of an open regular file (at most max bytes); name is for messages. */
 int hf_read_fd(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
 	       struct hf_err *err) HF_MUST_CHECK;
+
+/* Open name (relative to dirfd; AT_FDCWD for a path) as a regular file.  flags is the
+ * access mode plus any of O_CREAT, O_EXCL, O_APPEND, O_TRUNC, O_NOFOLLOW; O_NONBLOCK,
+ * O_CLOEXEC and O_NOCTTY are added, so a FIFO or a device in the file's place does not
+ * block the open (an open(2) that blocks is restarted after a signal: it would hang for
+ * good); after fstat, anything but a regular file is closed and refused; O_NONBLOCK is
+ * cleared before the descriptor is returned.  Returns the descriptor, or -1 with errno
+ * set: open(2)'s error and *type 0, or EINVAL and *type the S_IFMT bits of what is there
+ * (hf_err_notreg words the refusal).  type may be NULL. */
+int hf_open_reg(int dirfd, const char *name, int flags, mode_t mode, mode_t *type) HF_MUST_CHECK;
+
+/* "a FIFO", "a directory", "a character device", ... for the S_IFMT bits of a mode. */
+const char *hf_file_type(mode_t type);
+
+/* Set err to "NAME is not a regular file (a FIFO)" with code and a hint; returns -code. */
+int hf_err_notreg(struct hf_err *err, int code, const char *name, mode_t type);
 
 #endif

@@ -1,6 +1,8 @@
 /* fsop: mutating system calls (with the test-only fault hook) and helpers built on them. */
 #include "fsop.h"
 
+#include "fileio.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -156,7 +158,7 @@ int hf_fs_create(int dirfd, const char *name, mode_t mode)
 int hf_fs_open_append(int dirfd, const char *name, mode_t mode)
 {
 	FAULT("open-append", name);
-	return openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
+	return hf_open_reg(dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, mode, NULL);
 }
 
 int hf_fs_write(int fd, const void *buf, size_t len)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "fsop.h"
 #include "manifest.h"
 
@@ -251,7 +252,7 @@ enum hf_hook_verdict hf_hookrec_judge(const struct hf_hookrec *r, const char *bo
 /* Read a small file whole (at most len - 1 bytes, NUL-terminated); its length or -1. */
 static ssize_t slurp(int dir, const char *name, char *buf, size_t len)
 {
-	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = hf_open_reg(dir, name, O_RDONLY | O_NOFOLLOW, 0, NULL); /* FIFO: EINVAL */
 	size_t got = 0;
 
 	if (fd < 0)
@@ -398,6 +399,7 @@ int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struc
 	struct hf_hookrec r;
 	struct hf_err bad;
 	enum hf_hook_verdict v = HF_HOOK_GONE;
+	struct stat sb;
 	ssize_t n;
 	int procfd = -1, rc = 0, killed = 0;
 
@@ -407,7 +409,9 @@ int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struc
 	if (n < 0 && errno == ENOENT)
 		return drop(dirfd, display, err); /* a hook.tmp of a record never finished */
 	hf_err_clear(&bad);
-	if (n < 0) /* a symlink, a directory, unreadable: trusted no more than garbage */
+	if (n < 0 && errno == EINVAL && fstatat(dirfd, HF_HOOKREC_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		hf_err_notreg(&bad, HF_E_IO, where, sb.st_mode); /* a FIFO: refused unopened */
+	else if (n < 0) /* a symlink, unreadable: trusted no more than garbage */
 		hf_err_set(&bad, HF_E_IO, "%s: cannot read: %s", where, strerror(errno));
 	if (n < 0 || hf_hookrec_parse(buf, (size_t)n, where, &r, &bad) != 0) {
 		snprintf(said, len, "ignored a damaged record of a running command (%s); no process "

@@ -12,6 +12,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "fileio.h"
 #include "fsop.h"
 #include "hash.h"
 #include "hasher.h"
@@ -51,9 +52,12 @@ static int check_name(const char *name, const char *payload, struct hf_err *err)
 static int open_payload(const struct hf_manifest *m, int *fd, struct hf_err *err)
 {
 	struct stat st;
+	mode_t type;
 	int r = 0;
 
-	*fd = open(m->payload_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	*fd = hf_open_reg(AT_FDCWD, m->payload_path, O_RDONLY, 0, &type); /* a FIFO: refused */
+	if (*fd < 0 && type)
+		return hf_err_notreg(err, HF_E_IO, m->payload_path, type);
 	if (*fd < 0) {
 		r = hf_err_set(err, HF_E_IO, "payload %s: cannot open: %s", m->payload_path,
 			       strerror(errno));

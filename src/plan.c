@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "pe.h"
 
 const char *hf_action_name(enum hf_action a)
@@ -84,7 +85,8 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	}
 	if (!S_ISREG(st.st_mode)) {
 		it->action = HF_ACT_CONFLICT;
-		snprintf(it->reason, sizeof(it->reason), "not a regular file");
+		snprintf(it->reason, sizeof(it->reason), "not a regular file (%s)",
+			 hf_file_type(st.st_mode));
 		goto out;
 	}
 	it->present = 1;
@@ -127,6 +129,11 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 		it->action = HF_ACT_NEWER;
 		snprintf(it->reason, sizeof(it->reason),
 			 "%s installed is newer than %s; left alone (never downgrade)", have, want);
+	} else if (!it->hashed && it->size != f->size) { /* the size is free (fstat): compared */
+		it->action = HF_ACT_CONFLICT;
+		snprintf(it->reason, sizeof(it->reason),
+			 "modified: version %s as expected but size %llu, the hotfix's is %llu",
+			 have, (unsigned long long)it->size, (unsigned long long)f->size);
 	} else if (!it->hashed) {
 		it->action = HF_ACT_CURRENT;
 		snprintf(it->reason, sizeof(it->reason), "%s installed (hash not verified)", have);

@@ -2,9 +2,11 @@
 #include "sig.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -12,6 +14,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "fileio.h"
 
 /* The OpenSSL error queue as one line ("reason (detail); reason"), then cleared. */
 static void drain_errors(char *out, size_t outlen)
@@ -315,16 +319,21 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 		goto out;
 	}
 	{
-		FILE *probe = fopen(trust_path, "r");
+		mode_t type;
+		int probe = hf_open_reg(AT_FDCWD, trust_path, O_RDONLY, 0, &type); /* no FIFO */
 
-		if (!probe) {
+		if (probe < 0 && type) {
+			r = hf_err_notreg(err, HF_E_IO, trust_path, type);
+			goto out;
+		}
+		if (probe < 0) {
 			r = hf_err_set(err, HF_E_IO, "trust file %s: cannot open: %s", trust_path,
 				       strerror(errno));
 			hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust "
 					 "or $HOTFIX_TRUST");
 			goto out;
 		}
-		fclose(probe);
+		close(probe);
 	}
 	if (X509_STORE_load_file(store, trust_path) != 1) {
 		drain_errors(why, sizeof(why));
@@ -418,9 +427,17 @@ static int load_pem(const char *path, int want_key, EVP_PKEY **key, X509 **cert,
 		    struct hf_err *err)
 {
 	char why[512];
-	BIO *b = BIO_new_file(path, "r");
+	mode_t type;
+	int fd = hf_open_reg(AT_FDCWD, path, O_RDONLY, 0, &type); /* a FIFO must not block */
+	BIO *b;
 
+	if (fd < 0 && type)
+		return hf_err_notreg(err, HF_E_IO, path, type);
+	if (fd < 0)
+		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", path, strerror(errno));
+	b = BIO_new_fd(fd, BIO_CLOSE);
 	if (!b) {
+		close(fd);
 		drain_errors(why, sizeof(why));
 		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", path, why);
 	}

@@ -249,7 +249,11 @@ int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
 	r = open_root(root, &s->rootfd, err);
 	if (r)
 		goto out;
-	fd = openat(s->rootfd, "site.xml", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	fd = hf_open_reg(s->rootfd, "site.xml", O_RDONLY | O_NOFOLLOW, 0, &st.st_mode);
+	if (fd < 0 && st.st_mode) { /* a FIFO would block the open and the read for good */
+		r = hf_err_notreg(err, HF_E_IO, name, st.st_mode);
+		goto out;
+	}
 	if (fd < 0) {
 		r = hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
 		hf_err_hint(err, "is %s a site root? every site has a site.xml", root);

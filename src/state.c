@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "fsop.h"
 
 /* The command line of pid, spaces for NULs, at most len-1 bytes. */
@@ -153,6 +154,7 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 		  struct hf_err *err)
 {
 	struct hf_state *st = calloc(1, sizeof(*st));
+	mode_t type;
 	int r = 0;
 
 	*out = NULL;
@@ -197,11 +199,17 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 	r = private_dir(st, err);
 	if (r)
 		goto out;
-	if (mode == HF_LOCK_EXCLUSIVE)
-		st->lockfd = openat(st->dirfd, HF_STATE_LOCK,
-				    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	else
-		st->lockfd = openat(st->dirfd, HF_STATE_LOCK, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	st->lockfd = hf_open_reg(st->dirfd, HF_STATE_LOCK,
+				 mode == HF_LOCK_EXCLUSIVE ? O_RDWR | O_CREAT | O_NOFOLLOW
+							   : O_RDONLY | O_NOFOLLOW,
+				 0644, &type);
+	if (st->lockfd < 0 && type) { /* planted: refused, like a planted .hotfix */
+		char name[4200];
+
+		snprintf(name, sizeof(name), "%s/%s/%s", site->root, HF_STATE_DIR, HF_STATE_LOCK);
+		r = hf_err_notreg(err, HF_E_MALFORMED, name, type);
+		goto out;
+	}
 	if (st->lockfd < 0) {
 		if (errno == ENOENT && mode == HF_LOCK_SHARED) {
 			*out = st;
@@ -228,8 +236,17 @@ int hf_state_upgrade(struct hf_state *st, struct hf_err *err)
 	if (st->dirfd < 0)
 		return hf_err_set(err, HF_E_IO, "%s/%s is missing", st->site->root, HF_STATE_DIR);
 	if (st->lockfd < 0) { /* a reader found state but no lock file: make one to recover */
-		st->lockfd = openat(st->dirfd, HF_STATE_LOCK,
-				    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		mode_t type;
+
+		st->lockfd = hf_open_reg(st->dirfd, HF_STATE_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW,
+					 0644, &type);
+		if (st->lockfd < 0 && type) {
+			char name[4200];
+
+			snprintf(name, sizeof(name), "%s/%s/%s", st->site->root, HF_STATE_DIR,
+				 HF_STATE_LOCK);
+			return hf_err_notreg(err, HF_E_MALFORMED, name, type);
+		}
 		if (st->lockfd < 0)
 			return hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot create: %s",
 					  st->site->root, HF_STATE_DIR, HF_STATE_LOCK,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "fsop.h"
 #include "pe.h"
 #include "version.h"
@@ -35,9 +36,14 @@ int hf_swap_hash(int dir, const char *leaf, int *present, uint8_t out[HF_SHA256_
 		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", display,
 				  errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) != 0) {
+		r = hf_err_set(err, HF_E_IO, "%s: cannot stat: %s", display, strerror(errno));
 		close(fd);
-		return hf_err_set(err, HF_E_IO, "%s: not a regular file", display);
+		return r;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return hf_err_notreg(err, HF_E_IO, display, sb.st_mode);
 	}
 	*present = 1;
 	r = hf_sha256_fd(fd, display, out, NULL, err);

@@ -68,6 +68,19 @@ static unsigned long body_seq(const char *body, size_t len)
 /* The last complete line of the log open as fd (size bytes): its start and length
  * (newline excluded) in a buffer *buf; *tail is the byte count after the last newline
  * (an incomplete record).  No line: *line NULL. */
+/* The error of a failed open of the log: a FIFO, device or directory in its place is named
+ * as such (hf_open_reg refused it without blocking); anything else is open(2)'s error. */
+static int open_err(int dirfd, const char *name, struct hf_err *err)
+{
+	struct stat sb;
+	int e = errno;
+
+	if (fstatat(dirfd, HF_TXLOG_FILE, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode))
+		return hf_err_notreg(err, HF_E_IO, name, sb.st_mode);
+	return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(e));
+}
+
 static int last_line(int fd, off_t size, const char *name, char **buf, const char **line,
 		     size_t *len, size_t *tail, struct hf_err *err)
 {
@@ -204,11 +217,11 @@ static int append(int dirfd, const char *display, const struct hf_txrec *rec,
 	created = fstatat(dirfd, HF_TXLOG_FILE, &sb, AT_SYMLINK_NOFOLLOW) != 0;
 	fd = hf_fs_open_append(dirfd, HF_TXLOG_FILE, 0644);
 	if (fd < 0)
-		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
+		return open_err(dirfd, name, err);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		r = hf_err_set(err, HF_E_IO, "%s: not a regular file", name);
 	if (!r && sb.st_size > 0) { /* the append descriptor is write-only */
-		int rfd = openat(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int rfd = hf_open_reg(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW, 0, NULL);
 
 		if (rfd < 0)
 			r = hf_err_set(err, HF_E_IO, "%s: cannot read: %s", name, strerror(errno));
@@ -274,7 +287,7 @@ int hf_txlog_reserve(int dirfd, const char *display, const struct hf_txrec *rec,
 	len += 64;
 	fd = hf_fs_open_append(dirfd, HF_TXLOG_FILE, 0644);
 	if (fd < 0)
-		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name, strerror(errno));
+		return open_err(dirfd, name, err);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		r = hf_err_set(err, HF_E_IO, "%s: not a regular file", name);
 	else if (hf_fs_fallocate(fd, FALLOC_FL_KEEP_SIZE, sb.st_size, (off_t)len) == 0)
@@ -298,11 +311,10 @@ int hf_txlog_last_registry(int dirfd, const char *display, int present,
 
 	*found = *same = 0;
 	snprintf(name, sizeof(name), "%s/%s", display, HF_TXLOG_FILE);
-	fd = openat(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = hf_open_reg(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW, 0, NULL);
 	if (fd < 0)
 		return errno == ENOENT ? 0
-				       : hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name,
-						    strerror(errno));
+				       : open_err(dirfd, name, err);
 	if (fstat(fd, &sb) == 0 && sb.st_size > 0)
 		r = last_line(fd, sb.st_size, name, &buf, &last, &lastlen, &tail, err);
 	if (!r && buf && last && lastlen > 65 &&
@@ -369,7 +381,7 @@ static void check_receipts(int dirfd, const char *display, const struct line *li
 		seq = strtoul(e->d_name, NULL, 10);
 		snprintf(txt, sizeof(txt), "%.8s.txt", e->d_name);
 		snprintf(where, sizeof(where), "%s/%s/%s", display, HF_TXLOG_RECEIPTS, txt);
-		fd = openat(rdir, txt, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = hf_open_reg(rdir, txt, O_RDONLY | O_NOFOLLOW, 0, NULL);
 		if (fd < 0 || hf_read_fd(fd, where, HF_TXLOG_LINE_MAX, &body, &blen, NULL) != 0) {
 			problem(c, "receipt %lu: %s is missing or unreadable", seq, txt);
 			ok = 0;
@@ -396,7 +408,7 @@ static void check_receipts(int dirfd, const char *display, const struct line *li
 
 			snprintf(where, sizeof(where), "%s/%s/%s", display, HF_TXLOG_RECEIPTS,
 				 e->d_name);
-			fd = openat(rdir, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			fd = hf_open_reg(rdir, e->d_name, O_RDONLY | O_NOFOLLOW, 0, NULL);
 			hf_err_clear(&e2);
 			if (fd < 0 || hf_read_fd(fd, where, 1024 * 1024, &sig, &slen, &e2) != 0 ||
 			    hf_sig_verify_receipt(body, blen, sig, slen, where, trust, NULL, &e2) !=
@@ -428,11 +440,10 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 
 	memset(c, 0, sizeof(*c));
 	snprintf(name, sizeof(name), "%s/%s", display, HF_TXLOG_FILE);
-	fd = dirfd < 0 ? -1 : openat(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = dirfd < 0 ? -1 : hf_open_reg(dirfd, HF_TXLOG_FILE, O_RDONLY | O_NOFOLLOW, 0, NULL);
 	if (fd < 0) {
 		if (dirfd >= 0 && errno != ENOENT)
-			return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", name,
-					  strerror(errno));
+			return open_err(dirfd, name, err);
 		if (present)
 			problem(c, "no log, yet installed.xml records hotfixes (the log was "
 				   "removed, or they were installed by a hotfix that kept no log)");

@@ -19,8 +19,25 @@ expect_out "Distmgr.dll .* newer"
 expect_out "^compliant"
 [ "$(snapshot "$T/cen")" = "$before" ] || fail "audit changed the site"
 
-# A modified file at the right version: only --verify-hashes sees it.
-mkdll "$T/cen/bin/i386/Baseutil.dll" 2.50.4253.3102 615000
+# A modified file at the right version, its size other than the manifest's (one byte
+# appended): the size is free (fstat), so even a version-only audit calls it modified.
+cp "$T/cen/bin/i386/Baseutil.dll" "$T/baseutil.good"
+printf 'x' >> "$T/cen/bin/i386/Baseutil.dll"
+hf audit "$KB" --site "$T/cen" --trust "$TRUST"
+expect_rc 1
+expect_out "Baseutil.dll .* 614401 modified"
+expect_out "^totals: 0 installed, 1 required, 0 not applicable, 0 unknown$"
+hf audit "$KB" --site "$T/cen" --trust "$TRUST" --format json
+jq -e '[.records[] | select(.path == "bin/i386/Baseutil.dll") |
+        .verdict == "modified" and .state == "required" and
+        (.note | test("size 614401, the hotfix.s is 614400"))] == [true]' "$T/out" >/dev/null ||
+    fail "JSON: the appended byte is not reported modified with its sizes"
+hf audit "$KB" --site "$T/cen" --trust "$TRUST" --verify-hashes
+expect_rc 1
+expect_out "Baseutil.dll .* modified"
+# Same version and size, other bytes: only --verify-hashes sees it.
+cp "$T/baseutil.good" "$T/cen/bin/i386/Baseutil.dll"
+printf 'x' | dd of="$T/cen/bin/i386/Baseutil.dll" bs=1 seek=614399 conv=notrunc status=none
 hf audit "$KB" --site "$T/cen" --trust "$TRUST"
 expect_rc 0
 hf audit "$KB" --site "$T/cen" --trust "$TRUST" --verify-hashes

@@ -146,7 +146,7 @@ refused 4 "SHA-256" "payload with a byte changed" -- apply "$P/pay.xml" --site "
 rm -f "$P/pay.tar"
 refused 4 "pay.tar: cannot open" "payload missing" -- apply "$P/pay.xml" --site "$SITE"
 mkdir "$P/pay.tar"
-refused 4 "pay.tar: not a regular file" "payload is a directory" -- apply "$P/pay.xml" --site "$SITE"
+refused 4 "pay.tar is not a regular file (a directory)" "payload is a directory" -- apply "$P/pay.xml" --site "$SITE"
 rmdir "$P/pay.tar"
 
 # entries the manifest does not name are never written: ../, absolute, \, C:, links

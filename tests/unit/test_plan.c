@@ -129,6 +129,22 @@ static void test_decision_table(void **state)
 	/* conflict (not a PE image) */
 	put("bin/f.dll", "text", 4);
 	add_file(xml, sizeof(xml), "bin/f.dll", 5, n, sha);
+	/* same version and size, other bytes (one byte of the overlay): seen only by hashing */
+	dll("bin/h.dll", 5, 100, NULL);
+	{
+		char path[256];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/bin/h.dll", root);
+		f = fopen(path, "r+b");
+		assert_non_null(f);
+		assert_int_equal(fseek(f, -1, SEEK_END), 0);
+		assert_int_equal(fputc(0x5a, f), 0x5a);
+		fclose(f);
+	}
+	n = dll("bin/h.new", 5, 100, sha);
+	add_file(xml, sizeof(xml), "bin/h.dll", 5, n, sha);
+	n = dll("bin/c.new", 5, 0, sha);
 	/* conflict (symlink: not followed) */
 	snprintf(target, sizeof(target), "%s/bin/b.dll", root);
 	snprintf(link, sizeof(link), "%s/bin/g.dll", root);
@@ -140,7 +156,7 @@ static void test_decision_table(void **state)
 			 0);
 	assert_int_equal(hf_site_open(root, &site, &err), 0);
 	assert_int_equal(hf_plan_make(m, site, HF_HASH_EQUAL, &p, &err), 0);
-	assert_int_equal(p->n, 7);
+	assert_int_equal(p->n, 8);
 	assert_int_equal(p->items[0].action, HF_ACT_INSTALL);
 	assert_int_equal(p->items[1].action, HF_ACT_CURRENT);
 	assert_int_equal(p->items[2].action, HF_ACT_CONFLICT);
@@ -151,17 +167,26 @@ static void test_decision_table(void **state)
 	assert_int_equal(p->items[5].action, HF_ACT_CONFLICT);
 	assert_non_null(strstr(p->items[5].reason, "no readable version"));
 	assert_int_equal(p->items[6].action, HF_ACT_CONFLICT);
-	assert_non_null(strstr(p->items[6].reason, "symbolic link"));
-	assert_int_equal(p->count[HF_ACT_CONFLICT], 4);
+	assert_non_null(strstr(p->items[6].reason, "modified"));
+	assert_int_equal(p->items[7].action, HF_ACT_CONFLICT);
+	assert_non_null(strstr(p->items[7].reason, "symbolic link"));
+	assert_int_equal(p->count[HF_ACT_CONFLICT], 5);
 	/* only the equal-version files were hashed */
 	assert_false(p->items[0].hashed);
 	assert_true(p->items[1].hashed);
 	assert_memory_equal(p->items[2].sha256, other, HF_SHA256_LEN);
 	hf_plan_free(p);
 
-	/* Without hashes an equal version counts as current; with all, everything is hashed. */
+	/* Without hashes an equal version and size counts as current; a size other than the
+	 * manifest's is seen anyway (fstat); with all, everything is hashed. */
 	assert_int_equal(hf_plan_make(m, site, HF_HASH_NONE, &p, &err), 0);
-	assert_int_equal(p->items[2].action, HF_ACT_CURRENT);
+	assert_int_equal(p->items[1].action, HF_ACT_CURRENT);
+	assert_int_equal(p->items[2].action, HF_ACT_CONFLICT);
+	assert_false(p->items[2].hashed);
+	assert_non_null(strstr(p->items[2].reason, "modified: version 1.0.0.5 as expected but "
+						  "size "));
+	assert_non_null(strstr(p->items[2].reason, ", the hotfix's is "));
+	assert_int_equal(p->items[6].action, HF_ACT_CURRENT); /* same size: needs the hash */
 	assert_false(p->items[1].hashed);
 	hf_plan_free(p);
 	assert_int_equal(hf_plan_make(m, site, HF_HASH_ALL, &p, &err), 0);
