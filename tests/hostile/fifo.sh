@@ -65,14 +65,20 @@ expect_out "transaction log: NOT VERIFIED: .*txlog $NOTREG"
 refused 1 "txlog $NOTREG" "txlog a FIFO: apply" -- apply "$G" --site "$SITE"
 cmp -s "$SITE/bin/t.dll" "$T/old.dll" || fail "txlog a FIFO: apply changed bin/t.dll"
 
-# .hotfix/hook, with staging present (so a reader's recovery reads the record): ignored as
-# damaged, no process signalled, no hang while the exclusive lock is held
+# .hotfix/hook, with staging present: a reader leaves a hook record to recover (it never
+# signals); recover reads it without hanging while the exclusive lock is held, and
+# ignores it as damaged, signalling nothing
 fifo .hotfix/hook; mkdir "$SITE/.hotfix/staging"
 hf list --site "$SITE"
 expect_rc 0
-expect_err "ignored a damaged record of a running command (.*hook $NOTREG); no process was signalled"
+expect_err "left a record of a site's command (.hotfix/hook); run .hotfix recover --site"
+[ -p "$SITE/.hotfix/hook" ] || fail "hook record a FIFO: list touched it"
+echo "ok: hook record a FIFO: list leaves it to recover"
+hf recover --site "$SITE"
+expect_rc 0
+expect_out "ignored a damaged record of a running command (.*hook $NOTREG); no process was signalled"
 no_residue "$SITE"
-echo "ok: hook record a FIFO: list"
+echo "ok: hook record a FIFO: recover"
 
 # a target DLL: a conflict, never read
 fifo bin/t.dll
