@@ -1,12 +1,10 @@
 /* sig: OpenSSL CMS verification with hotfix's stricter acceptance rules. */
 #include "sig.h"
-#include "trustpath.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/cms.h>
@@ -264,7 +262,6 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *signers = NULL;
 	struct chain_fail chain = { 0, 0, "", "" };
-	struct hf_tp_file tf;
 	X509 *signer;
 	char subject[256] = "";
 	uint32_t xku;
@@ -316,20 +313,6 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: %d signers; exactly one is accepted",
 			       name, sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)));
 		goto out;
-	}
-	if (geteuid() == 0) { /* root's anchors decide what runs: the rule of trustpath.h */
-		r = hf_tp_check(trust_path, HF_TP_NONE, 0, &tf, err);
-		if (r == -HF_E_UNSAFE || r == -HF_E_MALFORMED) {
-			hf_err_prefix(err, "trust file %s: running as root, hotfix trusts the CA "
-					   "certificates in it, so it and every directory above it "
-					   "must be owned by root and writable by no one else: ",
-				      trust_path);
-			goto out;
-		}
-		if (r == 0)
-			trust_path = tf.path; /* load what was checked, links resolved */
-		hf_err_clear(err);    /* missing or unreadable: said below */
-		r = 0;
 	}
 	{
 		FILE *probe = fopen(trust_path, "r");

@@ -37,12 +37,8 @@ struct hf_sig_info {
 };
 
 /* Verify sig (DER, siglen bytes) as a detached signature of data.  name is the manifest
- * path for messages; trust_path a PEM file of trusted CA certificates.  Running as root
- * (euid 0), the trust file must pass the ownership rule of trustpath.h (it and every
- * directory above it owned by root, writable by no one else) before it is loaded: it
- * decides which manifests root installs.
- * Errors: -HF_E_SIGNATURE (with the reason), -HF_E_IO (trust file unreadable),
- * -HF_E_UNSAFE (root, and the trust file fails the ownership rule). */
+ * path for messages; trust_path a PEM file of trusted CA certificates.
+ * Errors: -HF_E_SIGNATURE (with the reason), -HF_E_IO (trust file unreadable). */
 int hf_sig_verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
 		  const char *name, const char *trust_path, struct hf_sig_info *info,
 		  struct hf_err *err) HF_MUST_CHECK;

@@ -359,9 +359,9 @@ int hf_tp_check_exec(const char *path, uid_t also, unsigned flags, struct hf_tp_
 					   line, why);
 			else
 				hf_err_set(err, HF_E_UNSAFE,
-					   "%s: its #! line \"%s\" names a script in turn: more "
-					   "than %d #! interpreters on the way",
-					   script, line, HF_TP_INTERP_MAX);
+					   "%s: a #! interpreter that is a script too (#! line "
+					   "\"%s\"): more than %d #! lines on the way from %s",
+					   script, line, HF_TP_INTERP_MAX, out->path);
 			hf_err_hint(err, "name a program directly, or an interpreter that is not "
 					 "itself a script (hotfix(1) HOOKS)");
 			return -HF_E_UNSAFE;
