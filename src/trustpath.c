@@ -268,8 +268,11 @@ int hf_tp_shebang(const char *buf, size_t n, char *interp, size_t len, char *lin
 		interp[0] = '\0';
 	if (n < 2 || buf[0] != '#' || buf[1] != '!')
 		return 0;
-	for (i = 0; linelen && i < end && i < linelen - 1; i++) /* printable, for messages */
-		line[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+	for (i = 0; linelen && i < end && i < linelen - 1; i++) { /* printable, for messages */
+		line[i] = '?';
+		if (buf[i] >= 0x20 && buf[i] < 0x7f)
+			line[i] = buf[i];
+	}
 	if (linelen)
 		line[i < linelen ? i : linelen - 1] = '\0';
 	if (!nl && n >= HF_TP_SHEBANG_MAX) {
