@@ -15,7 +15,11 @@
  * caller forbids it) only when its owner is trusted -- its directory, already checked,
  * decides who could have made it -- and its target is walked by the same rule; the
  * result is the path with every link resolved, the one to open or execute.  Bounds:
- * HF_TP_PATH_MAX bytes of path, HF_TP_DEPTH_MAX components, HF_TP_LINKS_MAX links. */
+ * HF_TP_PATH_MAX bytes of path, HF_TP_DEPTH_MAX components, HF_TP_LINKS_MAX links.
+ *
+ * Also owns the #! chain of an executable: a script runs its #! interpreter, which is
+ * checked by the same rule (hf_tp_check_exec), its line read as the kernel reads it
+ * (hf_tp_shebang, at most HF_TP_SHEBANG_MAX bytes, HF_TP_INTERP_MAX #! lines). */
 #ifndef HOTFIX_TRUSTPATH_H
 #define HOTFIX_TRUSTPATH_H
 
