@@ -361,8 +361,9 @@ static int abs_root(const struct hf_site *s, char *buf, size_t len, struct hf_er
 	return 0;
 }
 
-/* Credentials of the service account uid (site.xml's owner). */
-static int account(uid_t uid, gid_t xml_gid, struct hf_cred *c, struct hf_err *err)
+/* Credentials of the service account uid (site.xml's owner): its passwd entry's group
+ * and groups, never group root; -HF_E_UNSAFE for a uid with no entry or in group root. */
+static int account(const char *code, uid_t uid, struct hf_cred *c, struct hf_err *err)
 {
 	struct passwd pw, *found = NULL;
 	char buf[16384];
@@ -371,9 +372,18 @@ static int account(uid_t uid, gid_t xml_gid, struct hf_cred *c, struct hf_err *e
 	memset(c, 0, sizeof(*c));
 	c->drop = 1;
 	c->uid = uid;
-	c->gid = xml_gid;
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || !found)
-		return 0; /* no entry: no supplementary group, site.xml's group */
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || !found) {
+		/* no entry: no group to run with but site.xml's, which may be root's */
+		hf_err_set(err, HF_E_UNSAFE,
+			   "%s: the site is owned by uid %u, which has no user account (no "
+			   "passwd entry); hotfix runs a service-account site's commands as that "
+			   "account, with its groups, and will not guess them",
+			   code, (unsigned)uid);
+		hf_err_hint(err, "create the account (useradd -r) for uid %u, or chown the site "
+				 "to root (hotfix(1) HOOKS)",
+			    (unsigned)uid);
+		return -HF_E_UNSAFE;
+	}
 	c->gid = found->pw_gid;
 	if (getgrouplist(found->pw_name, found->pw_gid, c->groups, &n) < 0)
 		return hf_err_set(err, HF_E_MALFORMED,
@@ -381,6 +391,18 @@ static int account(uid_t uid, gid_t xml_gid, struct hf_cred *c, struct hf_err *e
 				  "the site's commands as it",
 				  found->pw_name, (unsigned)uid, HF_CRED_GROUPS_MAX);
 	c->ngroups = (size_t)n;
+	for (int i = -1; i < n; i++) /* never group root for a user that is not root */
+		if ((i < 0 ? c->gid : c->groups[i]) == 0) {
+			hf_err_set(err, HF_E_UNSAFE,
+				   "%s: the site is owned by user %s (uid %u), who is in group "
+				   "root (gid 0); hotfix will not run the site's commands with "
+				   "group root",
+				   code, found->pw_name, (unsigned)uid);
+			hf_err_hint(err, "take %s out of group root (usermod -g / gpasswd -d), or "
+					 "chown the site to root (hotfix(1) HOOKS)",
+				    found->pw_name);
+			return -HF_E_UNSAFE;
+		}
 	return 0;
 }
 
@@ -424,7 +446,7 @@ static int trust_cmd(struct hf_site *s, struct hf_cmd *cmd, const char *phase,
 	cmd->cred = *cred;
 	if (!candidate(cmd, root, cand, sizeof(cand)))
 		return 0; /* fails when run, with "No such file or directory" */
-	r = hf_tp_check(cand, also, 0, &f, err);
+	r = hf_tp_check_exec(cand, also, 0, &f, err); /* and its #! interpreters */
 	if (r == -HF_E_IO && f.sys_errno) { /* missing: fails when run, as it would have */
 		hf_err_clear(err);
 		cmd->exec_errno = f.sys_errno;
@@ -495,7 +517,7 @@ int hf_site_trust(struct hf_site *s, struct hf_err *err)
 		return hf_err_set(err, HF_E_IO, "%s: %s was replaced while hotfix read it; run the "
 						"command again", s->code, xml);
 	if (also != HF_TP_NONE)
-		r = account(also, s->xml_gid, &cred, err);
+		r = account(s->code, also, &cred, err);
 	if (!r)
 		r = trust_cmd(s, &s->svc.stop, "stop", root, also, &cred, err);
 	if (!r)

@@ -254,3 +254,130 @@ int hf_tp_check(const char *path, uid_t also, unsigned flags, struct hf_tp_file 
 		close(w.dir);
 	return r;
 }
+
+int hf_tp_shebang(const char *buf, size_t n, char *interp, size_t len, char *line,
+		  size_t linelen, const char **why)
+{
+	const char *nl = memchr(buf, '\n', n);
+	size_t end = nl ? (size_t)(nl - buf) : n, p = 2, q, i;
+
+	*why = NULL;
+	if (linelen)
+		line[0] = '\0';
+	if (len)
+		interp[0] = '\0';
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return 0;
+	for (i = 0; linelen && i < end && i < linelen - 1; i++) { /* printable, for messages */
+		line[i] = '?';
+		if (buf[i] >= 0x20 && buf[i] < 0x7f)
+			line[i] = buf[i];
+	}
+	if (linelen)
+		line[i < linelen ? i : linelen - 1] = '\0';
+	if (!nl && n >= HF_TP_SHEBANG_MAX) {
+		*why = "has no end of line within its first 256 bytes";
+		return -1;
+	}
+	while (p < end && (buf[p] == ' ' || buf[p] == '\t'))
+		p++;
+	for (q = p; q < end && buf[q] != ' ' && buf[q] != '\t' && buf[q] != '\0'; q++)
+		;
+	if (q == p) {
+		*why = "names no interpreter";
+		return -1;
+	}
+	if (buf[p] != '/') {
+		*why = "names an interpreter that is not an absolute path";
+		return -1;
+	}
+	if (q - p >= len) {
+		*why = "names an interpreter whose path is too long";
+		return -1;
+	}
+	memcpy(interp, buf + p, q - p);
+	interp[q - p] = '\0';
+	return 1;
+}
+
+/* The first bytes of the checked file f (at most HF_TP_SHEBANG_MAX) into buf: their
+ * count, or -1 when it cannot be opened as a regular file (its exec fails); -2 with err
+ * set when it is not the file checked. */
+static ssize_t head(const struct hf_tp_file *f, char *buf, struct hf_err *err)
+{
+	struct stat st;
+	size_t n = 0;
+	int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	if (st.st_dev != f->st.st_dev || st.st_ino != f->st.st_ino) {
+		close(fd);
+		hf_err_set(err, HF_E_IO, "%s was replaced while hotfix checked it; run the command "
+					 "again", f->path);
+		return -2;
+	}
+	while (n < HF_TP_SHEBANG_MAX) {
+		ssize_t k = pread(fd, buf + n, HF_TP_SHEBANG_MAX - n, (off_t)n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	return (ssize_t)n;
+}
+
+int hf_tp_check_exec(const char *path, uid_t also, unsigned flags, struct hf_tp_file *out,
+		     struct hf_err *err)
+{
+	struct hf_tp_file cur;
+	char buf[HF_TP_SHEBANG_MAX], interp[HF_TP_SHEBANG_MAX], line[HF_TP_SHEBANG_MAX];
+	char script[HF_TP_PATH_MAX];
+	const struct hf_tp_file *at = out;
+	const char *why;
+	int r = hf_tp_check(path, also, flags, out, err);
+
+	for (unsigned depth = 0; !r; depth++) {
+		ssize_t n = head(at, buf, err);
+		int k;
+
+		if (n == -2)
+			return -HF_E_IO;
+		if (n < 0)
+			return 0;
+		k = hf_tp_shebang(buf, (size_t)n, interp, sizeof(interp), line, sizeof(line), &why);
+		if (k == 0)
+			return 0;
+		snprintf(script, sizeof(script), "%s", at->path);
+		if (k < 0 || depth == HF_TP_INTERP_MAX) {
+			if (k < 0)
+				hf_err_set(err, HF_E_UNSAFE, "%s: its #! line \"%s\" %s", script,
+					   line, why);
+			else
+				hf_err_set(err, HF_E_UNSAFE,
+					   "%s: a #! interpreter that is a script too (#! line "
+					   "\"%s\"): more than %d #! lines on the way from %s",
+					   script, line, HF_TP_INTERP_MAX, out->path);
+			hf_err_hint(err, "name a program directly, or an interpreter that is not "
+					 "itself a script (hotfix(1) HOOKS)");
+			return -HF_E_UNSAFE;
+		}
+		r = hf_tp_check(interp, also, flags, &cur, err);
+		if (r == -HF_E_IO && cur.sys_errno)
+			out->sys_errno = cur.sys_errno;
+		if (r)
+			return hf_err_prefix(err,
+					     "%s: its #! line \"%s\" names the interpreter %s, which "
+					     "runs it, so the same rule holds for it: ",
+					     script, line, interp);
+		at = &cur;
+	}
+	return r;
+}

@@ -12,6 +12,7 @@
 #include "../intr.h"
 #include "../report.h"
 #include "../sig.h"
+#include "../trustpath.h"
 #include "../txn.h"
 #include "cli.h"
 
@@ -112,6 +113,24 @@ static const char *default_trust(void)
 			"trusts the system trust file %s; pass --trust %s to choose another file\n",
 			env, HOTFIX_DEFAULT_TRUST, env);
 	return HOTFIX_DEFAULT_TRUST;
+}
+
+/* Running as root, the trust file decides what root installs: it must pass the rule of
+ * trustpath.h (it and every directory above it owned by root, writable by no one else),
+ * checked here, once, before any command reads a site -- hierarchy workers are forked
+ * after it.  A missing or unreadable file is said where it is loaded (sig.c). */
+static int trust_owned(const char *path, struct hf_err *err)
+{
+	struct hf_tp_file f;
+	int r = hf_tp_check(path, HF_TP_NONE, 0, &f, err);
+
+	if (r == -HF_E_UNSAFE || r == -HF_E_MALFORMED)
+		return hf_err_prefix(err, "trust file %s: running as root, hotfix trusts the CA "
+					  "certificates in it, so it and every directory above it "
+					  "must be owned by root and writable by no one else: ",
+				     path);
+	hf_err_clear(err);
+	return 0;
 }
 
 /* Returns 0, or -1 for a bad value. */
@@ -240,6 +259,14 @@ int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *
 		return cli_usage_error(cmd, (syn->accept & CLI_HIERARCHY)
 						    ? "--site DIR or --hierarchy FILE is required"
 						    : "--site DIR is required");
+	if (syn->operand && !strcmp(syn->operand, "MANIFEST") && !o->c.skip_signature &&
+	    geteuid() == 0) { /* the commands that verify signatures: apply, check, audit */
+		struct hf_err err;
+
+		hf_err_clear(&err);
+		if (trust_owned(o->c.trust, &err) != 0)
+			return cli_fail(&err);
+	}
 	if (o->receipt_key) { /* a key that cannot sign is refused before any change */
 		struct hf_err err;
 

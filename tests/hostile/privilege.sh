@@ -171,4 +171,52 @@ unsafe "$T/s7c" "nobody's site.xml group-writable" "$T/s7c/site.xml: owned by no
 mkdir "$T/nh"; chown nobody "$T/nh"; chmod 755 "$T/nh"
 victim "$T/nh/s"; services "$T/nh/s" "$EXE"; chown nobody "$T/nh/s" "$T/nh/s/site.xml"
 unsafe "$T/nh/s" "nobody's site in nobody's directory" "$T/nh: owned by nobody (uid 65534), mode 0755" all
+# 8. a script's #! interpreters run it, so they are checked like the program: a root-owned
+# 0755 script whose #! names an interpreter in nobody's directory is refused
+chmod 700 "$T"
+mkdir "$T/u"; cp /bin/sh "$T/u/interp"; chown nobody "$T/u"
+printf '#!%s\necho "$1" >> "$2"\n' "$T/u/interp" > "$T/bin/viau"; chmod 755 "$T/bin/viau"
+victim "$T/s8"; services "$T/s8" "$T/bin/viau"
+unsafe "$T/s8" "a #! interpreter in nobody's directory" \
+    "the stop command runs $T/bin/viau, .*$T/bin/viau: its #! line \"#!$T/u/interp\" names the interpreter $T/u/interp, .*$T/u: owned by nobody (uid 65534), mode 0755" all
+expect_err "hint: chown root:root $T/u; chmod go-w $T/u"
+# ... an interpreter that is a link (like /usr/bin/env) is resolved and checked
+ln -s "$T/u/interp" "$T/bin/to-interp"
+printf '#!%s\necho "$1" >> "$2"\n' "$T/bin/to-interp" > "$T/bin/vialink"; chmod 755 "$T/bin/vialink"
+victim "$T/s8b"; services "$T/s8b" "$T/bin/vialink"
+unsafe "$T/s8b" "a #! interpreter linked to nobody's directory" "names the interpreter $T/bin/to-interp, .*$T/u: owned by nobody"
+# ... a #! line with no end of line in its first 256 bytes, or a relative interpreter
+{ printf '#!/bin/sh'; printf '%0300d' 0; } > "$T/bin/longline"; chmod 755 "$T/bin/longline"
+victim "$T/s8c"; services "$T/s8c" "$T/bin/longline"
+unsafe "$T/s8c" "a #! line with no end of line in 256 bytes" "$T/bin/longline: its #! line \"#!/bin/sh0000.*\" has no end of line within its first 256 bytes"
+printf '#! sh\n' > "$T/bin/relative"; chmod 755 "$T/bin/relative"
+victim "$T/s8d"; services "$T/s8d" "$T/bin/relative"
+unsafe "$T/s8d" "a relative #! interpreter" "$T/bin/relative: its #! line \"#! sh\" names an interpreter that is not an absolute path"
+# ... a root-owned interpreter (spaces, an argument) runs; so does a chain of scripts
+# (each a #! interpreter of the next) of 4 #! lines, and 5 are refused
+cp /bin/sh "$T/bin/rsh"
+printf '#! \t%s -e \necho "$1" >> "$2"\n' "$T/bin/rsh" > "$T/bin/viarsh"; chmod 755 "$T/bin/viarsh"
+victim "$T/s8e"; services "$T/s8e" "$T/bin/viarsh"
+runs "$T/s8e" "a #! naming a root-owned interpreter runs"
+printf '#!/bin/sh\nexec /bin/sh "$@"\n' > "$T/bin/l1"
+for i in 2 3 4; do printf '#!%s\nexec /bin/sh "$@"\n' "$T/bin/l$((i - 1))" > "$T/bin/l$i"; done
+printf '#!%s\necho "$1" >> "$2"\n' "$T/bin/l1" > "$T/bin/x2"
+printf '#!%s\necho "$1" >> "$2"\n' "$T/bin/l3" > "$T/bin/x4"
+printf '#!%s\necho "$1" >> "$2"\n' "$T/bin/l4" > "$T/bin/x5"
+chmod 755 "$T"/bin/l? "$T"/bin/x?
+victim "$T/s8f"; services "$T/s8f" "$T/bin/x2"
+runs "$T/s8f" "a chain script -> script -> /bin/sh runs"
+victim "$T/s8g"; services "$T/s8g" "$T/bin/x4"
+runs "$T/s8g" "a chain of 4 #! lines runs"
+victim "$T/s8h"; services "$T/s8h" "$T/bin/x5"
+unsafe "$T/s8h" "a chain of 5 #! lines" "$T/bin/l1: a #! interpreter that is a script too (#! line \"#!/bin/sh\"): more than 4 #! lines on the way from $T/bin/x5"
+
+# 9. a service account with no passwd entry: no group to run its commands with but
+# site.xml's (root's here) -- refused, never run with group root
+chmod 755 "$T"
+! getent passwd 4242 > /dev/null || fail "uid 4242 has a passwd entry here"
+victim "$T/s9"; services "$T/s9" "$EXE"; chown 4242:0 "$T/s9" "$T/s9/site.xml"
+unsafe "$T/s9" "a site owned by a uid with no passwd entry" \
+    "HOS: the site is owned by uid 4242, which has no user account (no passwd entry)" all
+expect_err "hint: create the account (useradd -r) for uid 4242, or chown the site to root"
 echo "privilege: $CASES cases"

@@ -161,4 +161,39 @@ sigwith good
 echo "not a certificate" > "$T/bad-trust.pem"
 refused 4 "cannot load CA certificates\|trust file" "trust file without certificates" -- \
     apply "$M" --site "$SITE" --trust "$T/bad-trust.pem"
+# the trust file decides what root installs: running as root, it and every directory
+# above it must be owned by root and writable by no one else (hotfix(1) SIGNATURES),
+# however it is named (--trust, $HOTFIX_TRUST), for every command that verifies
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$T/tm/SP3"; cp "$T/new.dll" "$T/tm/SP3/t.dll"
+    tar -cf "$T/tm/t.tar" -C "$T/tm" SP3
+    onefile "$T/tm/t.xml" TRF1 t.tar bin/t.dll SP3/t.dll "$T/new.dll"   # the demo PKI
+    TM=$T/tm/t.xml
+    mkdir "$T/tr"; cp "$TRUST" "$T/tr/nobody.pem"; chown nobody "$T/tr/nobody.pem"
+    cp "$TRUST" "$T/tr/open.pem"; chmod 666 "$T/tr/open.pem"
+    mkdir "$T/tnd"; chown nobody "$T/tnd"; cp "$TRUST" "$T/tnd/trust.pem"
+    ln -s nobody.pem "$T/tr/to-nobody.pem"
+    SITE=$T/ts; victim "$SITE"
+    W="running as root, hotfix trusts the CA certificates in it, so it and every directory above it must be owned by root"
+    refused 4 "trust file $T/tr/nobody.pem: $W.*$T/tr/nobody.pem: owned by nobody (uid 65534), mode 0644" \
+        "a trust file owned by nobody" -- apply "$TM" --site "$SITE" --trust "$T/tr/nobody.pem"
+    expect_err "hint: chown root:root $T/tr/nobody.pem; chmod go-w $T/tr/nobody.pem"
+    refused 4 "$T/tr/open.pem: owned by root (uid 0), mode 0666: writable by group and others" \
+        "a trust file of mode 0666" -- check "$TM" --site "$SITE" --trust "$T/tr/open.pem"
+    refused 4 "trust file $T/tnd/trust.pem: $W.*$T/tnd: owned by nobody (uid 65534), mode 0755" \
+        "a trust file in nobody's directory" -- apply "$TM" --site "$SITE" --trust "$T/tnd/trust.pem"
+    refused 4 "$T/tr/nobody.pem: owned by nobody" "a root link to nobody's trust file" -- \
+        check "$TM" --site "$SITE" --trust "$T/tr/to-nobody.pem"
+    HOTFIX_TRUST=$T/tr/nobody.pem refused 4 "trust file $T/tr/nobody.pem: $W" \
+        "a trust file named by \$HOTFIX_TRUST, owned by nobody" -- audit "$TM" --site "$SITE"
+    hf apply "$TM" --site "$SITE" --receipt-key "$TOP/manifests/demo-pki/demo-signer.key" --receipt-cert "$TOP/manifests/demo-pki/demo-signer.pem" -q
+    expect_rc 0
+    refused 4 "trust file $T/tr/open.pem: $W" "audit --verify-log with a trust file of mode 0666" -- \
+        audit --verify-log --site "$SITE" --trust "$T/tr/open.pem"
+    # the same file, root's and not writable by others, verifies
+    chown root "$T/tr/nobody.pem"; SITE=$T/ts2; victim "$SITE"
+    hf check "$TM" --site "$SITE" --trust "$T/tr/to-nobody.pem"; expect_rc 0
+    hf audit --verify-log --site "$T/ts" --trust "$T/tr/to-nobody.pem"; expect_rc 0
+    CASES=$((CASES + 1)); echo "ok: a trust file owned by root and writable by root only verifies"
+fi
 echo "signature (hostile): $CASES cases refused"

@@ -303,6 +303,118 @@ static void test_allowed(void **state)
 	assert_false(hf_tp_allowed(&st, 4242, &why));
 }
 
+/* hf_tp_shebang parses "#!" lines as the kernel does (fs/binfmt_script.c). */
+static int sb(const char *text, size_t n, char *interp, char *line, const char **why)
+{
+	return hf_tp_shebang(text, n, interp, HF_TP_SHEBANG_MAX, line, HF_TP_SHEBANG_MAX, why);
+}
+
+static void test_shebang(void **state)
+{
+	char interp[HF_TP_SHEBANG_MAX], line[HF_TP_SHEBANG_MAX], big[HF_TP_SHEBANG_MAX + 8];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(sb("\x7f" "ELF\2\1\1", 7, interp, line, &why), 0);
+	assert_int_equal(sb("#", 1, interp, line, &why), 0);
+	assert_int_equal(sb("# !/bin/sh\n", 11, interp, line, &why), 0);
+	assert_int_equal(sb("", 0, interp, line, &why), 0);
+	assert_int_equal(sb("#!/bin/sh\necho\n", 15, interp, line, &why), 1);
+	assert_string_equal(interp, "/bin/sh");
+	assert_string_equal(line, "#!/bin/sh");
+	/* spaces and tabs before the path; the path ends at a space, tab or NUL */
+	assert_int_equal(sb("#! \t/usr/bin/env python3 -u\n", 29, interp, line, &why), 1);
+	assert_string_equal(interp, "/usr/bin/env");
+	assert_string_equal(line, "#! ?/usr/bin/env python3 -u");
+	assert_int_equal(sb("#!/bin/sh\t-e\n", 13, interp, line, &why), 1);
+	assert_string_equal(interp, "/bin/sh");
+	assert_int_equal(sb("#!/bin/sh\0/tmp/x\n", 17, interp, line, &why), 1);
+	assert_string_equal(interp, "/bin/sh");
+	/* a short file with no newline: the line ends with the file; a CR is part of it */
+	assert_int_equal(sb("#!/bin/sh", 9, interp, line, &why), 1);
+	assert_string_equal(interp, "/bin/sh");
+	assert_int_equal(sb("#!/bin/sh\r\n", 11, interp, line, &why), 1);
+	assert_string_equal(interp, "/bin/sh\r");
+	/* refused: no interpreter, a relative one, no newline within the bound */
+	assert_int_equal(sb("#!\n", 3, interp, line, &why), -1);
+	assert_string_equal(why, "names no interpreter");
+	assert_int_equal(sb("#!   \t \n/bin/sh\n", 17, interp, line, &why), -1);
+	assert_string_equal(why, "names no interpreter");
+	assert_int_equal(sb("#!", 2, interp, line, &why), -1);
+	assert_int_equal(sb("#!sh\n", 5, interp, line, &why), -1);
+	assert_string_equal(why, "names an interpreter that is not an absolute path");
+	assert_int_equal(sb("#! ./x\n", 7, interp, line, &why), -1);
+	memset(big, ' ', sizeof(big));
+	memcpy(big, "#!/bin/sh", 9);
+	assert_int_equal(sb(big, HF_TP_SHEBANG_MAX, interp, line, &why), -1);
+	assert_string_equal(why, "has no end of line within its first 256 bytes");
+	assert_int_equal(strlen(line), HF_TP_SHEBANG_MAX - 1); /* bounded */
+	big[HF_TP_SHEBANG_MAX - 1] = '\n'; /* the newline in the last byte: accepted */
+	assert_int_equal(sb(big, HF_TP_SHEBANG_MAX, interp, line, &why), 1);
+	assert_string_equal(interp, "/bin/sh");
+	/* a small line buffer: the copy is cut, NUL-terminated */
+	assert_int_equal(hf_tp_shebang("#!/bin/sh\n", 10, interp, sizeof(interp), line, 4, &why),
+			 1);
+	assert_string_equal(line, "#!/");
+	assert_int_equal(hf_tp_shebang("#!/bin/sh\n", 10, interp, 4, line, 4, &why), -1);
+	assert_string_equal(why, "names an interpreter whose path is too long");
+}
+
+static void script_as(const char *rel, const char *text, uid_t uid)
+{
+	FILE *f = fopen(at(rel), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chown(p, uid, uid), 0);
+	assert_int_equal(chmod(p, 0755), 0);
+}
+
+/* hf_tp_check_exec: the program, then each #! interpreter, by the same rule. */
+static void test_exec(void **state)
+{
+	struct hf_tp_file f;
+	struct hf_err err;
+	char text[HF_TP_PATH_MAX + 16];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	mkdir_as("x", 0755, 0);
+	mkdir_as("x/nob", 0755, NOBODY);
+	script_as("x/nob/interp", "#!/bin/sh\n", 0);
+	snprintf(text, sizeof(text), "#!%s/x/nob/interp\n", top);
+	script_as("x/bad", text, 0);
+	assert_int_equal(hf_tp_check_exec(at("x/bad"), HF_TP_NONE, 0, &f, &err), -HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "its #! line"));
+	assert_non_null(strstr(err.msg, "/x/nob: owned by nobody (uid 65534), mode 0755"));
+	/* nobody as the trusted other owner: accepted */
+	assert_int_equal(hf_tp_check_exec(at("x/bad"), NOBODY, 0, &f, &err), 0);
+	assert_non_null(strstr(f.path, "/x/bad"));
+	/* a chain of 4 #! lines passes, 5 do not */
+	script_as("x/l1", "#!/bin/sh\n", 0);
+	for (int i = 2; i <= 5; i++) {
+		char rel[16];
+
+		snprintf(text, sizeof(text), "#!%s/x/l%d\n", top, i - 1);
+		snprintf(rel, sizeof(rel), "x/l%d", i);
+		script_as(rel, text, 0);
+	}
+	assert_int_equal(hf_tp_check_exec(at("x/l4"), HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_tp_check_exec(at("x/l5"), HF_TP_NONE, 0, &f, &err), -HF_E_UNSAFE);
+	assert_non_null(strstr(err.msg, "more than 4 #! lines on the way from"));
+	/* a missing interpreter: -HF_E_IO with ENOENT, like a missing program */
+	snprintf(text, sizeof(text), "#!%s/x/none -x\n", top);
+	script_as("x/missing", text, 0);
+	assert_int_equal(hf_tp_check_exec(at("x/missing"), HF_TP_NONE, 0, &f, &err), -HF_E_IO);
+	assert_int_equal(f.sys_errno, ENOENT);
+	/* a binary, a FIFO (not opened: no hang) */
+	assert_int_equal(hf_tp_check_exec("/bin/sh", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(mkfifo(at("x/fifo"), 0755), 0);
+	assert_int_equal(hf_tp_check_exec(at("x/fifo"), HF_TP_NONE, 0, &f, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_missing_and_bounds),
 		cmocka_unit_test(test_allowed),
+		cmocka_unit_test(test_shebang),
+		cmocka_unit_test(test_exec),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
