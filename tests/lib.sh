@@ -12,6 +12,13 @@ KB=$TOP/manifests/KB936465.xml
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
 unset HOTFIX_TRUST
+# Root trusts a trust file, and runs a site's command, only when it and every directory
+# above it are root's and writable by no one else (hotfix(1) SIGNATURES, HOOKS): the
+# tests use copies in $T/ca (mktemp's 0700 dir under the sticky /tmp), so that they do
+# not depend on where the checkout lies or on the umask it was made with.
+install -d -m 0755 "$T/ca"
+install -m 0644 "$TRUST" "$T/ca/demo-ca.pem"
+TRUST=$T/ca/demo-ca.pem
 
 fail() {
     echo "FAIL: $*"
@@ -68,6 +75,10 @@ mkdll() { "$TOP/scripts/mkdll" "$@" || fail "mkdll $*"; }
 FAULT_BIN=${HOTFIX_FAULT_BIN:-$TOP/build/hotfix-fault}
 HOLDFILE=${HOTFIX_HOLDFILE:-$TOP/build/tests/holdfile}
 SVCD=${HOTFIX_SVCD:-$TOP/build/tests/svcd}
+if [ -x "$SVCD" ]; then # run as a site's command: a copy in $T/ca (see TRUST above)
+    install -m 0755 "$SVCD" "$T/ca/svcd"
+    SVCD=$T/ca/svcd
+fi
 
 # tree DIR [mtime]: the site's files outside .hotfix -- path, type, mode, owner, link
 # count, size (and, with a second argument, the mtime of each non-directory) and each
