@@ -139,11 +139,13 @@ kill "$holder"; wait "$holder" 2>/dev/null
 
 # 2. unreadable: a target file, then a whole directory, that nobody may read (the audit
 # runs as nobody: root reads anything), beside PR2 still required
-saved_wrap=$WRAP saved_kb=$KB
+saved_wrap=$WRAP saved_kb=$KB saved_bin=$BIN
 WRAP="setpriv --reuid=65534 --regid=65534 --clear-groups $WRAP"
-# nobody reads the manifest from a copy: the checkout may lie where nobody cannot reach
+# nobody runs a copy of hotfix on a copy of the manifest: the checkout may lie where
+# nobody cannot reach (a clone in a private directory)
 install -d -m 0755 "$T/kb"; install -m 0644 "$KB" "$KB.p7s" "$T/kb/"
-KB=$T/kb/$(basename "$KB")
+install -m 0755 "$BIN" "$T/kb/hotfix"
+KB=$T/kb/$(basename "$KB") BIN=$T/kb/hotfix
 chmod 000 "$H/PRI/bin/i386/Basesvr.dll"
 unknown_everywhere "unreadable file in a hierarchy" PRI \
     "bin/i386/Basesvr.dll: Permission denied" "2 1 1 1" -- "$KB" --hierarchy "$H/h.xml"
@@ -168,7 +170,7 @@ unknown_everywhere "unreadable site.xml in a hierarchy" "?" \
 unknown_everywhere "unreadable site.xml alone" "?" \
     "SEC/site.xml: cannot open: Permission denied" "0 0 0 1" -- "$KB" --site "$H/SEC"
 chmod 644 "$H/SEC/site.xml"
-WRAP=$saved_wrap KB=$saved_kb
+WRAP=$saved_wrap KB=$saved_kb BIN=$saved_bin
 
 # 4. damaged: a journal the reader's recovery refuses (files between two states)
 cp -p "$T/distmgr.keep" "$H/PR2/bin/i386/Distmgr.dll"
