@@ -99,7 +99,8 @@ static int field(struct hf_hookrec *r, size_t k, const char *v, size_t n)
 	case 1:
 	case 3:
 	case 4:
-		if (number(v, n, k == 1 ? 2 : 1, HF_HOOKREC_PID_MAX, &x))
+		/* sid 0: the session's leader is outside this pid namespace (a container) */
+		if (number(v, n, k == 1 ? 2 : k == 3 ? 0 : 1, HF_HOOKREC_PID_MAX, &x))
 			return -1;
 		*(k == 1 ? &r->pgid : k == 3 ? &r->sid : &r->by) = (long)x;
 		return 0;

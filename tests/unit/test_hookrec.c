@@ -130,6 +130,11 @@ static void test_hostile_fields(void **state)
 		snprintf(line, sizeof(line), "\ncmd %s", longcmd);
 		assert_int_not_equal(with_line("\ncmd", line), 0);
 	}
+	/* sid: 0 is a session led from outside this pid namespace (hotfix in a container);
+	 * by, hotfix's own pid, is never 0 */
+	assert_int_equal(with_line("\nsid", "\nsid 0"), 0);
+	assert_int_not_equal(with_line("\nsid", "\nsid -1"), 0);
+	assert_int_not_equal(with_line("\nby", "\nby 0"), 0);
 	/* keys: each once, in order; nothing else */
 	assert_int_not_equal(with_line("\nsid", "\nsession 4000"), 0);
 	assert_int_not_equal(with_line("\nby", "\nby 4100\nby 4100"), 0);
