@@ -117,30 +117,13 @@ $(BUILD)/tests/svcd: $(BUILD)/tests/unit/svcd.o
 test-build: $(BUILD)/hotfix $(BUILD)/hotfix-fault $(UNIT_BINS) $(BUILD)/tests/mkpe \
             $(BUILD)/tests/holdfile $(BUILD)/tests/svcd
 
-# The whole suite, as the README and .ci/run say.  Each pass prints one line per test.
+# The whole suite, as the README and .ci/run say: the gcc build, then tests/check runs
+# every pass and job (gcc, sanitizer, valgrind, package, bench plumbing, analysis,
+# fuzzers) on two CPUs and prints one line per job.
 check:
 	@scripts/install-deps --bench --deb
-	$(MAKE) --no-print-directory test-build
-	@# the benchmark's plumbing (it judges no figure) runs beside the first pass
-	@rm -f $(BUILD)/smoke.log $(BUILD)/smoke.rc; \
-	{ $(MAKE) --no-print-directory bench-smoke; echo $$? > $(BUILD)/smoke.rc; } \
-	    > $(BUILD)/smoke.log 2>&1 & \
-	tests/run --build $(BUILD); t=$$?; wait; \
-	cat $(BUILD)/smoke.log; [ $$t -eq 0 ] && [ "$$(cat $(BUILD)/smoke.rc)" = 0 ]
-	@# the Debian package is built and tested beside the sanitizer build and pass
-	@rm -f $(BUILD)/deb.log $(BUILD)/deb.rc; \
-	{ $(MAKE) --no-print-directory deb && tests/package/deb.sh $(BUILD)/deb/hotfix_*.deb; \
-	  echo $$? > $(BUILD)/deb.rc; } > $(BUILD)/deb.log 2>&1 & \
-	$(MAKE) --no-print-directory BUILD=build/asan CC=clang SAN=1 test-build && \
-	    tests/run --build build/asan; as=$$?; wait; \
-	cat $(BUILD)/deb.log; [ $$as -eq 0 ] && [ "$$(cat $(BUILD)/deb.rc)" = 0 ]
-	@# the valgrind pass runs one process at a time: the fuzzers and the static analysis
-	@# use the other CPU meanwhile (their output follows the pass's)
-	@rm -f $(BUILD)/side.log $(BUILD)/side.rc; \
-	{ tests/fuzz/run 5 && $(MAKE) --no-print-directory analyze; echo $$? > $(BUILD)/side.rc; } \
-	    > $(BUILD)/side.log 2>&1 & \
-	tests/run --build $(BUILD) --valgrind --e2e-only; vg=$$?; wait; \
-	cat $(BUILD)/side.log; [ $$vg -eq 0 ] && [ "$$(cat $(BUILD)/side.rc)" = 0 ]
+	$(MAKE) --no-print-directory -j2 test-build
+	@tests/check --build $(BUILD)
 
 # The benchmark's helpers: a timer, and hotfix's own SHA-256 pass over a file.
 $(BUILD)/bench/timeit: bench/timeit.c bench/stats.h
