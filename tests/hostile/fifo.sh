@@ -18,20 +18,6 @@ NOTREG="is not a regular file (a FIFO)"
 # fifo FILE: a fresh victim site with a FIFO in place of FILE (relative to the site)
 fifo() { victim "$SITE"; rm -rf "${SITE:?}/$1"; mkfifo "$SITE/$1"; }
 
-# kept RC MESSAGE WHAT -- ARGS: as refused, but a journal may be left (the FIFO);
-# MESSAGE - : nothing on stderr to match (the report says it)
-kept() {
-    rc=$1 msg=$2 what=$3
-    shift 4
-    snap=$(fullsnap "$SITE")
-    hf "$@"
-    expect_rc "$rc"
-    [ "$msg" = - ] || expect_err "$msg"
-    [ "$(fullsnap "$SITE")" = "$snap" ] || fail "$what: the site changed"
-    CASES=$((CASES + 1))
-    echo "ok: $what"
-}
-
 # site.xml: every command, reader or writer, refuses it at once
 for cmd in audit list check apply recover; do
     fifo site.xml

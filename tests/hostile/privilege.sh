@@ -11,8 +11,7 @@ onefile "$T/m/good.xml" PRIV1 x.tar bin/t.dll SP3/t.dll "$T/new.dll"
 G=$T/m/good.xml
 M=$T/marker
 # mark PHASE FILE: what every command below runs -- it appends PHASE to FILE
-mkdir -p "$T/bin"
-printf '#!/bin/sh\necho "$1" >> "$2"\n' > "$T/bin/mark"; chmod 755 "$T/bin/mark"
+mark_command
 EXE=$T/bin/mark
 
 # services SITE EXE: SITE's site.xml names stop, start and health commands running

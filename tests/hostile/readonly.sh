@@ -10,8 +10,7 @@ tar -cf "$T/m/x.tar" -C "$T/m" SP3
 onefile "$T/m/good.xml" RO1 x.tar bin/t.dll SP3/t.dll "$T/new.dll"
 G=$T/m/good.xml
 M=$T/marker
-mkdir -p "$T/bin"
-printf '#!/bin/sh\necho "$1" >> "$2"\n' > "$T/bin/mark"; chmod 755 "$T/bin/mark"
+mark_command
 SITE=$T/s
 victim "$SITE"
 cat > "$SITE/site.xml" <<XML

@@ -6,24 +6,6 @@
 . tests/hostile/lib.sh
 pki=$T/ppki
 mkdir -p "$pki"
-cat > "$pki/x.cnf" <<CNF
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[leaf]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature
-extendedKeyUsage = codeSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[encipher]
-basicConstraints = critical, CA:FALSE
-keyUsage = critical, keyEncipherment
-extendedKeyUsage = codeSigning
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-CNF
 
 # key NAME SPEC: a private key (SPEC: rsa:BITS or ec:CURVE)
 key() {
@@ -38,7 +20,7 @@ key() {
 root() {
     key "$1" "$2"
     openssl req -x509 -new -key "$pki/$1.key" -"$3" -days 3650 -subj "/CN=policy $1" \
-        -config "$pki/x.cnf" -extensions root -out "$pki/$1.pem" 2>"$pki/$1.log" ||
+        -config tests/hostile/x509.cnf -extensions root -out "$pki/$1.pem" 2>"$pki/$1.log" ||
         fail "root $1: $(cat "$pki/$1.log")"
 }
 # leaf NAME SPEC ISSUER MD [EXT]: a signer certificate issued by ISSUER, signed with MD
@@ -48,7 +30,7 @@ leaf() {
         2>/dev/null || fail "req $1"
     openssl x509 -req -in "$pki/$1.csr" -CA "$pki/$3.pem" -CAkey "$pki/$3.key" \
         -set_serial "$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')" -days 3650 -"$4" \
-        -extfile "$pki/x.cnf" -extensions "${5:-leaf}" -out "$pki/$1.pem" \
+        -extfile tests/hostile/x509.cnf -extensions "${5:-leaf}" -out "$pki/$1.pem" \
         2>"$pki/$1.log" || fail "x509 $1: $(cat "$pki/$1.log")"
 }
 root root ec:P-256 sha256
