@@ -48,15 +48,69 @@ int hf_verdict_compliant(enum hf_verdict v)
 	return v == HF_V_OK || v == HF_V_NEWER || v == HF_V_NOTAPPLICABLE;
 }
 
-int hf_audit_compliant(const struct hf_audit *a, const struct hf_site *site)
+static size_t slot_of(const struct hf_site *site, size_t cap)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if ((!site || a->recs[i].site == site) && !hf_verdict_compliant(a->recs[i].verdict))
-			return 0;
-	return 1;
+	uint64_t h = (uint64_t)(uintptr_t)site * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (cap - 1);
 }
 
-static struct hf_audit_record *push(struct hf_audit *a)
+/* The span of site, or NULL. */
+static const struct hf_audit_span *span_of(const struct hf_audit *a, const struct hf_site *site)
+{
+	if (!a->tablecap)
+		return NULL;
+	for (size_t i = slot_of(site, a->tablecap);; i = (i + 1) & (a->tablecap - 1)) {
+		size_t k = a->table[i];
+
+		if (!k)
+			return NULL;
+		if (a->spans[k - 1].site == site)
+			return &a->spans[k - 1];
+	}
+}
+
+static void table_put(size_t *table, size_t cap, const struct hf_audit_span *spans, size_t k)
+{
+	size_t i = slot_of(spans[k].site, cap);
+
+	while (table[i])
+		i = (i + 1) & (cap - 1);
+	table[i] = k + 1;
+}
+
+/* Start a span for site at record a->n.  -1: out of memory. */
+static int new_span(struct hf_audit *a, const struct hf_site *site)
+{
+	if (a->nspans == a->spancap) {
+		size_t cap = a->spancap ? a->spancap * 2 : 16;
+		struct hf_audit_span *sp = realloc(a->spans, cap * sizeof(*sp));
+
+		if (!sp)
+			return -1;
+		a->spans = sp;
+		a->spancap = cap;
+	}
+	if (2 * (a->nspans + 1) > a->tablecap) {
+		size_t cap = a->tablecap ? a->tablecap * 2 : 64;
+		size_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (size_t k = 0; k < a->nspans; k++)
+			table_put(t, cap, a->spans, k);
+		free(a->table);
+		a->table = t;
+		a->tablecap = cap;
+	}
+	a->spans[a->nspans] = (struct hf_audit_span){ site, a->n, a->n };
+	table_put(a->table, a->tablecap, a->spans, a->nspans);
+	a->nspans++;
+	return 0;
+}
+
+/* A new record for site, zeroed but for its site. */
+static struct hf_audit_record *push(struct hf_audit *a, const struct hf_site *site)
 {
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 16;
@@ -67,8 +121,45 @@ static struct hf_audit_record *push(struct hf_audit *a)
 		a->recs = r;
 		a->cap = cap;
 	}
+	if (!a->nspans || a->spans[a->nspans - 1].site != site) {
+		if (span_of(a, site))
+			a->scattered = 1;
+		else if (new_span(a, site))
+			return NULL;
+	}
+	if (!a->scattered)
+		a->spans[a->nspans - 1].end = a->n + 1;
 	memset(&a->recs[a->n], 0, sizeof(a->recs[0]));
+	a->recs[a->n].site = site;
+	a->indexed++;
 	return &a->recs[a->n++];
+}
+
+/* The records a question about site (NULL: every site) must read: [*lo, *hi).  The
+ * caller still tests each record's site. */
+static void range_of(const struct hf_audit *a, const struct hf_site *site, size_t *lo,
+		     size_t *hi)
+{
+	const struct hf_audit_span *sp;
+
+	*lo = 0;
+	*hi = a->n;
+	if (!site || a->scattered || a->indexed != a->n) /* records not added by push */
+		return;
+	sp = span_of(a, site);
+	*lo = sp ? sp->first : 0;
+	*hi = sp ? sp->end : 0;
+}
+
+int hf_audit_compliant(const struct hf_audit *a, const struct hf_site *site)
+{
+	size_t lo, hi;
+
+	range_of(a, site, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
+		if ((!site || a->recs[i].site == site) && !hf_verdict_compliant(a->recs[i].verdict))
+			return 0;
+	return 1;
 }
 
 /* The state of the manifest whose records on one site start at first (to the end). */
@@ -113,7 +204,7 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 	int r = hf_plan_applicable(m, site, &why);
 
 	if (r) {
-		rec = push(a);
+		rec = push(a, site);
 		if (!rec)
 			return hf_err_set(err, HF_E_NOMEM, "out of memory");
 		rec->site = site;
@@ -130,7 +221,7 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct hf_plan_item *it = &plan->items[i];
 
-		rec = push(a);
+		rec = push(a, site);
 		if (!rec) {
 			hf_plan_free(plan);
 			return hf_err_set(err, HF_E_NOMEM, "out of memory");
@@ -155,7 +246,7 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 int hf_audit_unknown(struct hf_audit *a, const struct hf_manifest *m, const struct hf_site *site,
 		     const char *why, struct hf_err *err)
 {
-	struct hf_audit_record *rec = push(a);
+	struct hf_audit_record *rec = push(a, site);
 
 	if (!rec)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
@@ -172,13 +263,21 @@ void hf_audit_free(struct hf_audit *a)
 	if (!a)
 		return;
 	free(a->recs);
+	free(a->spans);
+	free(a->table);
 	a->recs = NULL;
-	a->n = a->cap = 0;
+	a->spans = NULL;
+	a->table = NULL;
+	a->n = a->cap = a->nspans = a->spancap = a->tablecap = a->indexed = 0;
+	a->scattered = 0;
 }
 
 int hf_audit_complete(const struct hf_audit *a, const struct hf_site *site)
 {
-	for (size_t i = 0; i < a->n; i++)
+	size_t lo, hi;
+
+	range_of(a, site, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
 		if ((!site || a->recs[i].site == site) && a->recs[i].state == HF_AS_UNKNOWN)
 			return 0;
 	return 1;
@@ -194,9 +293,11 @@ static int starts_pair(const struct hf_audit *a, size_t i)
 void hf_audit_totals(const struct hf_audit *a, const struct hf_site *site,
 		     size_t totals[HF_ASTATES])
 {
+	size_t lo, hi;
 	for (size_t k = 0; k < HF_ASTATES; k++)
 		totals[k] = 0;
-	for (size_t i = 0; i < a->n; i++)
+	range_of(a, site, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
 		if ((!site || a->recs[i].site == site) && starts_pair(a, i) &&
 		    (unsigned)a->recs[i].state < HF_ASTATES)
 			totals[a->recs[i].state]++;
@@ -220,7 +321,10 @@ const char *hf_audit_verdict(const struct hf_audit *a)
 
 int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site)
 {
-	for (size_t i = 0; i < a->n; i++)
+	size_t lo, hi;
+
+	range_of(a, site, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
 		if (a->recs[i].site == site && a->recs[i].verdict != HF_V_NOTAPPLICABLE)
 			return 0;
 	return 1;
@@ -230,7 +334,10 @@ static const struct hf_audit_record *find_rec(const struct hf_audit *a,
 					      const struct hf_site *site,
 					      const struct hf_audit_record *like)
 {
-	for (size_t i = 0; i < a->n; i++) {
+	size_t lo, hi;
+
+	range_of(a, site, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
 
 		if (r->site == site && r->file && r->manifest == like->manifest &&
@@ -243,12 +350,14 @@ static const struct hf_audit_record *find_rec(const struct hf_audit *a,
 size_t hf_audit_drift(struct hf_audit *a, const struct hf_site *child,
 		      const struct hf_site *parent)
 {
+	size_t lo, hi;
 	char v[HF_VERSION_STRLEN];
 	size_t flagged = 0;
 
 	if (child->servicepack != parent->servicepack)
 		return 0;
-	for (size_t i = 0; i < a->n; i++) {
+	range_of(a, child, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
 		struct hf_audit_record *r = &a->recs[i];
 		const struct hf_audit_record *p;
 		int differs;
@@ -281,7 +390,10 @@ size_t hf_audit_drift(struct hf_audit *a, const struct hf_site *child,
 
 int hf_audit_has_drift(const struct hf_audit *a, const struct hf_site *site)
 {
-	for (size_t i = 0; i < a->n; i++)
+	size_t lo, hi;
+
+	range_of(a, site, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
 		if ((!site || a->recs[i].site == site) && a->recs[i].drift)
 			return 1;
 	return 0;

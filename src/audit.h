@@ -63,10 +63,25 @@ struct hf_audit_record {
 	char drift_note[96]; /* what the parent has */
 };
 
+/* Where one site's records are: recs[first .. end). */
+struct hf_audit_span {
+	const struct hf_site *site;
+	size_t first, end;
+};
+
 struct hf_audit {
 	size_t n, cap;
 	struct hf_audit_record *recs;
 	int verify_hashes;
+	/* the index of the sites' records, so that a question about one site reads only its
+	 * records (an audit of 10,000 sites asks 10,000 of them): spans in the order of the
+	 * sites, and an open-addressed table of span numbers + 1 (0: free) keyed by site */
+	struct hf_audit_span *spans;
+	size_t nspans, spancap;
+	size_t *table, tablecap; /* tablecap: 0 or a power of two >= 2 * nspans */
+	size_t indexed;          /* records added here; others (a test's): no index */
+	int scattered;           /* a site's records came in two runs: every question
+				  * reads all records (the contract above was broken) */
 };
 
 /* Add the records of one manifest on one site.  Errors only for I/O and memory. */

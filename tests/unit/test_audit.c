@@ -197,6 +197,46 @@ static void test_unknown_is_not_drift(void **state)
 	assert_int_equal(hf_audit_drift(&a, &sites[1], &sites[0]), 1);
 }
 
+/* Questions about one site read only its records, through the index audit keeps of them:
+ * 1,000 sites, each with as many records as its number says (0 to 2 manifests), answer
+ * for themselves alone; a site whose records come in two runs is still answered whole;
+ * hf_audit_free empties the index too. */
+static void test_index_of_sites(void **state)
+{
+	enum { N = 1000 };
+	struct hf_site *many = calloc(N, sizeof(*many));
+	size_t t[HF_ASTATES];
+
+	(void)state;
+	assert_non_null(many);
+	for (size_t i = 0; i < N; i++) {
+		for (size_t k = 0; k < i % 3; k++)
+			assert_int_equal(hf_audit_unknown(&a, k ? &m2 : &m1, &many[i], "busy", NULL),
+					 0);
+	}
+	assert_true(a.nspans > 0 && !a.scattered);
+	for (size_t i = 0; i < N; i++) {
+		hf_audit_totals(&a, &many[i], t);
+		assert_int_equal(t[HF_AS_UNKNOWN], i % 3);
+		assert_int_equal(hf_audit_complete(&a, &many[i]), i % 3 == 0);
+		assert_int_equal(hf_audit_not_applicable(&a, &many[i]), i % 3 == 0);
+	}
+	hf_audit_totals(&a, NULL, t);
+	assert_int_equal(t[HF_AS_UNKNOWN], 999); /* 0 + 1 + 2 for each three sites */
+	/* S2 again, after the others: two runs */
+	assert_int_equal(hf_audit_unknown(&a, &m1, &many[2], "busy", NULL), 0);
+	assert_true(a.scattered);
+	hf_audit_totals(&a, &many[2], t);
+	assert_int_equal(t[HF_AS_UNKNOWN], 3);
+	hf_audit_totals(&a, &many[5], t);
+	assert_int_equal(t[HF_AS_UNKNOWN], 2);
+	hf_audit_free(&a);
+	assert_true(a.n == 0 && a.nspans == 0 && a.tablecap == 0 && !a.scattered);
+	hf_audit_totals(&a, &many[2], t);
+	assert_int_equal(t[HF_AS_UNKNOWN], 0);
+	free(many);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +244,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_is_never_compliant, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_is_not_drift, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_of_sites, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
