@@ -303,20 +303,43 @@ void hf_audit_totals(const struct hf_audit *a, const struct hf_site *site,
 			totals[a->recs[i].state]++;
 }
 
-const char *hf_site_verdict(const struct hf_audit *a, const struct hf_site *site)
+const char *hf_compliance_name(enum hf_compliance c)
+{
+	static const char *const names[HF_COMPLIANCES] = {
+		[HF_C_COMPLIANT] = "compliant",
+		[HF_C_NOT_COMPLIANT] = "not compliant",
+		[HF_C_NOT_APPLICABLE] = "not applicable",
+		[HF_C_UNKNOWN] = "unknown",
+		[HF_C_INCOMPLETE] = "incomplete",
+	};
+
+	return (unsigned)c < HF_COMPLIANCES ? names[c] : "?";
+}
+
+enum hf_compliance hf_site_compliance(const struct hf_audit *a, const struct hf_site *site)
 {
 	if (!hf_audit_complete(a, site))
-		return "unknown";
+		return HF_C_UNKNOWN;
 	if (hf_audit_not_applicable(a, site))
-		return "not applicable";
-	return hf_audit_compliant(a, site) ? "compliant" : "not compliant";
+		return HF_C_NOT_APPLICABLE;
+	return hf_audit_compliant(a, site) ? HF_C_COMPLIANT : HF_C_NOT_COMPLIANT;
+}
+
+enum hf_compliance hf_audit_compliance(const struct hf_audit *a)
+{
+	if (!hf_audit_complete(a, NULL))
+		return HF_C_INCOMPLETE;
+	return hf_audit_compliant(a, NULL) ? HF_C_COMPLIANT : HF_C_NOT_COMPLIANT;
+}
+
+const char *hf_site_verdict(const struct hf_audit *a, const struct hf_site *site)
+{
+	return hf_compliance_name(hf_site_compliance(a, site));
 }
 
 const char *hf_audit_verdict(const struct hf_audit *a)
 {
-	if (!hf_audit_complete(a, NULL))
-		return "incomplete";
-	return hf_audit_compliant(a, NULL) ? "compliant" : "not compliant";
+	return hf_compliance_name(hf_audit_compliance(a));
 }
 
 int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site)

@@ -122,11 +122,31 @@ void hf_audit_totals(const struct hf_audit *a, const struct hf_site *site,
 /* 1 if every record of site is not-applicable (or it has none). */
 int hf_audit_not_applicable(const struct hf_audit *a, const struct hf_site *site);
 
-/* "compliant", "not compliant", "not applicable" or "unknown" for one site (unknown
- * first: a site with anything unknown is never called anything else). */
-const char *hf_site_verdict(const struct hf_audit *a, const struct hf_site *site);
+/* The verdict on a site or on the whole audit.  Decided here; every report names it
+ * through hf_compliance_name (the words of JSON, CSV, XML) or its own table of phrases
+ * indexed by this enum (text headline, DOT colours). */
+enum hf_compliance {
+	HF_C_COMPLIANT,      /* every record compliant, nothing unknown */
+	HF_C_NOT_COMPLIANT,  /* something required, nothing unknown */
+	HF_C_NOT_APPLICABLE, /* a site only: every record not applicable */
+	HF_C_UNKNOWN,        /* a site only: something could not be seen */
+	HF_C_INCOMPLETE,     /* the audit only: something could not be seen */
+};
+#define HF_COMPLIANCES (HF_C_INCOMPLETE + 1)
 
-/* The whole audit: "compliant", "not compliant" or "incomplete" (anything unknown). */
+/* "compliant", "not compliant", "not applicable", "unknown", "incomplete". */
+const char *hf_compliance_name(enum hf_compliance c);
+
+/* One site: unknown first (a site with anything unknown is never called anything else),
+ * then not applicable, then compliant or not compliant. */
+enum hf_compliance hf_site_compliance(const struct hf_audit *a, const struct hf_site *site);
+
+/* The whole audit: incomplete (anything unknown), compliant or not compliant. */
+enum hf_compliance hf_audit_compliance(const struct hf_audit *a);
+
+/* The names of those two: hf_compliance_name(hf_site_compliance(a, site)), and of
+ * hf_audit_compliance(a). */
+const char *hf_site_verdict(const struct hf_audit *a, const struct hf_site *site);
 const char *hf_audit_verdict(const struct hf_audit *a);
 
 /* Drift: flag each file of child (a site with the same service pack as parent) whose

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../plan.h"
-#include "../report.h"
+#include "../report_txn.h"
 #include "../site.h"
 #include "../txn.h"
 #include "../txlog.h"

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../areport.h"
 #include "../audit.h"
 #include "../hierarchy.h"
 #include "../installed.h"
-#include "../report.h"
+#include "../report_audit.h"
+#include "../report_txn.h"
 #include "../site.h"
 #include "../txlog.h"
 #include "../txn.h"
@@ -41,11 +41,11 @@ static int print(const char *format, const struct hf_audit *a)
 	if (!strcmp(format, "json"))
 		return hf_report_audit_json(stdout, a);
 	if (!strcmp(format, "csv"))
-		return hf_areport_csv(stdout, a);
+		return hf_report_audit_csv(stdout, a);
 	if (!strcmp(format, "xml"))
-		return hf_areport_xml(stdout, a);
+		return hf_report_audit_xml(stdout, a);
 	if (!strcmp(format, "dot"))
-		return hf_areport_dot(stdout, a);
+		return hf_report_audit_dot(stdout, a);
 	hf_report_audit_text(stdout, a);
 	return 0;
 }

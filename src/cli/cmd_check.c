@@ -9,7 +9,7 @@
 #include "../payload.h"
 #include "../plan.h"
 #include "../rehearse.h"
-#include "../report.h"
+#include "../report_check.h"
 #include "../site.h"
 #include "../txn.h"
 #include "cli.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../hierarchy.h"
-#include "../report.h"
+#include "../report_inventory.h"
 #include "cli.h"
 
 static const char options[] =

@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "../installed.h"
-#include "../report.h"
+#include "../report_inventory.h"
 #include "../site.h"
 #include "cli.h"
 

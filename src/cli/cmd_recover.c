@@ -1,7 +1,8 @@
 /* cli/recover: `hotfix recover --site DIR` -- finish or undo an interrupted transaction. */
 #include <stdio.h>
 
-#include "../report.h"
+#include "../outcome.h"
+#include "../report_txn.h"
 #include "../site.h"
 #include "../txn.h"
 #include "cli.h"
@@ -33,14 +34,14 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 		r = hf_txn_recover(st, &rec, &err);
 	if (r) {
 		status = cli_signal_status(NULL, NULL, cli_fail(&err));
-		cli_result(err.code == HF_E_BUSY ? "busy" : "failed", 0);
+		cli_result(hf_outcome_word(hf_outcome_recover(1, err.code, NULL)), 0);
 	} else if (!rec.pending) {
 		if (!o->c.quiet)
 			printf("%s: nothing to recover\n", site->code);
-		cli_result("nothing", 0);
+		cli_result(hf_outcome_word(hf_outcome_recover(0, HF_OK, &rec)), 0);
 	} else {
 		hf_report_recovery_text(stdout, site, &rec);
-		cli_result(!rec.journal ? "cleaned" : rec.finished ? "finished" : "undone",
+		cli_result(hf_outcome_word(hf_outcome_recover(0, HF_OK, &rec)),
 			   (unsigned long)rec.restored);
 	}
 	if (!r) /* recovery is never interrupted: it finished first */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../report.h"
+#include "../report_txn.h"
 #include "../site.h"
 #include "../txn.h"
 #include "../txlog.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "../intr.h"
-#include "../report.h"
+#include "../report_txn.h"
 #include "../sig.h"
 #include "../trustpath.h"
 #include "../txn.h"

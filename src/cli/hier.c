@@ -8,7 +8,7 @@
 #include "../hierarchy.h"
 #include "../intr.h"
 #include "../manifest.h"
-#include "../report.h"
+#include "../report_run.h"
 #include "../runner.h"
 #include "cli.h"
 

@@ -1,0 +1,76 @@
+/* report_run: what a hierarchy run prints -- the summary table, and one JSON document
+ * merging the documents the workers printed. */
+#include "report_run.h"
+
+#include <string.h>
+
+#include "report_json.h"
+
+void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
+			    size_t n, int status)
+{
+	fprintf(out, "\n%s summary (%zu sites)\n%-4s %-9s %-3s %-14s %5s %9s  %s\n", command, n,
+		"SITE", "TYPE", "SP", "RESULT", "FILES", "SECONDS", "NOTE");
+	for (size_t i = 0; i < n; i++) {
+		const struct hf_summary_row *r = &rows[i];
+
+		fprintf(out, "%-4s %-9s %-3u %-14s %5lu %9.2f  %s\n", r->site->code,
+			hf_site_type_name(r->site->type), r->site->servicepack, r->result,
+			r->changed, r->seconds, r->reason ? r->reason : "");
+	}
+	fprintf(out, "exit status %d\n", status);
+}
+
+static const char *run_schema(const char *command)
+{
+	if (!strcmp(command, "apply"))
+		return "urn:hotfix:apply:1";
+	if (!strcmp(command, "rollback"))
+		return "urn:hotfix:rollback:1";
+	if (!strcmp(command, "recover"))
+		return "urn:hotfix:recover:1";
+	return "urn:hotfix:check:1";
+}
+
+int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
+			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
+			     int status)
+{
+	json_t *doc = NULL, *sites = json_array(), *summary = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hf_summary_row *r = &rows[i];
+		json_t *one = docs[i] ? json_loads(docs[i], 0, NULL) : NULL;
+		json_t *site = one ? json_array_get(json_object_get(one, "sites"), 0) : NULL;
+
+		if (one && !doc) {
+			doc = json_deep_copy(one);
+			json_object_del(doc, "sites");
+		}
+		if (site)
+			json_array_append(sites, site);
+		else
+			json_array_append_new(sites, json_pack("{s:s, s:s, s:s, s:s}", "root",
+							       r->site->root, "site", r->site->code,
+							       "result", r->result, "reason",
+							       r->reason ? r->reason : ""));
+		json_array_append_new(
+			summary, json_pack("{s:s, s:s, s:I, s:s, s:I, s:f, s:s, s:o}", "site",
+					   r->site->code, "type", hf_site_type_name(r->site->type),
+					   "servicepack", (json_int_t)r->site->servicepack, "result",
+					   r->result, "files_changed", (json_int_t)r->changed,
+					   "seconds", r->seconds, "note", r->reason ? r->reason : "",
+					   "exit", r->status < 0 ? json_null()
+								 : json_integer(r->status)));
+		json_decref(one);
+	}
+	if (!doc)
+		doc = json_object();
+	json_object_set_new(doc, "schema", json_string(run_schema(command)));
+	json_object_set_new(doc, "hierarchy", json_string(hierarchy));
+	json_object_set_new(doc, "sites", sites);
+	json_object_set_new(doc, "summary", summary);
+	json_object_set_new(doc, "exit", json_integer(status));
+	return hf_json_dump(out, doc);
+}
+

@@ -1,0 +1,38 @@
+/* report_run: what a hierarchy run prints at its end -- the summary table (text), or one
+ * JSON document: the per-site documents the workers printed, merged into one "sites"
+ * array, plus "summary" and "exit" (doc/hotfix.1 JSON).
+ *
+ * Owns: struct hf_summary_row and those two formats.  It decides nothing: each row's
+ * result word and the run's exit status come from the hierarchy driver (src/cli/hier.c)
+ * and the workers. */
+#ifndef HOTFIX_REPORT_RUN_H
+#define HOTFIX_REPORT_RUN_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "site.h"
+
+/* One site of a hierarchy run, for the summary. */
+struct hf_summary_row {
+	const struct hf_site *site;
+	const char *result;    /* "applied", "current", "skipped", ... */
+	unsigned long changed; /* files */
+	double seconds;
+	const char *reason;    /* why skipped or how it died; may be "" */
+	int status;            /* the site's exit status; -1 when skipped */
+};
+
+/* The summary table of a hierarchy run, and its exit status. */
+void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
+			    size_t n, int status);
+
+/* One JSON document for a hierarchy run: the per-site documents the workers printed
+ * (docs[i] may be NULL: skipped) merged into one "sites" array, plus "summary".  The
+ * schema is the command's (urn:hotfix:apply:1, ...); a worker's document that does not
+ * parse counts as none. */
+int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
+			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
+			     int status) HF_MUST_CHECK;
+
+#endif
