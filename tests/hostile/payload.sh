@@ -129,11 +129,15 @@ case_ case.tar 4 "differ only in case" "another entry differing only in case"
 case_ short.tar 4 "has 8191 bytes, the manifest says 8192" "named entry one byte short"
 case_ long.tar 4 "has 8193 bytes, the manifest says 8192" "named entry one byte long"
 case_ lying.zip 4 "larger than the manifest's 8192 bytes" "named entry inflating past its declared size"
-case_ bomb.tar.gz 4 "decompression bomb" "gzip bomb in an entry nobody names"
+# the two that read 160 MiB or 100,001 entries take minutes under valgrind: left to the
+# gcc and sanitizer passes (whose LeakSanitizer sees leaks too)
+if [ -z "$WRAP" ]; then
+    case_ bomb.tar.gz 4 "decompression bomb" "gzip bomb in an entry nobody names"
+    case_ many.zip 4 "more than 100000 entries" "more than 100,000 entries"
+fi
 case_ declared.tar 4 "decompression bomb" "an entry declaring 1 TiB"
 case_ deep.tar 4 "71 levels" "an entry name 71 levels deep"
 case_ longname.tar 4 "an entry name of 1500 bytes" "an entry name of 1500 bytes"
-case_ many.zip 4 "more than 100000 entries" "more than 100,000 entries"
 case_ other.tar 4 "has no entry SP3/t.dll" "the named entry missing"
 case_ garbage.tar 4 "not a CAB, tar or zip archive" "not an archive"
 # the payload itself: one byte more, one byte changed, missing, a directory

@@ -29,11 +29,14 @@ XML
 }
 nothing_ran() { [ ! -e "$M" ] || fail "$1: a command ran: $(cat "$M")"; }
 # unsafe SITE WHAT MESSAGE [all]: apply and check of SITE (with all: apply --dry-run,
-# rollback and recover too) are refused with MESSAGE, SITE byte-identical, no command run
+# rollback and recover too) are refused with MESSAGE, SITE byte-identical, no command run.
+# Under valgrind (WRAP), where each run costs a second or two, check is left to the cases
+# marked all: the refusal is the same code for every command (the other builds run all).
 unsafe() {
     SITE=$1
     refused 4 "$3" "$2: apply" -- apply "$G" --site "$SITE"
     nothing_ran "$2"
+    [ -n "$WRAP" ] && [ "${4:-}" != all ] && return
     refused 4 "$3" "$2: check" -- check "$G" --site "$SITE"
     if [ "${4:-}" = all ]; then
         refused 4 "$3" "$2: apply --dry-run" -- apply --dry-run "$G" --site "$SITE"
