@@ -51,26 +51,33 @@ static void rehearse(struct hf_check *k, const struct hf_site *site)
 	}
 }
 
-/* Who uses the files to replace: the present ones the plan installs. */
-static void scan_inuse(struct hf_check *k, const char *proc)
+size_t hf_check_targets(const struct hf_plan *p, struct hf_inuse_target *t)
 {
-	const struct hf_plan *p = k->plan;
-	struct hf_err err;
 	size_t n = 0;
 
-	k->targets = calloc(p->n, sizeof(*k->targets));
-	for (size_t i = 0; k->targets && i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++) {
 		const struct hf_plan_item *it = &p->items[i];
 
 		if (it->action != HF_ACT_INSTALL || !it->present)
 			continue;
-		k->targets[n].dev = it->st.st_dev;
-		k->targets[n].ino = it->st.st_ino;
-		k->targets[n++].path = it->file->path;
+		t[n].dev = it->st.st_dev;
+		t[n].ino = it->st.st_ino;
+		t[n++].path = it->file->path;
 	}
+	return n;
+}
+
+/* Who uses the files to replace (the hits copy their names: t is not kept). */
+static void scan_inuse(struct hf_check *k, const char *proc)
+{
+	struct hf_inuse_target *t = calloc(k->plan->n + 1, sizeof(*t));
+	struct hf_err err;
+	size_t n = t ? hf_check_targets(k->plan, t) : 0;
+
 	hf_err_clear(&err);
-	if (hf_inuse_scan(proc, k->targets, n, &k->inuse, &err) != 0)
+	if (hf_inuse_scan(proc, t, n, &k->inuse, &err) != 0)
 		snprintf(k->inuse_warning, sizeof(k->inuse_warning), "%s", err.msg);
+	free(t);
 	k->inuse_asked = 1;
 }
 
@@ -91,8 +98,8 @@ static void check_one(struct hf_check *k, const struct hf_site *site,
 /* The matrix of the manifests checked and the site's registry. */
 static int matrix_of(struct hf_checks *cs, struct hf_err *err)
 {
-	const struct hf_manifest **ms = calloc(cs->n, sizeof(struct hf_manifest *));
-	const struct hf_plan **plans = calloc(cs->n, sizeof(struct hf_plan *));
+	const struct hf_manifest **ms = calloc(cs->n + 1, sizeof(struct hf_manifest *));
+	const struct hf_plan **plans = calloc(cs->n + 1, sizeof(struct hf_plan *));
 	int r;
 
 	if (!ms || !plans) {
@@ -153,7 +160,6 @@ void hf_checks_free(struct hf_checks *cs)
 	hf_installed_free(cs->inst);
 	for (size_t i = 0; cs->c && i < cs->n; i++) {
 		hf_inuse_free(&cs->c[i].inuse);
-		free(cs->c[i].targets);
 		hf_plan_free(cs->c[i].plan);
 	}
 	free(cs->c);

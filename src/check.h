@@ -44,8 +44,6 @@ struct hf_check {
 	struct hf_inuse inuse;
 	char inuse_warning[sizeof(((struct hf_err *)0)->msg)]; /* why the scan failed, or "" */
 	struct hf_err err;            /* HF_OK, or why the manifest cannot be applied as is */
-	/* private */
-	struct hf_inuse_target *targets;
 };
 
 /* The manifests checked against one site. */
@@ -68,6 +66,10 @@ int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n
  * trusted), under proc ("/proc"; tests
  * give a tree of their own).  Every outcome is in cs, none is returned. */
 void hf_check_site(struct hf_checks *cs, struct hf_site *site, const char *proc);
+
+/* The files of plan whose users the in-use scan looks for: the present ones it installs
+ * (t has room for plan->n).  Returns how many. */
+size_t hf_check_targets(const struct hf_plan *plan, struct hf_inuse_target *t);
 
 /* The site could not be opened (or locked): why is every manifest's error. */
 void hf_checks_refuse(struct hf_checks *cs, const struct hf_err *why);

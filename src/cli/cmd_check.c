@@ -1,5 +1,7 @@
 /* cli/check: `hotfix check MANIFEST... --site DIR [--json]` -- the plan, changing nothing;
- * with several manifests (or hotfixes installed), the overlap matrix too. */
+ * with several manifests (or hotfixes installed), the overlap matrix too.  What is
+ * refused and why is decided by the core (check.h); this file opens the site, calls
+ * hf_check_site and prints. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +66,7 @@ static int print(const struct cli_opts *o, const struct hf_checks *cs,
 static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 		      const char *site_root)
 {
-	struct hf_manifest **ms = calloc(n, sizeof(*ms));
+	struct hf_manifest **ms = calloc(n, sizeof(struct hf_manifest *));
 	struct hf_check_result *results = calloc(n, sizeof(*results));
 	struct hf_checks cs;
 	struct hf_site *site = NULL;
