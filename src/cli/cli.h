@@ -11,6 +11,7 @@
 #include "../err.h"
 #include "../inuse.h"
 #include "../manifest.h"
+#include "../runner.h"
 #include "../site.h"
 #include "../state.h"
 
@@ -129,10 +130,31 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 extern int cli_result_fd;
 void cli_result(const char *word, unsigned long changed);
 
-/* Run a single-site command on every site of o->hierarchy (see hier.c); returns the
- * exit status of the whole run. */
-int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg,
-		  int (*one)(const struct cli_opts *, const char *, const char *));
+/* A single-site command: runs arg (a MANIFEST, a HOTFIX-ID or NULL) on the site at root,
+ * prints its report, returns the exit status. */
+typedef int cli_site_fn(const struct cli_opts *o, const char *arg, const char *root);
+
+/* How a single-site command runs over a hierarchy: each command defines its own, and
+ * hier.c knows no command by name. */
+struct cli_hier_cmd {
+	const char *name;    /* in progress lines, the summary and the JSON document */
+	enum hf_order order; /* apply parents first, rollback children first (runner.h) */
+	int verify_first;    /* arg is a MANIFEST: verify it once, before any site starts */
+	cli_site_fn *run;    /* the command on one site */
+	/* Under a parent that was not applicable (exit 3), NULL: run as under any other
+	 * parent.  Else this runs first, changing nothing (a check): a site it finds not
+	 * applicable too is not applicable (3); any other is skipped (1) -- a child never
+	 * gets newer hotfix files than its parent.  Under a parent that failed or was
+	 * skipped, a site never starts (runner.h). */
+	cli_site_fn *under_na_parent;
+	const char *done; /* with under_na_parent: what a skipped site was not ("applied") */
+};
+
+extern const struct cli_hier_cmd cli_check_hier; /* check, and apply --dry-run */
+
+/* Run cmd on every site of o->hierarchy (see hier.c); returns the exit status of the
+ * whole run. */
+int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, const char *arg);
 
 int cmd_check(int argc, char **argv);
 int cmd_apply(int argc, char **argv);

@@ -101,6 +101,10 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	return status;
 }
 
+/* parents first; a child of a site that is not applicable is checked first (cli.h) */
+static const struct cli_hier_cmd hier = { "apply", HF_ORDER_PARENTS_FIRST, 1, cli_apply,
+					  cli_check, "applied" };
+
 int cmd_apply(int argc, char **argv)
 {
 	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_DRY_RUN |
@@ -114,8 +118,7 @@ int cmd_apply(int argc, char **argv)
 	if (!o.dry_run)
 		cli_catch_signals();
 	if (o.hierarchy)
-		return cli_hierarchy(o.dry_run ? "check" : "apply", &o, o.args[0],
-				     o.dry_run ? cli_check : cli_apply);
+		return cli_hierarchy(o.dry_run ? &cli_check_hier : &hier, &o, o.args[0]);
 	if (o.dry_run)
 		return cli_check(&o, o.args[0], o.site);
 	return cli_apply(&o, o.args[0], o.site);

@@ -54,6 +54,8 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 	return status;
 }
 
+static const struct cli_hier_cmd hier = { "recover", HF_ORDER_ANY, 0, cli_recover, NULL, NULL };
+
 int cmd_recover(int argc, char **argv)
 {
 	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY, 0, 0, NULL, options };
@@ -64,6 +66,6 @@ int cmd_recover(int argc, char **argv)
 		return r;
 	cli_catch_signals();
 	if (o.hierarchy)
-		return cli_hierarchy("recover", &o, NULL, cli_recover);
+		return cli_hierarchy(&hier, &o, NULL);
 	return cli_recover(&o, NULL, o.site);
 }

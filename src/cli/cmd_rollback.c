@@ -80,6 +80,10 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	return status;
 }
 
+/* children first; the operand is a HOTFIX-ID, nothing to verify first */
+static const struct cli_hier_cmd hier = { "rollback", HF_ORDER_CHILDREN_FIRST, 0, cli_rollback,
+					  NULL, NULL };
+
 int cmd_rollback(int argc, char **argv)
 {
 	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_RECEIPT,
@@ -93,6 +97,6 @@ int cmd_rollback(int argc, char **argv)
 		return cli_usage_error(cli_find("rollback"), "'%s' is not a hotfix id", o.args[0]);
 	cli_catch_signals();
 	if (o.hierarchy)
-		return cli_hierarchy("rollback", &o, o.args[0], cli_rollback);
+		return cli_hierarchy(&hier, &o, o.args[0]);
 	return cli_rollback(&o, o.args[0], o.site);
 }

@@ -1,5 +1,8 @@
 /* cli/hier: a single-site command run over every site of a hierarchy (--hierarchy FILE),
- * through the scheduler: progress on stderr, each site's report as it ends, a summary. */
+ * through the scheduler: progress on stderr, each site's report as it ends, a summary.
+ * What differs per command -- the order, what is verified first, what runs under a
+ * parent that is not applicable -- is the command's struct cli_hier_cmd (cli.h): this
+ * file names no command and calls none but through it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +16,10 @@
 #include "cli.h"
 
 struct hctx {
-	const char *command;
+	const struct cli_hier_cmd *cmd;
 	const struct cli_opts *o;
 	const char *arg;
 	const struct hf_hierarchy *h;
-	int (*one)(const struct cli_opts *, const char *, const char *);
 	size_t started, ended;
 	int tty;
 	const struct hf_job *jobs; /* the parent's view; a worker sees it as of its fork */
@@ -30,30 +32,29 @@ static int run_one(void *ctx, size_t i, int result_fd)
 	const struct hf_hsite *s = &x->h->sites[i];
 	int status;
 
-	/* apply under a parent that is not applicable: only a site that is not applicable
-	 * either may go on (it changes nothing); any other would get newer files than its
-	 * parent */
-	if (!strcmp(x->command, "apply") && s->parent != HF_NO_PARENT &&
+	/* under a parent that is not applicable: only a site that is not applicable either
+	 * may go on (it changes nothing); any other would get newer files than its parent */
+	if (x->cmd->under_na_parent && s->parent != HF_NO_PARENT &&
 	    x->jobs[s->parent].status == 3) {
-		status = cli_check(x->o, x->arg, s->site->root);
+		status = x->cmd->under_na_parent(x->o, x->arg, s->site->root);
 		cli_result_fd = result_fd;
 		if (status == 3) {
 			cli_result("not-applicable", 0);
 			return 3;
 		}
 		fprintf(stderr,
-			"hotfix: %s: not applied: its parent %s is not applicable, and a child never "
+			"hotfix: %s: not %s: its parent %s is not applicable, and a child never "
 			"gets newer hotfix files than its parent\n",
-			s->site->code, x->h->sites[s->parent].site->code);
+			s->site->code, x->cmd->done, x->h->sites[s->parent].site->code);
 		cli_result("skipped", 0);
 		return 1;
 	}
 	cli_result_fd = result_fd;
-	return x->one(x->o, x->arg, s->site->root);
+	return x->cmd->run(x->o, x->arg, s->site->root);
 }
 
 /* May the sites that wait for this one start?  Success, or not applicable: under apply,
- * a child of a site that is not applicable checks itself first (run_one); under
+ * a child of a site that is not applicable checks itself first (under_na_parent); under
  * rollback, a child without the hotfix is no reason to keep it on its parent. */
 static int allows(void *ctx, const struct hf_job *job)
 {
@@ -94,7 +95,7 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 	if (!x->o->c.quiet) {
 		if (job->state == HF_JOB_RUNNING)
 			fprintf(stderr, "hotfix: %s %s: %s started (%zu of %zu)\n", s->code,
-				s->root, x->command, x->started, x->h->n);
+				s->root, x->cmd->name, x->started, x->h->n);
 		else if (job->state == HF_JOB_DONE)
 			fprintf(stderr, "hotfix: %s: %s (exit %d, %.2f s; %zu of %zu done)%s%s\n",
 				s->code, job->word[0] ? job->word : "failed", job->status,
@@ -136,8 +137,7 @@ static int overall(const struct hf_job *jobs, size_t n)
 	return ok ? 6 : common;
 }
 
-int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg,
-		  int (*one)(const struct cli_opts *, const char *, const char *))
+int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, const char *arg)
 {
 	static const struct hf_run_ops ops = { run_one, event, allows };
 	struct hf_hierarchy *h = NULL;
@@ -146,13 +146,12 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 	char **docs = NULL;
 	struct hf_err err;
 	struct hctx x;
-	enum hf_order order = HF_ORDER_ANY;
 	int status;
 
 	hf_err_clear(&err);
 	if (hf_hierarchy_load(o->hierarchy, &h, &err))
 		return cli_fail(&err);
-	if (arg && strcmp(command, "rollback") != 0) { /* verify the manifest once, first */
+	if (arg && cmd->verify_first) { /* verify the manifest once, first */
 		struct hf_manifest *m = NULL;
 
 		status = cli_load_manifest(&o->c, arg, &m);
@@ -162,16 +161,11 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 			return status;
 		}
 	}
-	if (!strcmp(command, "apply"))
-		order = HF_ORDER_PARENTS_FIRST;
-	else if (!strcmp(command, "rollback"))
-		order = HF_ORDER_CHILDREN_FIRST;
 	memset(&x, 0, sizeof(x));
-	x.command = command;
+	x.cmd = cmd;
 	x.o = o;
 	x.arg = arg;
 	x.h = h;
-	x.one = one;
 	x.tty = isatty(STDERR_FILENO);
 	jobs = calloc(h->n, sizeof(*jobs));
 	x.jobs = jobs;
@@ -182,7 +176,7 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (hf_run_sites(h, order, o->jobs, o->keep_going, &ops, &x, jobs, &err)) {
+	if (hf_run_sites(h, cmd->order, o->jobs, o->keep_going, &ops, &x, jobs, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
@@ -213,12 +207,12 @@ int cli_hierarchy(const char *command, const struct cli_opts *o, const char *arg
 	}
 	if (o->json) {
 		/* an output that cannot be written changes no status (main) */
-		if (hf_report_hierarchy_json(stdout, command, h->path, (const char *const *)docs,
+		if (hf_report_hierarchy_json(stdout, cmd->name, h->path, (const char *const *)docs,
 					     rows, h->n, status) &&
 		    !ferror(stdout))
 			status = 1;
 	} else {
-		hf_report_summary_text(stdout, command, rows, h->n, status);
+		hf_report_summary_text(stdout, cmd->name, rows, h->n, status);
 	}
 out:
 	hf_run_free(jobs, h->n);

@@ -150,6 +150,18 @@ hier "$T/na/h.xml" C1 C2
 hf apply "$KB" --hierarchy "$T/na/h.xml"
 expect_rc 3
 
+# --- under a parent that is not applicable, a child that is applicable is checked first
+# and skipped (a child never gets newer hotfix files than its parent): nothing changes
+sitexml "$T/na/C3" NA3 central - 1
+site "$T/na/P3" NP3 primary NA3 3
+hier "$T/na/h3.xml" C3 P3
+before=$(snapshot "$T/na/P3")
+hf apply "$KB" --hierarchy "$T/na/h3.xml"
+expect_rc 1
+expect_err "hotfix: NP3: not applied: its parent NA3 is not applicable, and a child never gets newer hotfix files than its parent"
+expect_out "^NP3  primary   3   skipped"
+[ "$(snapshot "$T/na/P3")" = "$before" ] || fail "a child under a parent not applicable was changed"
+
 # --- recover across the hierarchy
 hf recover --hierarchy "$H/all.xml"
 expect_rc 0

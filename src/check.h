@@ -1,0 +1,84 @@
+/* check: what `hotfix check` finds for one or more manifests on one site -- the refusals
+ * apply would make, found without changing anything.  (apply --dry-run is the same.)
+ *
+ * Owns: struct hf_checks and its struct hf_check per manifest (hf_checks_free), which
+ * point into the manifests and the site checked: they must outlive it.  The site's lock
+ * is the caller's (a shared one; txn's hf_txn_open); check writes nothing, not even a log.
+ *
+ * hf_check_site decides, in this order, as hf_txn_apply would refuse:
+ *   the site    hf_site_trust (check refuses what apply would refuse), the registry
+ *               (installed); either failing is every manifest's error (site_ok 0);
+ *   revision    an older revision than the site accepted: -HF_E_STALE (installed);
+ *   plan        not applicable, or a file unreadable (plan, HF_HASH_EQUAL);
+ *   conflicts   any file in conflict: HF_E_CONFLICT, the files marked 'conflict';
+ *   payload     its size and SHA-256, only when something is to install (payload);
+ *   rehearsal   with no error so far: would a rollback work (rehearse); failed:
+ *               HF_E_CONFLICT naming its problems;
+ *   in use      when something is to install: which processes use the present files it
+ *               replaces (inuse, under proc); a scan that fails is a warning, no error;
+ *   matrix      with the site read: the manifests and the registry (matrix).
+ *
+ * Calls: installed, inuse, matrix, payload, plan, rehearse, site (hf_site_trust). */
+#ifndef HOTFIX_CHECK_H
+#define HOTFIX_CHECK_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "installed.h"
+#include "inuse.h"
+#include "manifest.h"
+#include "matrix.h"
+#include "plan.h"
+#include "rehearse.h"
+#include "site.h"
+
+/* One manifest checked against the site. */
+struct hf_check {
+	const struct hf_manifest *manifest;
+	struct hf_plan *plan;         /* NULL if no plan was made */
+	int payload_checked;          /* the payload's size and SHA-256 were verified */
+	int rehearsed;                /* rehearsal below was made */
+	struct hf_rehearsal rehearsal;
+	int inuse_asked;              /* something is to install: inuse is its scan */
+	struct hf_inuse inuse;
+	char inuse_warning[sizeof(((struct hf_err *)0)->msg)]; /* why the scan failed, or "" */
+	struct hf_err err;            /* HF_OK, or why the manifest cannot be applied as is */
+};
+
+/* The manifests checked against one site. */
+struct hf_checks {
+	size_t n;
+	struct hf_check *c;      /* one per manifest, in the order given */
+	int site_ok;             /* the site was trusted and its registry read */
+	int has_matrix;          /* matrix was built (site_ok, and no error building it) */
+	struct hf_matrix matrix; /* with site_ok: as built (has_matrix), or as a failed
+				  * build left it; else zeroed */
+	/* private */
+	struct hf_installed *inst; /* the registry, which the matrix points into */
+};
+
+/* Prepare cs for the n manifests (n >= 1).  Errors: -HF_E_NOMEM. */
+int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n,
+		   struct hf_err *err) HF_MUST_CHECK;
+
+/* Check every manifest against site (opened, its lock held; hf_site_trust marks it
+ * trusted), under proc ("/proc"; tests
+ * give a tree of their own).  Every outcome is in cs, none is returned. */
+void hf_check_site(struct hf_checks *cs, struct hf_site *site, const char *proc);
+
+/* The files of plan whose users the in-use scan looks for: the present ones it installs
+ * (t has room for plan->n).  Returns how many. */
+size_t hf_check_targets(const struct hf_plan *plan, struct hf_inuse_target *t);
+
+/* The site could not be opened (or locked): why is every manifest's error. */
+void hf_checks_refuse(struct hf_checks *cs, const struct hf_err *why);
+
+/* The exit status of the checks (doc/DESIGN.md "Exit codes"): 0 when none failed;
+ * 3 (not applicable) only when every one is; else the worst of the others. */
+int hf_checks_status(const struct hf_checks *cs);
+
+/* Free what cs holds (not the manifests); cs may be zeroed or half made. */
+void hf_checks_free(struct hf_checks *cs);
+
+#endif
