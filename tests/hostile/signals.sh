@@ -18,15 +18,11 @@ OLD=01ba7f5f645c05cf779d29deb265c5cf614aa141e757d3f16e6b0f0ded9b9c68 # before KB
 NEW=e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4 # after
 trap 'find "$T" -name "*.run" -type d | while read -r r; do "$SVCD" stop "$r" > /dev/null 2>&1; done; rm -rf "$T"' EXIT
 
-# dflt CMD...: run CMD with SIGINT, SIGTERM and SIGHUP at their defaults (a background
-# job of sh starts with SIGINT ignored, which hotfix rightly keeps ignored)
+# dflt CMD...: run CMD with SIGINT, SIGTERM, SIGHUP and SIGQUIT at their defaults (a
+# background job of sh starts with SIGINT and SIGQUIT ignored, which hotfix rightly keeps
+# ignored; so may a CI runner's whole session)
 # (a program, not a function: "dflt ... &" must leave $! the pid of hotfix itself)
-cat > "$T/dflt" <<'PY'
-#!/usr/bin/python3
-import os, signal, sys
-for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP): signal.signal(s, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])
-PY
+printf '#!/bin/sh\nexec env --default-signal=INT,TERM,HUP,QUIT "$@"\n' > "$T/dflt"
 chmod +x "$T/dflt"
 dflt=$T/dflt
 signum() { case $1 in INT) echo 2 ;; TERM) echo 15 ;; HUP) echo 1 ;; esac; }
@@ -319,7 +315,7 @@ done
 # EFBIG, and the apply is undone instead of killed (exit 153).
 SITE=$T/quit; site "$SITE" CEN central - 3; mkdir -p "$SITE/.hotfix"
 snap=$(fullsnap "$SITE")
-HOTFIX_FAULT=sigquit:6 $WRAP "$FAULT_BIN" apply "$KB" --site "$SITE" > "$T/out" 2> "$T/err"; RC=$?
+HOTFIX_FAULT=sigquit:6 "$dflt" $WRAP "$FAULT_BIN" apply "$KB" --site "$SITE" > "$T/out" 2> "$T/err"; RC=$?
 expect_rc 131
 expect_err "interrupted by SIGQUIT"
 [ "$(fullsnap "$SITE")" = "$snap" ] || fail "SIGQUIT: the site changed"

@@ -23,6 +23,10 @@ static void test_catch_hold_check(void **state)
 	struct hf_err err;
 
 	(void)state;
+	/* whatever this test inherited (a background job of sh ignores SIGINT and SIGQUIT) */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_IGN); /* as under nohup: stays ignored */
 	hf_intr_catch();
 	assert_int_equal(sigaction(SIGHUP, NULL, &sa), 0);
