@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	struct stat st;
 	unsigned char *map, *copy;
 	char line[64];
-	int fd;
+	int fd, rc = 0;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: holdfile FILE\n");
@@ -47,16 +47,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hex(map, (size_t)st.st_size, "ready");
-	if (!fgets(line, sizeof(line), stdin))
-		return 1;
-	hex(map, (size_t)st.st_size, "map");
-	if (pread(fd, copy, (size_t)st.st_size, 0) != st.st_size) {
-		perror("pread");
-		return 1;
+	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "holdfile: stdin closed before the line that releases the file\n");
+		rc = 1;
+	} else {
+		hex(map, (size_t)st.st_size, "map");
+		if (pread(fd, copy, (size_t)st.st_size, 0) == st.st_size) {
+			hex(copy, (size_t)st.st_size, "fd");
+		} else {
+			perror("pread");
+			rc = 1;
+		}
 	}
-	hex(copy, (size_t)st.st_size, "fd");
 	free(copy);
 	munmap(map, (size_t)st.st_size);
 	close(fd);
-	return 0;
+	return rc;
 }
