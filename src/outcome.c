@@ -20,6 +20,9 @@ const char *hf_outcome_word(enum hf_outcome o)
 		[HF_OUT_CLEANED] = "cleaned",
 		[HF_OUT_FINISHED] = "finished",
 		[HF_OUT_UNDONE] = "undone",
+		[HF_OUT_SKIPPED] = "skipped",
+		[HF_OUT_NOT_STARTED] = "not-started",
+		[HF_OUT_CHECKED] = "checked",
 	};
 
 	return (unsigned)o < HF_OUTCOMES && words[o] ? words[o] : "?";

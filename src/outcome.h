@@ -31,12 +31,17 @@ enum hf_outcome {
 	HF_OUT_CLEANED,          /* recover: residue of a run that changed nothing removed */
 	HF_OUT_FINISHED,         /* recover: the transaction had committed; finished */
 	HF_OUT_UNDONE,           /* recover: the transaction was undone */
+	HF_OUT_SKIPPED,          /* hierarchy: not run, its parent failed or was skipped, or
+				  * (apply) was not applicable where this site is */
+	HF_OUT_NOT_STARTED,      /* hierarchy: not started, a signal came first */
+	HF_OUT_CHECKED,          /* check of several manifests on one site */
 };
-#define HF_OUTCOMES (HF_OUT_UNDONE + 1)
+#define HF_OUTCOMES (HF_OUT_CHECKED + 1)
 
 /* "install", "current", "conflict", "not-applicable", "rehearsal-failed", "error",
  * "applied", "failed", "interrupted", "busy", "rolled-back", "not-installed", "nothing",
- * "cleaned", "finished", "undone"; "?" for a value out of range. */
+ * "cleaned", "finished", "undone", "skipped", "not-started", "checked"; "?" for a value
+ * out of range. */
 const char *hf_outcome_word(enum hf_outcome o);
 
 /* check: code (HF_OK, or why the check failed) first -- not applicable, else any error

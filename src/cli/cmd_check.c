@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../check.h"
+#include "../outcome.h"
 #include "../report_check.h"
 #include "../site.h"
 #include "cli.h"
@@ -109,7 +110,7 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 			(void)cli_fail(&cs.c[i].err);
 	s = hf_checks_status(&cs);
 	status = s == 3 || s > status ? s : status;
-	cli_result(n == 1 ? hf_check_result_word(&results[0]) : "checked", 0);
+	cli_result(n == 1 ? hf_check_result_word(&results[0]) : hf_outcome_word(HF_OUT_CHECKED), 0);
 out:
 	hf_checks_free(&cs);
 	for (size_t i = 0; i < n; i++)

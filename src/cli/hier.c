@@ -11,6 +11,7 @@
 #include "../hierarchy.h"
 #include "../intr.h"
 #include "../manifest.h"
+#include "../outcome.h"
 #include "../report_run.h"
 #include "../runner.h"
 #include "cli.h"
@@ -39,14 +40,14 @@ static int run_one(void *ctx, size_t i, int result_fd)
 		status = x->cmd->under_na_parent(x->o, x->arg, s->site->root);
 		cli_result_fd = result_fd;
 		if (status == 3) {
-			cli_result("not-applicable", 0);
+			cli_result(hf_outcome_word(HF_OUT_NOT_APPLICABLE), 0);
 			return 3;
 		}
 		fprintf(stderr,
 			"hotfix: %s: not %s: its parent %s is not applicable, and a child never "
 			"gets newer hotfix files than its parent\n",
 			s->site->code, x->cmd->done, x->h->sites[s->parent].site->code);
-		cli_result("skipped", 0);
+		cli_result(hf_outcome_word(HF_OUT_SKIPPED), 0);
 		return 1;
 	}
 	cli_result_fd = result_fd;
@@ -98,9 +99,9 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 				s->root, x->cmd->name, x->started, x->h->n);
 		else if (job->state == HF_JOB_DONE)
 			fprintf(stderr, "hotfix: %s: %s (exit %d, %.2f s; %zu of %zu done)%s%s\n",
-				s->code, job->word[0] ? job->word : "failed", job->status,
-				job->seconds, x->ended, x->h->n, job->reason[0] ? ": " : "",
-				job->reason);
+				s->code, job->word[0] ? job->word : hf_outcome_word(HF_OUT_FAILED),
+				job->status, job->seconds, x->ended, x->h->n,
+				job->reason[0] ? ": " : "", job->reason);
 		else if (job->interrupted)
 			fprintf(stderr, "hotfix: %s: not started (interrupted by %s; %zu of %zu done)\n",
 				s->code, hf_intr_name(job->interrupted), x->ended, x->h->n);
@@ -189,16 +190,17 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		int st = jobs[i].status;
 
 		rows[i].site = h->sites[i].site;
-		rows[i].result = jobs[i].interrupted		   ? "not-started"
-				 : jobs[i].state == HF_JOB_SKIPPED ? "skipped"
+		rows[i].result = jobs[i].interrupted ? hf_outcome_word(HF_OUT_NOT_STARTED)
+				 : jobs[i].state == HF_JOB_SKIPPED ? hf_outcome_word(HF_OUT_SKIPPED)
 				 : jobs[i].word[0]		   ? jobs[i].word
-								   : "failed";
+								   : hf_outcome_word(HF_OUT_FAILED);
 		if (jobs[i].state == HF_JOB_DONE && st > 128 && st < 128 + NSIG &&
 		    !jobs[i].reason[0])
 			snprintf(jobs[i].reason, sizeof(jobs[i].reason), "interrupted by %s%s",
 				 hf_intr_name(st - 128),
-				 !strcmp(jobs[i].word, "interrupted") ? ": undone, the site is as before"
-								      : ": it had finished first");
+				 !strcmp(jobs[i].word, hf_outcome_word(HF_OUT_INTERRUPTED))
+					 ? ": undone, the site is as before"
+					 : ": it had finished first");
 		rows[i].changed = jobs[i].changed;
 		rows[i].seconds = jobs[i].seconds;
 		rows[i].reason = jobs[i].reason;
