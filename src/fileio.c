@@ -68,6 +68,16 @@ int hf_open_reg(int dirfd, const char *name, int flags, mode_t mode, mode_t *typ
 	return fd;
 }
 
+ssize_t hf_read_some(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 int hf_read_fd(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
 	       struct hf_err *err)
 {
@@ -87,10 +97,8 @@ int hf_read_fd(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
 	if (!b)
 		return hf_err_set(err, HF_E_NOMEM, "%s: cannot allocate %zu bytes", name, want + 1);
 	while (got < want) {
-		ssize_t n = read(fd, b + got, want - got);
+		ssize_t n = hf_read_some(fd, b + got, want - got);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			free(b);
 			return hf_err_set(err, HF_E_IO, "%s: read failed: %s", name,

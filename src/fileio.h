@@ -1,6 +1,7 @@
 /* fileio: bounded whole-file reads for small inputs (manifests, signatures, site files),
- * and the one way a file hotfix reads or writes is opened (hf_open_reg: never blocks on a
- * FIFO or a device put in its place).
+ * the one way a file hotfix reads or writes is opened (hf_open_reg: never blocks on a
+ * FIFO or a device put in its place), and the one read(2) of a file (hf_read_some:
+ * restarted when a signal interrupts it).
  *
  * Owns: the buffer it returns (free() it).  A file larger than the caller's limit is
  * refused before anything is allocated for it. */
@@ -32,6 +33,12 @@ int hf_read_fd(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
  * set: open(2)'s error and *type 0, or EINVAL and *type the S_IFMT bits of what is there
  * (hf_err_notreg words the refusal).  type may be NULL. */
 int hf_open_reg(int dirfd, const char *name, int flags, mode_t mode, mode_t *type) HF_MUST_CHECK;
+
+/* read(2) of at most len bytes into buf, restarted when a signal interrupts it before
+ * anything was read (EINTR).  Returns what read(2) returns: the number of bytes read (fewer
+ * than len at the end of the file, or when fewer were ready), 0 at the end, -1 with errno
+ * set. */
+ssize_t hf_read_some(int fd, void *buf, size_t len) HF_MUST_CHECK;
 
 /* "a FIFO", "a directory", "a character device", ... for the S_IFMT bits of a mode. */
 const char *hf_file_type(mode_t type);

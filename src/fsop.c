@@ -401,10 +401,8 @@ int hf_fs_copy(int src, int dst, uint64_t max, uint8_t sha256[HF_SHA256_LEN], ui
 	if (sha256 && (r = hf_sha256_init(&ctx, err)) != 0)
 		goto out;
 	for (;;) {
-		ssize_t n = read(src, buf, COPY_CHUNK);
+		ssize_t n = hf_read_some(src, buf, COPY_CHUNK);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			r = hf_err_set(err, HF_E_IO, "%s: read failed: %s", name, strerror(errno));
 			goto out;

@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include "fileio.h"
+
 #define CHUNK (256 * 1024)
 
 int hf_sha256_fd(int fd, const char *name, uint8_t out[HF_SHA256_LEN], uint64_t *size_out,
@@ -27,10 +29,8 @@ int hf_sha256_fd(int fd, const char *name, uint8_t out[HF_SHA256_LEN], uint64_t 
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf, CHUNK);
+		ssize_t n = hf_read_some(fd, buf, CHUNK);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			r = hf_err_set(err, HF_E_IO, "%s: read failed: %s", name, strerror(errno));
 			goto out;

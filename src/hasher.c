@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
+
 struct hf_hasher {
 	int threaded;
 	pthread_t thread;
@@ -198,10 +200,8 @@ int hf_hasher_fd(struct hf_hasher *h, int fd, const char *name, uint8_t out[HF_S
 
 	while (!r) {
 		uint8_t *slot = hf_hasher_slot(h);
-		ssize_t n = read(fd, slot, HF_HASHER_SLOT);
+		ssize_t n = hf_read_some(fd, slot, HF_HASHER_SLOT);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0)
 			r = hf_err_set(err, HF_E_IO, "%s: read failed: %s", name, strerror(errno));
 		if (n <= 0)

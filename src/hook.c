@@ -220,17 +220,15 @@ int hf_hook_run(const struct hf_cmd *cmd, const char *cwd, char *const env[],
 	return hf_hook_run_watched(cmd, cwd, env, NULL, res, err);
 }
 
-int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const env[],
-			const struct hf_hook_watch *watch, struct hf_hook_result *res,
-			struct hf_err *err)
+/* Start cmd in a process group of its own.  The child waits on a pipe until watch has been
+ * told its pid (watch->started), so that nothing runs before a record of it exists.  *pid
+ * is the child, *out the (non-blocking) read end of the pipe of its output. */
+static int launch(const struct hf_cmd *cmd, const char *cwd, char *const env[],
+		  const struct hf_hook_watch *watch, pid_t *pid_out, int *out, struct hf_err *err)
 {
-	double start = now_s(), deadline;
-	int p[2] = { -1, -1 }, go[2] = { -1, -1 }, ws = 0, open_pipe = 1, killed = 0;
+	int p[2] = { -1, -1 }, go[2] = { -1, -1 }, ws = 0;
 	pid_t pid, self = getpid();
 
-	memset(res, 0, sizeof(*res));
-	if (cmd->argc == 0 || !cmd->argv || !cmd->argv[0])
-		return hf_err_set(err, HF_E_USAGE, "empty command");
 	if (pipe2(p, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
 		int e = errno;
 
@@ -275,9 +273,22 @@ int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const e
 	}
 	close(go[1]);
 	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
-	deadline = start + cmd->timeout;
+	*pid_out = pid;
+	*out = p[0];
+	return 0;
+}
+
+/* Wait for the command's exit, collecting its output (out) into res; at the deadline, or
+ * when a signal is caught (res->interrupted), end its group: SIGTERM, then SIGKILL after a
+ * grace.  *ws is its wait status (0 when it cannot be waited for), *open_pipe 0 once its
+ * output reached the end.  Returns how far it was ended: 0 not, 1 SIGTERM, 2 SIGKILL. */
+static int await_exit(pid_t pid, int out, double deadline, struct hf_hook_result *res,
+		      int *ws, int *open_pipe)
+{
+	int killed = 0;
+
 	for (;;) {
-		struct pollfd pfd = {.fd = open_pipe ? p[0] : -1, .events = POLLIN};
+		struct pollfd pfd = {.fd = *open_pipe ? out : -1, .events = POLLIN};
 		double left = deadline - now_s();
 		pid_t w;
 		int sig = hf_intr_pending();
@@ -303,22 +314,39 @@ int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const e
 		}
 		/* a signal makes poll return early (EINTR), and the loop looks at it */
 		if (poll(&pfd, 1, left * 1000 < SLICE_MS ? (int)(left * 1000) + 1 : SLICE_MS) > 0 &&
-		    drain(p[0], res))
-			open_pipe = 0;
-		w = waitpid(pid, &ws, WNOHANG);
+		    drain(out, res))
+			*open_pipe = 0;
+		w = waitpid(pid, ws, WNOHANG);
 		if (w == pid)
-			break;
+			return killed;
 		if (w < 0 && errno != EINTR) {
-			ws = 0;
-			break;
+			*ws = 0;
+			return killed;
 		}
 	}
+}
+
+int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const env[],
+			const struct hf_hook_watch *watch, struct hf_hook_result *res,
+			struct hf_err *err)
+{
+	double start = now_s();
+	int out = -1, ws = 0, open_pipe = 1, killed, r;
+	pid_t pid = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (cmd->argc == 0 || !cmd->argv || !cmd->argv[0])
+		return hf_err_set(err, HF_E_USAGE, "empty command");
+	r = launch(cmd, cwd, env, watch, &pid, &out, err);
+	if (r)
+		return r;
+	killed = await_exit(pid, out, start + cmd->timeout, res, &ws, &open_pipe);
 	/* a command hotfix ended keeps its record: recovery ends what is left of its group */
 	if (watch && watch->ended && !killed)
 		watch->ended(watch->ctx);
 	if (open_pipe)
-		(void)drain(p[0], res); /* what it printed before it exited */
-	close(p[0]);
+		(void)drain(out, res); /* what it printed before it exited */
+	close(out);
 	res->seconds = now_s() - start;
 	if (WIFEXITED(ws)) {
 		res->exited = 1;

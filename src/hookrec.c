@@ -259,10 +259,8 @@ static ssize_t slurp(int dir, const char *name, char *buf, size_t len)
 	if (fd < 0)
 		return -1;
 	while (got < len - 1) {
-		ssize_t n = read(fd, buf + got, len - 1 - got);
+		ssize_t n = hf_read_some(fd, buf + got, len - 1 - got);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			int e = errno;
 

@@ -143,11 +143,8 @@ struct source {
 static ssize_t pull(struct source *s)
 {
 	uint8_t *slot = hf_hasher_slot(s->sha);
-	ssize_t n;
+	ssize_t n = hf_read_some(s->fd, slot, HF_HASHER_SLOT);
 
-	do
-		n = read(s->fd, slot, HF_HASHER_SLOT);
-	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		s->failed = 1;
 		return hf_err_set(s->err, HF_E_IO, "payload %s: read failed: %s", s->name,

@@ -256,6 +256,91 @@ static int check_key_usage(X509 *signer, const char *name, const char *subject,
 	return -HF_E_SIGNATURE;
 }
 
+/* The SignedData's shape: detached, over id-data, with exactly one signer. */
+static int check_shape(CMS_ContentInfo *cms, const char *name, struct hf_err *err)
+{
+	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
+		return hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: CMS content is not SignedData",
+				  name);
+	if (CMS_is_detached(cms) != 1)
+		return hf_err_set(err, HF_E_SIGNATURE,
+				  "%s.p7s: signature is not detached (it carries its own content)",
+				  name);
+	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data)
+		return hf_err_set(err, HF_E_SIGNATURE,
+				  "%s.p7s: signed content type is not id-data", name);
+	if (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1)
+		return hf_err_set(err, HF_E_SIGNATURE,
+				  "%s.p7s: %d signers; exactly one is accepted", name,
+				  sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)));
+	return 0;
+}
+
+/* The trust anchors, from the regular file trust_path (a FIFO in its place never hangs
+ * the open), and the chain policy: any purpose, the auth level, and chain_cb recording in
+ * chain why a chain is refused. */
+static int load_trust(X509_STORE *store, const char *trust_path, struct chain_fail *chain,
+		      const char *name, struct hf_err *err)
+{
+	char why[512];
+	mode_t type;
+	int probe = hf_open_reg(AT_FDCWD, trust_path, O_RDONLY, 0, &type); /* no FIFO */
+	int r;
+
+	if (probe < 0 && type)
+		return hf_err_notreg(err, HF_E_IO, trust_path, type);
+	if (probe < 0) {
+		r = hf_err_set(err, HF_E_IO, "trust file %s: cannot open: %s", trust_path,
+			       strerror(errno));
+		hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust "
+				 "or $HOTFIX_TRUST");
+		return r;
+	}
+	close(probe);
+	if (X509_STORE_load_file(store, trust_path) != 1) {
+		drain_errors(why, sizeof(why));
+		r = hf_err_set(err, HF_E_IO, "trust file %s: cannot load CA certificates: %s",
+			       trust_path, why);
+		hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust or "
+				 "$HOTFIX_TRUST");
+		return r;
+	}
+	/* OpenSSL 3.0 checks the S/MIME purpose by default; codeSigning is checked on the
+	 * signer (check_leaf).  The auth level makes the chain check refuse a weak key
+	 * anywhere in the chain (the anchor's included) and a weak signature on every
+	 * certificate but the anchor's self-signature (tests/unit/test_sig.c proves each on
+	 * this OpenSSL). */
+	X509_VERIFY_PARAM_set_purpose(X509_STORE_get0_param(store), X509_PURPOSE_ANY);
+	X509_VERIFY_PARAM_set_auth_level(X509_STORE_get0_param(store), policy_level);
+	X509_STORE_set_verify_cb(store, chain_cb);
+	if (X509_STORE_set_ex_data(store, 0, chain) != 1)
+		return hf_err_set(err, HF_E_NOMEM, "%s: out of memory verifying the signature",
+				  name);
+	return 0;
+}
+
+/* The signer's certificate fits its use: codeSigning in its extended key usage when
+ * codesign (a manifest's), a leaf (not a CA), and a key usage that allows signing. */
+static int check_leaf(X509 *signer, const char *name, const char *subject, int codesign,
+		      struct hf_err *err)
+{
+	uint32_t xku = X509_get_extended_key_usage(signer);
+
+	if (codesign &&
+	    (!(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) || !(xku & XKU_CODE_SIGN)))
+		return hf_err_set(err, HF_E_SIGNATURE,
+				  "%s: signer %s lacks the codeSigning extended key usage", name,
+				  subject);
+	if (X509_check_ca(signer) != 0)
+		return hf_err_set(err, HF_E_SIGNATURE,
+				  "%s: signer %s is a CA certificate; %s must be signed by a %s leaf",
+				  name, subject, codesign ? "manifests" : "receipts",
+				  codesign ? "code-signing" : "site's");
+	return check_key_usage(signer, name, subject, err);
+}
+
+/* sig, a detached CMS signature over data, verifies against the anchors in trust_path, and
+ * its one signer fits a manifest (codesign) or a receipt; info gets the signer. */
 static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t siglen,
 		  const char *name, const char *trust_path, struct hf_sig_info *info,
 		  int codesign, struct hf_err *err)
@@ -268,7 +353,6 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	struct chain_fail chain = { 0, 0, "", "" };
 	X509 *signer;
 	char subject[256] = "";
-	uint32_t xku;
 	int r = 0;
 
 	ERR_clear_error();
@@ -298,62 +382,11 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 			       why);
 		goto out;
 	}
-	if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
-		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: CMS content is not SignedData", name);
+	r = check_shape(cms, name, err);
+	if (!r)
+		r = load_trust(store, trust_path, &chain, name, err);
+	if (r)
 		goto out;
-	}
-	if (CMS_is_detached(cms) != 1) {
-		r = hf_err_set(err, HF_E_SIGNATURE,
-			       "%s.p7s: signature is not detached (it carries its own content)",
-			       name);
-		goto out;
-	}
-	if (OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
-		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: signed content type is not id-data",
-			       name);
-		goto out;
-	}
-	if (sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1) {
-		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: %d signers; exactly one is accepted",
-			       name, sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)));
-		goto out;
-	}
-	{
-		mode_t type;
-		int probe = hf_open_reg(AT_FDCWD, trust_path, O_RDONLY, 0, &type); /* no FIFO */
-
-		if (probe < 0 && type) {
-			r = hf_err_notreg(err, HF_E_IO, trust_path, type);
-			goto out;
-		}
-		if (probe < 0) {
-			r = hf_err_set(err, HF_E_IO, "trust file %s: cannot open: %s", trust_path,
-				       strerror(errno));
-			hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust "
-					 "or $HOTFIX_TRUST");
-			goto out;
-		}
-		close(probe);
-	}
-	if (X509_STORE_load_file(store, trust_path) != 1) {
-		drain_errors(why, sizeof(why));
-		r = hf_err_set(err, HF_E_IO, "trust file %s: cannot load CA certificates: %s",
-			       trust_path, why);
-		hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust or "
-				 "$HOTFIX_TRUST");
-		goto out;
-	}
-	/* OpenSSL 3.0 checks the S/MIME purpose by default; codeSigning is checked below.
-	 * The auth level makes the chain check refuse a weak key anywhere in the chain
-	 * (the anchor's included) and a weak signature on every certificate but the
-	 * anchor's self-signature (tests/unit/test_sig.c proves each on this OpenSSL). */
-	X509_VERIFY_PARAM_set_purpose(X509_STORE_get0_param(store), X509_PURPOSE_ANY);
-	X509_VERIFY_PARAM_set_auth_level(X509_STORE_get0_param(store), policy_level);
-	X509_STORE_set_verify_cb(store, chain_cb);
-	if (X509_STORE_set_ex_data(store, 0, &chain) != 1) {
-		r = hf_err_set(err, HF_E_NOMEM, "%s: out of memory verifying the signature", name);
-		goto out;
-	}
 	if (CMS_verify(cms, NULL, store, content, NULL, CMS_BINARY) != 1) {
 		drain_errors(why, sizeof(why));
 		if (chain.error)
@@ -373,23 +406,8 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	if (info)
 		memcpy(info->signer, subject, sizeof(info->signer));
 	r = check_signer(cms, signer, name, subject, err);
-	if (r)
-		goto out;
-	xku = X509_get_extended_key_usage(signer);
-	if (codesign &&
-	    (!(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) || !(xku & XKU_CODE_SIGN))) {
-		r = hf_err_set(err, HF_E_SIGNATURE,
-			       "%s: signer %s lacks the codeSigning extended key usage", name, subject);
-		goto out;
-	}
-	if (X509_check_ca(signer) != 0) {
-		r = hf_err_set(err, HF_E_SIGNATURE,
-			       "%s: signer %s is a CA certificate; %s must be signed by a %s leaf",
-			       name, subject, codesign ? "manifests" : "receipts",
-			       codesign ? "code-signing" : "site's");
-		goto out;
-	}
-	r = check_key_usage(signer, name, subject, err);
+	if (!r)
+		r = check_leaf(signer, name, subject, codesign, err);
 out:
 	if (r == -HF_E_SIGNATURE && codesign && err && !err->hint[0])
 		hf_err_hint(err, "obtain a manifest signed by a trusted publisher; do not apply "

@@ -427,12 +427,83 @@ static void check_receipts(int dirfd, const char *display, const struct line *li
 	closedir(d);
 }
 
+/* Record seq on its own and after the one before it (its line p is a hash, a space and the
+ * body, blen bytes): the hash over the body, the number, the hash of the line before
+ * (prev), a writer hotfix knows (by=), and where it starts installed.xml from (before=:
+ * where the record before left it, pregv, NULL when unknown).  *regv (*regl) is where it
+ * leaves installed.xml, NULL when it names nothing.  What is wrong is a problem in c; an
+ * error only when the hash cannot be computed. */
+static int check_record(struct hf_txlog_check *c, unsigned long seq, const char *p,
+			const char *body, size_t blen, const char *prev, const char *pregv,
+			size_t pregl, const char **regv, size_t *regl, struct hf_err *err)
+{
+	char hex[HF_SHA256_HEX];
+	uint8_t d[HF_SHA256_LEN];
+	unsigned long got;
+	const char *v;
+	size_t vl;
+
+	if (hf_sha256_buf(body, blen, d, err) != 0)
+		return -(int)err->code;
+	if (memcmp(hf_sha256_hex(d, hex), p, 64) != 0)
+		problem(c, "record %lu: its hash does not match its content (edited)", seq);
+	got = body_seq(body, blen);
+	if (got != seq)
+		problem(c, "record %lu: says it is record %lu (removed or reordered)", seq, got);
+	if (field(body, blen, "prev", &v, &vl) || vl != 64 || memcmp(v, prev, 64) != 0)
+		problem(c, "record %lu: does not follow record %lu (one removed, inserted or "
+			   "reordered)",
+			seq, seq - 1);
+	if (field(body, blen, "registry", regv, regl))
+		*regv = NULL;
+	if (field(body, blen, "before", &v, &vl))
+		problem(c, "record %lu names no registry before it", seq);
+	else if (pregv && (vl != pregl || memcmp(v, pregv, vl) != 0))
+		problem(c, "record %lu: starts from installed.xml %.*s..., but record %lu left "
+			   "it %.*s...: installed.xml changed without a record in between (edited "
+			   "by hand, or restored from a copy)",
+			seq, vl > 16 ? 16 : (int)vl, v, seq - 1, pregl > 16 ? 16 : (int)pregl,
+			pregv);
+	if (field(body, blen, "by", &v, &vl)) {
+		v = "";
+		vl = 0;
+	}
+	if (!((vl == 7 && !memcmp(v, "command", 7)) || (vl == 8 && !memcmp(v, "recovery", 8))))
+		problem(c, "record %lu: not a record hotfix writes (by=%.*s)", seq,
+			vl > 16 ? 16 : (int)vl, v);
+	return 0;
+}
+
+/* The last of the n records (leaving installed.xml as regv says, NULL: it names nothing)
+ * must leave it as it is now (reg, or none when !present). */
+static void check_last(struct hf_txlog_check *c, size_t n, const char *regv, size_t regl,
+		       int present, const uint8_t reg[HF_SHA256_LEN])
+{
+	char hex[HF_SHA256_HEX];
+
+	if (n && regv) {
+		c->registry_checked = 1;
+		if (present ? regl != 64 || memcmp(regv, hf_sha256_hex(reg, hex), 64) != 0
+			    : regl != 1 || *regv != '-')
+			problem(c, "the last record (%zu) does not leave installed.xml as it is: "
+				   "installed.xml changed without a record (edited by hand, or "
+				   "restored from a copy), or records were cut from the end; put back "
+				   "the installed.xml record %zu names (registry=%.*s), or compare the "
+				   "site with 'hotfix audit MANIFEST'",
+				n, n, regl > 64 ? 64 : (int)regl, regv);
+	} else if (n) {
+		problem(c, "the last record (%zu) names no registry", n);
+	} else if (present) {
+		problem(c, "the log is empty, yet installed.xml records hotfixes");
+	}
+}
+
 int hf_txlog_verify(int dirfd, const char *display, int present,
 		    const uint8_t reg[HF_SHA256_LEN], const char *trust,
 		    struct hf_txlog_check *c, struct hf_err *err)
 {
-	char name[4300], prev[HF_SHA256_HEX] = ZERO_HASH, hex[HF_SHA256_HEX];
-	uint8_t *buf = NULL, d[HF_SHA256_LEN];
+	char name[4300], prev[HF_SHA256_HEX] = ZERO_HASH;
+	uint8_t *buf = NULL;
 	struct line *lines = NULL;
 	const char *p, *end, *regv = NULL, *pregv;
 	size_t len = 0, n = 0, cap = 0, regl = 0, pregl;
@@ -458,9 +529,9 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		unsigned long seq = n + 1, got;
-		const char *body = p + 65, *v;
-		size_t blen = ll > 65 ? ll - 65 : 0, vl;
+		unsigned long seq = n + 1;
+		const char *body = p + 65;
+		size_t blen = ll > 65 ? ll - 65 : 0;
 
 		if (!nl) { /* the registry check goes by the last complete record */
 			problem(c, "record %lu is incomplete (a crash while it was written, or cut)",
@@ -471,44 +542,15 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 		pregl = regl;
 		regv = NULL; /* the registry the last line names, if it is a record */
 		regl = 0;
-		if (ll > HF_TXLOG_LINE_MAX || ll < 66 || !is_hex64(p) || p[64] != ' ') {
+		if (ll > HF_TXLOG_LINE_MAX || ll < 66 || !is_hex64(p) || p[64] != ' ')
 			problem(c, "record %lu is not a record", seq);
-		} else {
-			if (hf_sha256_buf(body, blen, d, err) != 0) {
-				free(lines);
-				free(buf);
-				return -(int)err->code;
-			}
-			if (memcmp(hf_sha256_hex(d, hex), p, 64) != 0)
-				problem(c, "record %lu: its hash does not match its content (edited)",
-					seq);
-			got = body_seq(body, blen);
-			if (got != seq)
-				problem(c, "record %lu: says it is record %lu (removed or reordered)",
-					seq, got);
-			if (field(body, blen, "prev", &v, &vl) || vl != 64 ||
-			    memcmp(v, prev, 64) != 0)
-				problem(c, "record %lu: does not follow record %lu (one removed, "
-					   "inserted or reordered)",
-					seq, seq - 1);
-			if (field(body, blen, "registry", &regv, &regl))
-				regv = NULL;
-			if (field(body, blen, "before", &v, &vl))
-				problem(c, "record %lu names no registry before it", seq);
-			else if (pregv && (vl != pregl || memcmp(v, pregv, vl) != 0))
-				problem(c, "record %lu: starts from installed.xml %.*s..., but record "
-					   "%lu left it %.*s...: installed.xml changed without a "
-					   "record in between (edited by hand, or restored from a copy)",
-					seq, vl > 16 ? 16 : (int)vl, v, seq - 1,
-					pregl > 16 ? 16 : (int)pregl, pregv);
-			if (field(body, blen, "by", &v, &vl)) {
-				v = "";
-				vl = 0;
-			}
-			if (!((vl == 7 && !memcmp(v, "command", 7)) ||
-			      (vl == 8 && !memcmp(v, "recovery", 8))))
-				problem(c, "record %lu: not a record hotfix writes (by=%.*s)", seq,
-					vl > 16 ? 16 : (int)vl, v);
+		else
+			r = check_record(c, seq, p, body, blen, prev, pregv, pregl, &regv, &regl,
+					 err);
+		if (r) {
+			free(lines);
+			free(buf);
+			return r;
 		}
 		if (n == cap) {
 			struct line *nlines;
@@ -535,21 +577,7 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 	c->records = n;
 	if (n && lines[n - 1].len > 64 && is_hex64(lines[n - 1].p))
 		snprintf(c->head, sizeof(c->head), "%.64s", lines[n - 1].p);
-	if (n && regv) {
-		c->registry_checked = 1;
-		if (present ? regl != 64 || memcmp(regv, hf_sha256_hex(reg, hex), 64) != 0
-			    : regl != 1 || *regv != '-')
-			problem(c, "the last record (%zu) does not leave installed.xml as it is: "
-				   "installed.xml changed without a record (edited by hand, or "
-				   "restored from a copy), or records were cut from the end; put back "
-				   "the installed.xml record %zu names (registry=%.*s), or compare the "
-				   "site with 'hotfix audit MANIFEST'",
-				n, n, regl > 64 ? 64 : (int)regl, regv);
-	} else if (n) {
-		problem(c, "the last record (%zu) names no registry", n);
-	} else if (present) {
-		problem(c, "the log is empty, yet installed.xml records hotfixes");
-	}
+	check_last(c, n, regv, regl, present, reg);
 	check_receipts(dirfd, display, lines, n, trust, c);
 	free(lines);
 	free(buf);

@@ -7,6 +7,7 @@
 #define HOTFIX_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "../err.h"
 #include "../inuse.h"
@@ -129,6 +130,25 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
  * cli_result_fd when it is >= 0 (in a hierarchy worker), nothing otherwise. */
 extern int cli_result_fd;
 void cli_result(const char *word, unsigned long changed);
+
+/* How apply and rollback end, once the transaction is over and the lock released: the
+ * report on stdout -- the JSON with --json (one that cannot be written changes no status:
+ * main), else the text when rep->text_shown -- then the warning of a step after the
+ * commit, the error (cli_fail), the exit status after a signal (cli_signal_status: say,
+ * for a transaction that succeeded, is what was done on site) and the result for the
+ * hierarchy runner (cli_result).  Returns the exit status. */
+struct hf_txn_result;
+struct cli_txn_report {
+	const void *res;                          /* the command's result, for its printers */
+	int (*json)(FILE *out, const void *res);  /* report_txn's JSON of it */
+	void (*text)(FILE *out, const void *res); /* report_txn's text of it */
+	int text_shown;                           /* without --json: print the text */
+	const char *word;                         /* the result word (outcome) */
+};
+int cli_txn_end(const struct cli_opts *o, const struct cli_txn_report *rep,
+		const struct hf_txn_result *txn, const struct hf_err *err,
+		const struct hf_site *site, const char *say);
+
 
 /* A single-site command: runs arg (a MANIFEST, a HOTFIX-ID or NULL) on the site at root,
  * prints its report, returns the exit status. */

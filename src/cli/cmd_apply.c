@@ -25,10 +25,20 @@ static const char options[] =
 	"verified and swapped in under a journal.  Any failure is undone: the site ends\n"
 	"exactly as before or as after.\n\n";
 
+/* report_txn's printers of an apply, for cli_txn_end */
+static int apply_json(FILE *out, const void *res)
+{
+	return hf_report_apply_json(out, res);
+}
+
+static void apply_text(FILE *out, const void *res)
+{
+	hf_report_apply_text(out, res);
+}
+
 int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_root)
 {
 	const struct cli_common *c = &o->c;
-	int json = o->json;
 	struct hf_manifest *m = NULL;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
@@ -37,7 +47,9 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_apply_result res;
 	struct hf_inuse still;
 	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
+	struct cli_txn_report rep;
 	struct hf_err err;
+	char say[200];
 	int status = 0, r;
 
 	status = cli_load_manifest(c, manifest, &m);
@@ -71,28 +83,15 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	}
 	res.check.code = err.code;
 	res.check.message = err.code != HF_OK ? err.msg : NULL;
-	if (json) {
-		/* an output that cannot be written changes no status (main) */
-		if (hf_report_apply_json(stdout, &res) && !ferror(stdout))
-			status = 1;
-	} else if (!c->quiet || err.code != HF_OK) {
-		hf_report_apply_text(stdout, &res);
-	}
-	if (txn.warning[0])
-		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
-	if (err.code != HF_OK)
-		status = cli_fail(&err);
-	if (err.code == HF_OK) {
-		char say[200];
-
-		snprintf(say, sizeof(say), txn.changed ? "the apply of %s had committed; finished"
-						       : "nothing to do for %s; nothing was changed",
-			 m->id);
-		status = cli_signal_status(site->code, say, status);
-	} else {
-		status = cli_signal_status(NULL, NULL, status); /* the error said what was done */
-	}
-	cli_result(hf_apply_result_word(&res), (unsigned long)txn.changed);
+	snprintf(say, sizeof(say), txn.changed ? "the apply of %s had committed; finished"
+					       : "nothing to do for %s; nothing was changed",
+		 m->id);
+	rep.res = &res;
+	rep.json = apply_json;
+	rep.text = apply_text;
+	rep.text_shown = !c->quiet || err.code != HF_OK;
+	rep.word = hf_apply_result_word(&res);
+	status = cli_txn_end(o, &rep, &txn, &err, site, say);
 	hf_inuse_free(&still);
 	hf_txn_result_free(&txn);
 	hf_plan_free(plan);

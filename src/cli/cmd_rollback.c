@@ -22,6 +22,17 @@ static const char options[] =
 	"removes the hotfix from the site's registry; its log keeps the history.\n"
 	"A hotfix that is not installed: exit 3.\n\n";
 
+/* report_txn's printers of a rollback, for cli_txn_end */
+static int rollback_json(FILE *out, const void *res)
+{
+	return hf_report_rollback_json(out, res);
+}
+
+static void rollback_text(FILE *out, const void *res)
+{
+	hf_report_rollback_text(out, res);
+}
+
 int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root)
 {
 	struct hf_site *site = NULL;
@@ -30,8 +41,10 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	struct hf_rollback_result res;
 	struct hf_inuse still;
 	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
+	struct cli_txn_report rep;
 	struct hf_err err;
-	int status = 0, r;
+	char say[200];
+	int status, r;
 
 	hf_err_clear(&err);
 	memset(&txn, 0, sizeof(txn));
@@ -53,27 +66,14 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	}
 	res.code = r ? err.code : HF_OK;
 	res.message = err.code != HF_OK ? err.msg : NULL;
-	if (o->json) {
-		/* an output that cannot be written changes no status (main) */
-		if (hf_report_rollback_json(stdout, &res) && !ferror(stdout))
-			status = 1;
-	} else if ((!o->c.quiet && err.code == HF_OK) || txn.step[0] || txn.signal) {
-		/* a failed transaction: its step, file and log, even with -q */
-		hf_report_rollback_text(stdout, &res);
-	}
-	if (txn.warning[0])
-		fprintf(stderr, "hotfix: warning: %s\n", txn.warning);
-	if (err.code != HF_OK)
-		status = cli_fail(&err);
-	if (err.code == HF_OK) {
-		char say[200];
-
-		snprintf(say, sizeof(say), "the rollback of %s had committed; finished", id);
-		status = cli_signal_status(site->code, say, status);
-	} else {
-		status = cli_signal_status(NULL, NULL, status); /* the error said what was done */
-	}
-	cli_result(hf_rollback_result_word(&res), (unsigned long)txn.changed);
+	snprintf(say, sizeof(say), "the rollback of %s had committed; finished", id);
+	rep.res = &res;
+	rep.json = rollback_json;
+	rep.text = rollback_text;
+	/* a failed transaction: its step, file and log, even with -q */
+	rep.text_shown = (!o->c.quiet && err.code == HF_OK) || txn.step[0] || txn.signal;
+	rep.word = hf_rollback_result_word(&res);
+	status = cli_txn_end(o, &rep, &txn, &err, site, say);
 	hf_inuse_free(&still);
 	hf_txn_result_free(&txn);
 	hf_site_free(site);

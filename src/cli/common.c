@@ -69,6 +69,31 @@ void cli_result(const char *word, unsigned long changed)
 		fprintf(stderr, "hotfix: warning: cannot report the result to the runner\n");
 }
 
+int cli_txn_end(const struct cli_opts *o, const struct cli_txn_report *rep,
+		const struct hf_txn_result *txn, const struct hf_err *err,
+		const struct hf_site *site, const char *say)
+{
+	int status = 0;
+
+	if (o->json) {
+		/* an output that cannot be written changes no status (main) */
+		if (rep->json(stdout, rep->res) && !ferror(stdout))
+			status = 1;
+	} else if (rep->text_shown) {
+		rep->text(stdout, rep->res);
+	}
+	if (txn->warning[0])
+		fprintf(stderr, "hotfix: warning: %s\n", txn->warning);
+	if (err->code != HF_OK)
+		status = cli_fail(err);
+	if (err->code == HF_OK)
+		status = cli_signal_status(site->code, say, status);
+	else
+		status = cli_signal_status(NULL, NULL, status); /* the error said what was done */
+	cli_result(rep->word, (unsigned long)txn->changed);
+	return status;
+}
+
 static const struct {
 	struct option opt;
 	unsigned needs; /* 0: every command */
