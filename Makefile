@@ -39,8 +39,9 @@ CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# -iquote src: the CLI (src/cli) includes the core's headers as the tests do, "txn.h"
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -pthread $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-              -MMD -MP
+              -iquote src -MMD -MP
 
 LIB_SRCS := $(wildcard src/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
@@ -211,7 +212,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --inline-suppr --std=c11 -D_GNU_SOURCE --suppress=missingIncludeSystem \
 	    -Isrc src src/cli
-	clang-tidy --quiet $(LIB_SRCS) $(CLI_SRCS) -- -std=c11 -D_GNU_SOURCE $(PKG_CFLAGS) \
+	clang-tidy --quiet $(LIB_SRCS) $(CLI_SRCS) -- -std=c11 -D_GNU_SOURCE -iquote src $(PKG_CFLAGS) \
 	    2>/dev/null | (! grep -E 'warning:|error:')
 
 clean:

@@ -9,12 +9,12 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "../err.h"
-#include "../inuse.h"
-#include "../manifest.h"
-#include "../runner.h"
-#include "../site.h"
-#include "../state.h"
+#include "err.h"
+#include "inuse.h"
+#include "manifest.h"
+#include "runner.h"
+#include "site.h"
+#include "state.h"
 
 #define HOTFIX_VERSION "0.1.0"
 /* The system trust file: a compile-time constant, never overridden (cli_parse). */

@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../plan.h"
-#include "../report_txn.h"
-#include "../site.h"
-#include "../txn.h"
-#include "../txlog.h"
+#include "plan.h"
+#include "report_txn.h"
+#include "site.h"
+#include "txn.h"
+#include "txlog.h"
 #include "cli.h"
 
 static const char options[] =

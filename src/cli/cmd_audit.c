@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../auditor.h"
-#include "../report_audit.h"
-#include "../report_txn.h"
+#include "auditor.h"
+#include "report_audit.h"
+#include "report_txn.h"
 #include "cli.h"
 
 static const char options[] =

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../check.h"
-#include "../outcome.h"
-#include "../report_check.h"
-#include "../site.h"
+#include "check.h"
+#include "outcome.h"
+#include "report_check.h"
+#include "site.h"
 #include "cli.h"
 
 static const char options[] = "Options:\n"

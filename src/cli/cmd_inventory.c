@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../hierarchy.h"
-#include "../report_inventory.h"
+#include "hierarchy.h"
+#include "report_inventory.h"
 #include "cli.h"
 
 static const char options[] =

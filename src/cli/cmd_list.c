@@ -1,9 +1,9 @@
 /* cli/list: `hotfix list --site DIR [--json]` -- the site's installed hotfixes. */
 #include <stdio.h>
 
-#include "../installed.h"
-#include "../report_inventory.h"
-#include "../site.h"
+#include "installed.h"
+#include "report_inventory.h"
+#include "site.h"
 #include "cli.h"
 
 static const char options[] = "Options:\n"

@@ -1,10 +1,10 @@
 /* cli/recover: `hotfix recover --site DIR` -- finish or undo an interrupted transaction. */
 #include <stdio.h>
 
-#include "../outcome.h"
-#include "../report_txn.h"
-#include "../site.h"
-#include "../txn.h"
+#include "outcome.h"
+#include "report_txn.h"
+#include "site.h"
+#include "txn.h"
 #include "cli.h"
 
 static const char options[] =

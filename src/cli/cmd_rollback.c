@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../report_txn.h"
-#include "../site.h"
-#include "../txn.h"
-#include "../txlog.h"
+#include "report_txn.h"
+#include "site.h"
+#include "txn.h"
+#include "txlog.h"
 #include "cli.h"
 
 static const char options[] =

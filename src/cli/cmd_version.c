@@ -1,7 +1,7 @@
 /* cli/version: `hotfix version FILE...` -- PE file and product versions. */
 #include <stdio.h>
 
-#include "../pe.h"
+#include "pe.h"
 #include "cli.h"
 
 static const char options[] = "Output: one line per file, PATH<TAB>FILEVERSION<TAB>"

@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../intr.h"
-#include "../report_txn.h"
-#include "../sig.h"
-#include "../trustpath.h"
-#include "../txn.h"
+#include "intr.h"
+#include "report_txn.h"
+#include "sig.h"
+#include "trustpath.h"
+#include "txn.h"
 #include "cli.h"
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_HELP, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,

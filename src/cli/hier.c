@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../hierarchy.h"
-#include "../intr.h"
-#include "../manifest.h"
-#include "../outcome.h"
-#include "../report_run.h"
-#include "../runner.h"
+#include "hierarchy.h"
+#include "intr.h"
+#include "manifest.h"
+#include "outcome.h"
+#include "report_run.h"
+#include "runner.h"
 #include "cli.h"
 
 struct hctx {

@@ -8,7 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
-#include "../xml.h"
+#include "xml.h"
 #include "cli.h"
 
 static const struct cli_cmd commands[] = {
