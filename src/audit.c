@@ -207,7 +207,6 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 		rec = push(a, site);
 		if (!rec)
 			return hf_err_set(err, HF_E_NOMEM, "out of memory");
-		rec->site = site;
 		rec->manifest = m;
 		rec->verdict = HF_V_NOTAPPLICABLE;
 		rec->state = HF_AS_NOTAPPLICABLE;
@@ -226,7 +225,6 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 			hf_plan_free(plan);
 			return hf_err_set(err, HF_E_NOMEM, "out of memory");
 		}
-		rec->site = site;
 		rec->manifest = m;
 		rec->file = it->file;
 		rec->present = it->present;
@@ -250,7 +248,6 @@ int hf_audit_unknown(struct hf_audit *a, const struct hf_manifest *m, const stru
 
 	if (!rec)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
-	rec->site = site;
 	rec->manifest = m;
 	rec->verdict = HF_V_UNKNOWN;
 	rec->state = HF_AS_UNKNOWN;
