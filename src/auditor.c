@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "installed.h"
+#include "registry.h"
 #include "state.h"
 
 /* A stand-in for the site at root, whose site.xml could not be read: only its root. */
@@ -77,19 +77,19 @@ static int not_seen(struct hf_auditor *ar, const struct hf_site *site,
 static void verify_log(const struct hf_auditor *ar, struct hf_state *st,
 		       const struct hf_site *site, struct hf_auditor_log *lc)
 {
-	struct hf_installed *inst = NULL;
+	struct hf_registry *inst = NULL;
 	char display[4200];
 
 	lc->site = site;
 	hf_err_clear(&lc->err);
 	snprintf(display, sizeof(display), "%s/%s", site->root, HF_STATE_DIR);
-	if (hf_installed_load(site, &inst, &lc->err) == 0 &&
+	if (hf_registry_load(site, &inst, &lc->err) == 0 &&
 	    hf_txlog_verify(st->dirfd, display, inst->present, inst->sha256, ar->trust,
 			    &lc->check, &lc->err) == 0)
 		lc->checked = 1;
 	else
 		lc->message = lc->err.msg;
-	hf_installed_free(inst);
+	hf_registry_free(inst);
 }
 
 /* Audit one site under its (shared) lock, after recovering it; unseen says why the site

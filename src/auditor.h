@@ -17,7 +17,7 @@
  * It prints nothing: what it has to say while it walks goes, in order, to the caller's
  * hooks.
  *
- * Calls: audit, hierarchy, installed, site, state, txlog, txn (hf_txn_open). */
+ * Calls: audit, hierarchy, registry, site, state, txlog, txn (hf_txn_open). */
 #ifndef HOTFIX_AUDITOR_H
 #define HOTFIX_AUDITOR_H
 

@@ -82,11 +82,11 @@ static void scan_inuse(struct hf_check *k, const char *proc)
 }
 
 static void check_one(struct hf_check *k, const struct hf_site *site,
-		      const struct hf_installed *inst, const char *proc)
+		      const struct hf_registry *inst, const char *proc)
 {
 	const struct hf_manifest *m = k->manifest;
 
-	if (hf_installed_check_fresh(inst, site->code, m->id, m->revision, &k->err) == 0 &&
+	if (hf_registry_check_fresh(inst, site->code, m->id, m->revision, &k->err) == 0 &&
 	    hf_plan_make(m, site, HF_HASH_EQUAL, &k->plan, &k->err) == 0)
 		judge_plan(k, site);
 	if (k->plan && k->err.code == HF_OK)
@@ -122,7 +122,7 @@ void hf_check_site(struct hf_checks *cs, struct hf_site *site, const char *proc)
 	struct hf_err err;
 
 	hf_err_clear(&err);
-	if (hf_site_trust(site, &err) != 0 || hf_installed_load(site, &cs->inst, &err) != 0) {
+	if (hf_site_trust(site, &err) != 0 || hf_registry_load(site, &cs->inst, &err) != 0) {
 		hf_checks_refuse(cs, &err);
 		return;
 	}
@@ -157,7 +157,7 @@ int hf_checks_status(const struct hf_checks *cs)
 void hf_checks_free(struct hf_checks *cs)
 {
 	hf_matrix_free(&cs->matrix);
-	hf_installed_free(cs->inst);
+	hf_registry_free(cs->inst);
 	for (size_t i = 0; cs->c && i < cs->n; i++) {
 		hf_inuse_free(&cs->c[i].inuse);
 		hf_plan_free(cs->c[i].plan);

@@ -7,8 +7,8 @@
  *
  * hf_check_site decides, in this order, as hf_txn_apply would refuse:
  *   the site    hf_site_trust (check refuses what apply would refuse), the registry
- *               (installed); either failing is every manifest's error (site_ok 0);
- *   revision    an older revision than the site accepted: -HF_E_STALE (installed);
+ *               (registry); either failing is every manifest's error (site_ok 0);
+ *   revision    an older revision than the site accepted: -HF_E_STALE (registry);
  *   plan        not applicable, or a file unreadable (plan, HF_HASH_EQUAL);
  *   conflicts   any file in conflict: HF_E_CONFLICT, the files marked 'conflict';
  *   payload     its size and SHA-256, only when something is to install (payload);
@@ -18,14 +18,14 @@
  *               replaces (inuse, under proc); a scan that fails is a warning, no error;
  *   matrix      with the site read: the manifests and the registry (matrix).
  *
- * Calls: installed, inuse, matrix, payload, plan, rehearse, site (hf_site_trust). */
+ * Calls: inuse, matrix, registry, payload, plan, rehearse, site (hf_site_trust). */
 #ifndef HOTFIX_CHECK_H
 #define HOTFIX_CHECK_H
 
 #include <stddef.h>
 
 #include "err.h"
-#include "installed.h"
+#include "registry.h"
 #include "inuse.h"
 #include "manifest.h"
 #include "matrix.h"
@@ -55,7 +55,7 @@ struct hf_checks {
 	struct hf_matrix matrix; /* with site_ok: as built (has_matrix), or as a failed
 				  * build left it; else zeroed */
 	/* private */
-	struct hf_installed *inst; /* the registry, which the matrix points into */
+	struct hf_registry *inst; /* the registry, which the matrix points into */
 };
 
 /* Prepare cs for the n manifests (n >= 1).  Errors: -HF_E_NOMEM. */

@@ -107,7 +107,7 @@ static int installed_as_manifest(const struct hf_inst_hotfix *h,
 	return 0;
 }
 
-int hf_matrix_build(const struct hf_installed *inst, const struct hf_manifest *const *ms,
+int hf_matrix_build(const struct hf_registry *inst, const struct hf_manifest *const *ms,
 		    const struct hf_plan *const *plans, size_t nm, struct hf_matrix *mx,
 		    struct hf_err *err)
 {

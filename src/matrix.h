@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "installed.h"
+#include "registry.h"
 #include "manifest.h"
 #include "plan.h"
 #include "version.h"
@@ -63,7 +63,7 @@ struct hf_matrix {
 /* Build the matrix of the installed registry inst and the nm manifests ms (plans[i] is
  * ms[i]'s plan on the site, or NULL when it is not applicable); inst, ms and plans must
  * outlive it.  Errors: -HF_E_NOMEM. */
-int hf_matrix_build(const struct hf_installed *inst, const struct hf_manifest *const *ms,
+int hf_matrix_build(const struct hf_registry *inst, const struct hf_manifest *const *ms,
 		    const struct hf_plan *const *plans, size_t nm, struct hf_matrix *out,
 		    struct hf_err *err) HF_MUST_CHECK;
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fsop.h"
-#include "installed.h"
+#include "registry.h"
 #include "state.h"
 #include "swap.h"
 
@@ -95,8 +95,8 @@ static void check_path_attrs(const struct hf_site *site, const char *rel, struct
 /* Every backup file the registry relies on: present, with the recorded SHA-256. */
 static int check_backups(const struct hf_site *site, struct hf_rehearsal *r, struct hf_err *err)
 {
-	struct hf_installed *inst = NULL;
-	int sdir, rc = hf_installed_load(site, &inst, err);
+	struct hf_registry *inst = NULL;
+	int sdir, rc = hf_registry_load(site, &inst, err);
 
 	if (rc)
 		return rc;
@@ -128,7 +128,7 @@ static int check_backups(const struct hf_site *site, struct hf_rehearsal *r, str
 	}
 	if (sdir >= 0)
 		close(sdir);
-	hf_installed_free(inst);
+	hf_registry_free(inst);
 	return rc;
 }
 

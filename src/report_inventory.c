@@ -7,7 +7,7 @@
 #include "report_json.h"
 #include "version.h"
 
-void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_installed *inst)
+void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_registry *inst)
 {
 	char a[HF_VERSION_STRLEN], b[HF_VERSION_STRLEN];
 
@@ -27,7 +27,7 @@ void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_
 	}
 }
 
-int hf_report_list_json(FILE *out, const struct hf_site *site, const struct hf_installed *inst)
+int hf_report_list_json(FILE *out, const struct hf_site *site, const struct hf_registry *inst)
 {
 	json_t *doc = json_pack("{s:s, s:s, s:s}", "schema", "urn:hotfix:list:1", "site",
 				site->code, "root", site->root);

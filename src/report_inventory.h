@@ -9,12 +9,12 @@
 
 #include "err.h"
 #include "hierarchy.h"
-#include "installed.h"
+#include "registry.h"
 #include "site.h"
 
-void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_installed *inst);
+void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_registry *inst);
 int hf_report_list_json(FILE *out, const struct hf_site *site,
-			const struct hf_installed *inst) HF_MUST_CHECK;
+			const struct hf_registry *inst) HF_MUST_CHECK;
 
 /* The hierarchy as an Ansible inventory (YAML, written as JSON, which YAML reads): groups
  * central, primary and secondary under all; each site a host named by its code, with

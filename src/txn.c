@@ -16,7 +16,7 @@
 #include "fsop.h"
 #include "hlog.h"
 #include "hookrec.h"
-#include "installed.h"
+#include "registry.h"
 #include "intr.h"
 #include "payload.h"
 #include "pe.h"
@@ -1109,14 +1109,14 @@ static int conflict_message(const struct hf_plan *plan, struct hf_err *err)
 static int apply_refused(const struct ctx *c, const struct hf_plan *plan, struct hf_err *err)
 {
 	const struct hf_manifest *m = plan->manifest;
-	struct hf_installed *reg = NULL;
-	int r = hf_installed_load(c->site, &reg, err);
+	struct hf_registry *reg = NULL;
+	int r = hf_registry_load(c->site, &reg, err);
 
 	if (!r)
-		r = hf_installed_check_fresh(reg, c->site->code, m->id, m->revision, err);
+		r = hf_registry_check_fresh(reg, c->site->code, m->id, m->revision, err);
 	if (!r && plan->count[HF_ACT_CONFLICT])
 		r = conflict_message(plan, err);
-	if (!r && plan->count[HF_ACT_INSTALL] && hf_installed_find(reg, m->id)) {
+	if (!r && plan->count[HF_ACT_INSTALL] && hf_registry_find(reg, m->id)) {
 		r = hf_err_set(
 		    err, HF_E_CONFLICT,
 		    "%s: %s is recorded as installed, yet %zu file(s) are older than it; "
@@ -1127,7 +1127,7 @@ static int apply_refused(const struct ctx *c, const struct hf_plan *plan, struct
 			    "('hotfix rollback %s') or restore them, then apply again",
 			    m->id);
 	}
-	hf_installed_free(reg);
+	hf_registry_free(reg);
 	return r;
 }
 
@@ -1234,24 +1234,24 @@ static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
 static int next_registry(struct ctx *c, struct hf_inst_hotfix *add, const char *remove,
 			 struct hf_journal *j, uint8_t **bytes, size_t *len, struct hf_err *err)
 {
-	struct hf_installed *reg = NULL;
-	int r = hf_installed_load(c->site, &reg, err);
+	struct hf_registry *reg = NULL;
+	int r = hf_registry_load(c->site, &reg, err);
 
 	if (r)
 		return r;
 	j->has_before = reg->present;
 	memcpy(j->before, reg->sha256, HF_SHA256_LEN);
 	if (add)
-		r = hf_installed_accept(reg, add->id, add->revision, err);
+		r = hf_registry_accept(reg, add->id, add->revision, err);
 	if (!r && add)
-		r = hf_installed_add(reg, add, err);
+		r = hf_registry_add(reg, add, err);
 	if (!r && remove)
-		(void)hf_installed_remove(reg, remove);
+		(void)hf_registry_remove(reg, remove);
 	if (!r)
-		r = hf_installed_format(reg, bytes, len, err);
+		r = hf_registry_format(reg, bytes, len, err);
 	if (!r)
 		r = hf_sha256_buf(*bytes, *len, j->after, err);
-	hf_installed_free(reg);
+	hf_registry_free(reg);
 	return r;
 }
 
@@ -1425,7 +1425,7 @@ static int rollback_journal(struct ctx *c, const struct hf_inst_hotfix *h, const
 int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *res,
 		    struct hf_err *err)
 {
-	struct hf_installed *reg = NULL;
+	struct hf_registry *reg = NULL;
 	const struct hf_inst_hotfix *h;
 	struct refusal why;
 	struct hf_journal j;
@@ -1438,10 +1438,10 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 	memset(&j, 0, sizeof(j));
 	memset(&why, 0, sizeof(why));
 	ctx_init(&c, st);
-	r = hf_installed_load(c.site, &reg, err);
+	r = hf_registry_load(c.site, &reg, err);
 	if (r)
 		return r;
-	h = hf_installed_find(reg, id);
+	h = hf_registry_find(reg, id);
 	if (!h) {
 		r = hf_err_set(err, HF_E_NOTAPPLICABLE,
 			       "%s: %s is not installed; nothing to roll back", c.site->code, id);
@@ -1475,6 +1475,6 @@ out:
 	hf_hlog_close(c.log);
 	free(bytes);
 	free(j.files);
-	hf_installed_free(reg);
+	hf_registry_free(reg);
 	return r;
 }

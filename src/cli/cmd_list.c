@@ -1,7 +1,7 @@
 /* cli/list: `hotfix list --site DIR [--json]` -- the site's installed hotfixes. */
 #include <stdio.h>
 
-#include "installed.h"
+#include "registry.h"
 #include "report_inventory.h"
 #include "site.h"
 #include "cli.h"
@@ -16,7 +16,7 @@ int cmd_list(int argc, char **argv)
 	struct cli_opts o;
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
-	struct hf_installed *inst = NULL;
+	struct hf_registry *inst = NULL;
 	struct hf_err err;
 	int status = cli_parse(argc, argv, "list", &syn, &o);
 
@@ -25,7 +25,7 @@ int cmd_list(int argc, char **argv)
 	status = 0;
 	hf_err_clear(&err);
 	if (cli_open_site(o.site, HF_LOCK_SHARED, &site, &st, &err) ||
-	    hf_installed_load(site, &inst, &err)) {
+	    hf_registry_load(site, &inst, &err)) {
 		status = cli_fail(&err);
 	} else if (o.json) {
 		status = hf_report_list_json(stdout, site, inst) ? 1 : 0;
@@ -33,7 +33,7 @@ int cmd_list(int argc, char **argv)
 		hf_report_list_text(stdout, site, inst);
 	}
 	hf_state_close(st);
-	hf_installed_free(inst);
+	hf_registry_free(inst);
 	hf_site_free(site);
 	return status;
 }

@@ -119,7 +119,7 @@ static void test_installed_sources(void **state)
 	struct hf_inst_file f1[2] = {{.path = "a.dll"}, {.path = "c.dll"}};
 	struct hf_inst_hotfix h[2] = {{.id = "OLD", .revision = 2, .nfiles = 2, .files = f1},
 				      {.id = "SAME", .revision = 1, .nfiles = 0}};
-	struct hf_installed inst = {.n = 2, .hotfixes = h};
+	struct hf_registry inst = {.n = 2, .hotfixes = h};
 	struct fake y, same;
 	const struct hf_manifest *ms[2];
 	const struct hf_plan *plans[2];

@@ -1,5 +1,5 @@
-/* installed: parse SITE/.hotfix/installed.xml. */
-#include "installed.h"
+/* registry: parse SITE/.hotfix/installed.xml. */
+#include "registry.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +29,7 @@ void hf_inst_hotfix_clear(struct hf_inst_hotfix *h)
 	memset(h, 0, sizeof(*h));
 }
 
-void hf_installed_free(struct hf_installed *inst)
+void hf_registry_free(struct hf_registry *inst)
 {
 	if (!inst)
 		return;
@@ -42,7 +42,7 @@ void hf_installed_free(struct hf_installed *inst)
 	free(inst);
 }
 
-unsigned long hf_installed_accepted(const struct hf_installed *inst, const char *id)
+unsigned long hf_registry_accepted(const struct hf_registry *inst, const char *id)
 {
 	for (size_t i = 0; i < inst->naccepted; i++)
 		if (!strcmp(inst->accepted[i].id, id))
@@ -51,12 +51,12 @@ unsigned long hf_installed_accepted(const struct hf_installed *inst, const char 
 }
 
 /* gcc -fanalyzer (12) loses track of blocks stored into the caller's arrays (inst->
- * accepted, h->files) and reports them as leaked; they are freed by hf_installed_free. */
+ * accepted, h->files) and reports them as leaked; they are freed by hf_registry_free. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 #endif
-int hf_installed_accept(struct hf_installed *inst, const char *id, unsigned long revision,
+int hf_registry_accept(struct hf_registry *inst, const char *id, unsigned long revision,
 			struct hf_err *err)
 {
 	struct hf_accepted *grown;
@@ -83,11 +83,11 @@ int hf_installed_accept(struct hf_installed *inst, const char *id, unsigned long
 #pragma GCC diagnostic pop
 #endif
 
-int hf_installed_check_fresh(const struct hf_installed *inst, const char *site_code,
+int hf_registry_check_fresh(const struct hf_registry *inst, const char *site_code,
 			     const char *id, unsigned long revision, struct hf_err *err)
 {
-	unsigned long seen = hf_installed_accepted(inst, id);
-	const struct hf_inst_hotfix *h = hf_installed_find(inst, id);
+	unsigned long seen = hf_registry_accepted(inst, id);
+	const struct hf_inst_hotfix *h = hf_registry_find(inst, id);
 
 	if (h && h->revision > seen)
 		seen = h->revision;
@@ -101,7 +101,7 @@ int hf_installed_check_fresh(const struct hf_installed *inst, const char *site_c
 	return -HF_E_STALE;
 }
 
-struct hf_inst_hotfix *hf_installed_find(const struct hf_installed *inst, const char *id)
+struct hf_inst_hotfix *hf_registry_find(const struct hf_registry *inst, const char *id)
 {
 	for (size_t i = 0; i < inst->n; i++)
 		if (!strcmp(inst->hotfixes[i].id, id))
@@ -109,7 +109,7 @@ struct hf_inst_hotfix *hf_installed_find(const struct hf_installed *inst, const 
 	return NULL;
 }
 
-int hf_installed_add(struct hf_installed *inst, struct hf_inst_hotfix *h, struct hf_err *err)
+int hf_registry_add(struct hf_registry *inst, struct hf_inst_hotfix *h, struct hf_err *err)
 {
 	struct hf_inst_hotfix *n = realloc(inst->hotfixes, (inst->n + 1) * sizeof(*n));
 
@@ -121,9 +121,9 @@ int hf_installed_add(struct hf_installed *inst, struct hf_inst_hotfix *h, struct
 	return 0;
 }
 
-int hf_installed_remove(struct hf_installed *inst, const char *id)
+int hf_registry_remove(struct hf_registry *inst, const char *id)
 {
-	struct hf_inst_hotfix *h = hf_installed_find(inst, id);
+	struct hf_inst_hotfix *h = hf_registry_find(inst, id);
 	size_t i;
 
 	if (!h)
@@ -166,7 +166,7 @@ static int write_entry(xmlTextWriter *w, const struct hf_inst_hotfix *h)
 	return bad ? -1 : 0;
 }
 
-int hf_installed_format(const struct hf_installed *inst, uint8_t **buf, size_t *len,
+int hf_registry_format(const struct hf_registry *inst, uint8_t **buf, size_t *len,
 			struct hf_err *err)
 {
 	xmlBuffer *xb = xmlBufferCreate();
@@ -326,10 +326,10 @@ static int check_sum(const uint8_t *buf, size_t len, const char *name, struct hf
 	return 0;
 }
 
-int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
-		       struct hf_installed **out, struct hf_err *err)
+int hf_registry_parse(const uint8_t *buf, size_t len, const char *name,
+		       struct hf_registry **out, struct hf_err *err)
 {
-	struct hf_installed *inst = calloc(1, sizeof(*inst));
+	struct hf_registry *inst = calloc(1, sizeof(*inst));
 	xmlDoc *doc = NULL;
 	xmlNode *root;
 	int r;
@@ -362,7 +362,7 @@ int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
 				r = hf_err_set(err, HF_E_MALFORMED, "%s:%ld: bad <accepted>", name,
 					       xmlGetLineNo(c));
 			if (!r)
-				r = hf_installed_accept(inst, id, v, err);
+				r = hf_registry_accept(inst, id, v, err);
 			free(id);
 			free(rev);
 		} else {
@@ -375,11 +375,11 @@ int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
 	inst = NULL;
 out:
 	xmlFreeDoc(doc);
-	hf_installed_free(inst);
+	hf_registry_free(inst);
 	return r;
 }
 
-int hf_installed_load(const struct hf_site *site, struct hf_installed **out, struct hf_err *err)
+int hf_registry_load(const struct hf_site *site, struct hf_registry **out, struct hf_err *err)
 {
 	char name[4200];
 	uint8_t *buf = NULL;
@@ -400,15 +400,15 @@ int hf_installed_load(const struct hf_site *site, struct hf_installed **out, str
 			*err = local;
 		return r;
 	}
-	r = hf_read_fd(fd, name, HF_INSTALLED_MAX, &buf, &len, err);
+	r = hf_read_fd(fd, name, HF_REGISTRY_MAX, &buf, &len, err);
 	close(fd);
 	if (!r)
-		r = hf_installed_parse(buf, len, name, out, err);
+		r = hf_registry_parse(buf, len, name, out, err);
 	if (!r && *out) {
 		(*out)->present = 1;
 		r = hf_sha256_buf(buf, len, (*out)->sha256, err);
 		if (r) {
-			hf_installed_free(*out);
+			hf_registry_free(*out);
 			*out = NULL;
 		}
 	}

@@ -7,17 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "installed.h"
+#include "registry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void parse(const uint8_t *buf, size_t len)
 {
-	struct hf_installed *inst = NULL;
+	struct hf_registry *inst = NULL;
 	struct hf_err err;
 
-	if (hf_installed_parse(buf, len, "fuzz/installed.xml", &inst, &err) == 0)
-		hf_installed_free(inst);
+	if (hf_registry_parse(buf, len, "fuzz/installed.xml", &inst, &err) == 0)
+		hf_registry_free(inst);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

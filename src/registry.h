@@ -1,13 +1,13 @@
-/* installed: the registry of hotfixes a site has installed (SITE/.hotfix/installed.xml).
+/* registry: the registry of hotfixes a site has installed (SITE/.hotfix/installed.xml).
  *
- * Owns: struct hf_installed (free with hf_installed_free) and the file's format, both
+ * Owns: struct hf_registry (free with hf_registry_free) and the file's format, both
  * ways: parse (list, audit, rollback) and format (apply and rollback write the bytes
  * through module fsop, atomically).  A site without the file has installed nothing,
  * which is a valid answer.  The file's last line is "<!-- sha256 HEX -->", the SHA-256
  * of every byte before it; a file without it, or whose bytes do not match it, is
  * damaged (-HF_E_MALFORMED) and never used. */
-#ifndef HOTFIX_INSTALLED_H
-#define HOTFIX_INSTALLED_H
+#ifndef HOTFIX_REGISTRY_H
+#define HOTFIX_REGISTRY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +17,7 @@
 #include "site.h"
 #include "version.h"
 
-#define HF_INSTALLED_MAX (4 * 1024 * 1024)
+#define HF_REGISTRY_MAX (4 * 1024 * 1024)
 
 struct hf_inst_file {
 	char *path;
@@ -39,55 +39,55 @@ struct hf_accepted {
 	unsigned long revision; /* the highest revision of id ever installed here */
 };
 
-struct hf_installed {
+struct hf_registry {
 	size_t n;
 	struct hf_inst_hotfix *hotfixes;
 	size_t naccepted;
 	struct hf_accepted *accepted;
-	int present;                   /* the file existed (hf_installed_load) */
+	int present;                   /* the file existed (hf_registry_load) */
 	uint8_t sha256[HF_SHA256_LEN]; /* of its bytes, when present */
 };
 
 /* Read the site's registry; a missing file gives an empty registry.  Errors: -HF_E_IO,
  * -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE. */
-int hf_installed_load(const struct hf_site *site, struct hf_installed **out,
+int hf_registry_load(const struct hf_site *site, struct hf_registry **out,
 		      struct hf_err *err) HF_MUST_CHECK;
 
 /* Parse a registry from memory (tests, fuzzing). */
-int hf_installed_parse(const uint8_t *buf, size_t len, const char *name,
-		       struct hf_installed **out, struct hf_err *err) HF_MUST_CHECK;
+int hf_registry_parse(const uint8_t *buf, size_t len, const char *name,
+		       struct hf_registry **out, struct hf_err *err) HF_MUST_CHECK;
 
-void hf_installed_free(struct hf_installed *inst);
+void hf_registry_free(struct hf_registry *inst);
 
 /* The entry for id, or NULL. */
-struct hf_inst_hotfix *hf_installed_find(const struct hf_installed *inst, const char *id);
+struct hf_inst_hotfix *hf_registry_find(const struct hf_registry *inst, const char *id);
 
 /* Append h (moved in: inst owns its strings afterwards; h is zeroed). */
-int hf_installed_add(struct hf_installed *inst, struct hf_inst_hotfix *h,
+int hf_registry_add(struct hf_registry *inst, struct hf_inst_hotfix *h,
 		     struct hf_err *err) HF_MUST_CHECK;
 
 /* Remove and free the entry for id; 0 if there was none. */
-int hf_installed_remove(struct hf_installed *inst, const char *id);
+int hf_registry_remove(struct hf_registry *inst, const char *id);
 
 /* The highest revision of id accepted here, 0 if none. */
-unsigned long hf_installed_accepted(const struct hf_installed *inst, const char *id);
+unsigned long hf_registry_accepted(const struct hf_registry *inst, const char *id);
 
 /* Remember that revision of id was accepted (keeps the highest). */
-int hf_installed_accept(struct hf_installed *inst, const char *id, unsigned long revision,
+int hf_registry_accept(struct hf_registry *inst, const char *id, unsigned long revision,
 			struct hf_err *err) HF_MUST_CHECK;
 
 /* Rollback/freeze protection: -HF_E_STALE if the site has accepted a newer revision of
  * the hotfix than `revision`; the message names both. */
-int hf_installed_check_fresh(const struct hf_installed *inst, const char *site_code,
+int hf_registry_check_fresh(const struct hf_registry *inst, const char *site_code,
 			     const char *id, unsigned long revision,
 			     struct hf_err *err) HF_MUST_CHECK;
 
 /* Free what an entry owns. */
 void hf_inst_hotfix_clear(struct hf_inst_hotfix *h);
 
-/* The registry as XML bytes (a new buffer; free() it).  hf_installed_parse() reads
+/* The registry as XML bytes (a new buffer; free() it).  hf_registry_parse() reads
  * them back to the same registry. */
-int hf_installed_format(const struct hf_installed *inst, uint8_t **buf, size_t *len,
+int hf_registry_format(const struct hf_registry *inst, uint8_t **buf, size_t *len,
 			struct hf_err *err) HF_MUST_CHECK;
 
 #endif

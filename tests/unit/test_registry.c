@@ -9,13 +9,13 @@
 #include <cmocka.h>
 
 #include "hash.h"
-#include "installed.h"
+#include "registry.h"
 #include "xml.h"
 
 #define H1 "e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4"
 
 /* Parse xml with hotfix's checksum line appended, as hotfix writes the registry. */
-static int parse_summed(const char *xml, const char *name, struct hf_installed **out,
+static int parse_summed(const char *xml, const char *name, struct hf_registry **out,
 			struct hf_err *err)
 {
 	size_t n = strlen(xml);
@@ -27,7 +27,7 @@ static int parse_summed(const char *xml, const char *name, struct hf_installed *
 	assert_non_null(buf);
 	assert_int_equal(hf_sha256_buf(xml, n, sum, err), 0);
 	snprintf(buf, n + 90, "%s<!-- sha256 %s -->\n", xml, hf_sha256_hex(sum, hex));
-	r = hf_installed_parse((const uint8_t *)buf, strlen(buf), name, out, err);
+	r = hf_registry_parse((const uint8_t *)buf, strlen(buf), name, out, err);
 	free(buf);
 	return r;
 }
@@ -44,7 +44,7 @@ static void test_parse(void **state)
 		"time=\"2026-11-28T11:00:00Z\">"
 		"<file path=\"bin/b.dll\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" "
 		"new-version=\"3.0.0.1\" new-sha256=\"" H1 "\"/></hotfix></installed>";
-	struct hf_installed *inst = NULL;
+	struct hf_registry *inst = NULL;
 	struct hf_err err;
 
 	(void)state;
@@ -55,7 +55,7 @@ static void test_parse(void **state)
 	assert_int_equal(inst->hotfixes[0].revision, 2);
 	assert_int_equal(inst->hotfixes[1].files[0].new_version.part[0], 3);
 	assert_int_equal(inst->hotfixes[0].files[0].old_sha256[0], 0xe0);
-	hf_installed_free(inst);
+	hf_registry_free(inst);
 }
 
 /* format() writes what parse() reads back; add and remove edit the list. */
@@ -67,7 +67,7 @@ static void test_format_roundtrip(void **state)
 		"time=\"2026-11-28T10:00:00Z\">"
 		"<file path=\"bin/a &amp; b.dll\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" "
 		"new-version=\"1.0.0.1\" new-sha256=\"" H1 "\"/></hotfix></installed>";
-	struct hf_installed *a = NULL, *b = NULL;
+	struct hf_registry *a = NULL, *b = NULL;
 	struct hf_inst_hotfix h;
 	struct hf_err err;
 	uint8_t *buf = NULL;
@@ -83,58 +83,58 @@ static void test_format_roundtrip(void **state)
 	h.files[0].path = strdup("bin/c.dll");
 	h.files[0].new_version.part[0] = 9;
 	h.nfiles = 1;
-	assert_int_equal(hf_installed_add(a, &h, &err), 0);
+	assert_int_equal(hf_registry_add(a, &h, &err), 0);
 	assert_null(h.id); /* moved */
-	assert_int_equal(hf_installed_format(a, &buf, &len, &err), 0);
-	assert_int_equal(hf_installed_parse(buf, len, "b", &b, &err), 0);
+	assert_int_equal(hf_registry_format(a, &buf, &len, &err), 0);
+	assert_int_equal(hf_registry_parse(buf, len, "b", &b, &err), 0);
 	assert_int_equal(b->n, 2);
 	assert_string_equal(b->hotfixes[0].files[0].path, "bin/a & b.dll");
 	assert_string_equal(b->hotfixes[1].id, "KB2");
 	assert_int_equal(b->hotfixes[1].revision, 7);
 	assert_int_equal(b->hotfixes[1].files[0].new_version.part[0], 9);
-	assert_non_null(hf_installed_find(b, "KB1"));
-	assert_int_equal(hf_installed_remove(b, "KB1"), 1);
-	assert_int_equal(hf_installed_remove(b, "KB1"), 0);
-	assert_null(hf_installed_find(b, "KB1"));
+	assert_non_null(hf_registry_find(b, "KB1"));
+	assert_int_equal(hf_registry_remove(b, "KB1"), 1);
+	assert_int_equal(hf_registry_remove(b, "KB1"), 0);
+	assert_null(hf_registry_find(b, "KB1"));
 	assert_int_equal(b->n, 1);
 	assert_string_equal(b->hotfixes[0].id, "KB2");
 	free(buf);
 	/* an empty registry is still a valid document */
-	assert_int_equal(hf_installed_remove(b, "KB2"), 1);
-	assert_int_equal(hf_installed_format(b, &buf, &len, &err), 0);
-	hf_installed_free(a);
+	assert_int_equal(hf_registry_remove(b, "KB2"), 1);
+	assert_int_equal(hf_registry_format(b, &buf, &len, &err), 0);
+	hf_registry_free(a);
 	a = NULL;
-	assert_int_equal(hf_installed_parse(buf, len, "c", &a, &err), 0);
+	assert_int_equal(hf_registry_parse(buf, len, "c", &a, &err), 0);
 	assert_int_equal(a->n, 0);
 	free(buf);
-	hf_installed_free(a);
-	hf_installed_free(b);
+	hf_registry_free(a);
+	hf_registry_free(b);
 }
 
 /* A registry without its checksum line, or with a byte changed, is damaged. */
 static void test_checksum(void **state)
 {
 	static const char xml[] = "<installed xmlns=\"urn:hotfix:installed:1\"/>\n";
-	struct hf_installed *inst = NULL;
+	struct hf_registry *inst = NULL;
 	struct hf_err err;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 
 	(void)state;
 	assert_int_equal(parse_summed(xml, "ok.xml", &inst, &err), 0);
-	assert_int_equal(hf_installed_format(inst, &buf, &len, &err), 0);
-	hf_installed_free(inst);
+	assert_int_equal(hf_registry_format(inst, &buf, &len, &err), 0);
+	hf_registry_free(inst);
 	inst = NULL;
-	assert_int_equal(hf_installed_parse(buf, len, "f.xml", &inst, &err), 0);
-	hf_installed_free(inst);
+	assert_int_equal(hf_registry_parse(buf, len, "f.xml", &inst, &err), 0);
+	hf_registry_free(inst);
 	inst = NULL;
 	buf[10] ^= 1; /* one bit of the content */
-	assert_int_equal(hf_installed_parse(buf, len, "f.xml", &inst, &err), -HF_E_MALFORMED);
+	assert_int_equal(hf_registry_parse(buf, len, "f.xml", &inst, &err), -HF_E_MALFORMED);
 	assert_non_null(strstr(err.msg, "does not match its SHA-256 checksum"));
 	buf[10] ^= 1;
-	assert_int_equal(hf_installed_parse(buf, len - 1, "f.xml", &inst, &err), -HF_E_MALFORMED);
+	assert_int_equal(hf_registry_parse(buf, len - 1, "f.xml", &inst, &err), -HF_E_MALFORMED);
 	assert_non_null(strstr(err.msg, "not hotfix's checksum line"));
-	assert_int_equal(hf_installed_parse((const uint8_t *)xml, strlen(xml), "n.xml", &inst, &err),
+	assert_int_equal(hf_registry_parse((const uint8_t *)xml, strlen(xml), "n.xml", &inst, &err),
 			 -HF_E_MALFORMED);
 	assert_null(inst);
 	free(buf);
@@ -150,7 +150,7 @@ static void test_refused(void **state)
 		"<file path=\"a\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" new-version=\"1.0.0.1\" new-sha256=\"" H1 "\"/></hotfix>"
 		"</installed>";
 	static const char wrongns[] = "<installed/>";
-	struct hf_installed *inst = NULL;
+	struct hf_registry *inst = NULL;
 	struct hf_err err;
 
 	(void)state;
