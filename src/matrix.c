@@ -20,9 +20,9 @@ void hf_matrix_free(struct hf_matrix *mx)
 
 /* The row of path, made when new (mx->files holds room for every file of every source).
  * NULL: out of memory. */
-static struct hf_mx_file *row(struct hf_matrix *mx, const char *path)
+static struct hf_matrix_file *row(struct hf_matrix *mx, const char *path)
 {
-	struct hf_mx_file nf;
+	struct hf_matrix_file nf;
 
 	if (!path || !mx->files)
 		return NULL;
@@ -45,7 +45,7 @@ static struct hf_mx_file *row(struct hf_matrix *mx, const char *path)
 
 static int touch(struct hf_matrix *mx, size_t s, const char *path, const struct hf_version *v)
 {
-	struct hf_mx_file *f = row(mx, path);
+	struct hf_matrix_file *f = row(mx, path);
 
 	if (!f)
 		return -1;
@@ -62,7 +62,7 @@ static int supersedes(const struct hf_matrix *mx, size_t b, size_t a)
 	int files = 0, higher = 0;
 
 	for (size_t i = 0; i < mx->nfiles; i++) {
-		const struct hf_mx_file *f = &mx->files[i];
+		const struct hf_matrix_file *f = &mx->files[i];
 		int c;
 
 		if (!f->has || !f->has[a])
@@ -82,7 +82,7 @@ static int supersedes(const struct hf_matrix *mx, size_t b, size_t a)
 static void site_versions(struct hf_matrix *mx, const struct hf_plan *const *plans, size_t nm)
 {
 	for (size_t i = 0; i < mx->nfiles; i++) {
-		struct hf_mx_file *f = &mx->files[i];
+		struct hf_matrix_file *f = &mx->files[i];
 
 		for (size_t k = 0; k < nm && !f->has_current; k++)
 			for (size_t j = 0; plans[k] && j < plans[k]->n; j++) {
@@ -125,11 +125,11 @@ int hf_matrix_build(const struct hf_registry *inst, const struct hf_manifest *co
 		goto oom;
 	for (size_t i = 0; i < ninst; i++)
 		if (!installed_as_manifest(&inst->hotfixes[i], ms, nm))
-			mx->src[mx->nsrc++] = (struct hf_mx_source){
+			mx->src[mx->nsrc++] = (struct hf_matrix_source){
 			    inst->hotfixes[i].id, inst->hotfixes[i].revision, 1, 1};
 	for (size_t i = 0; i < nm; i++)
 		mx->src[mx->nsrc++] =
-		    (struct hf_mx_source){ms[i]->id, ms[i]->revision, 0, plans[i] != NULL};
+		    (struct hf_matrix_source){ms[i]->id, ms[i]->revision, 0, plans[i] != NULL};
 	/* the rows: installed hotfixes' files, then the manifests' */
 	for (size_t i = 0; i < ninst; i++) {
 		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
@@ -162,13 +162,13 @@ int hf_matrix_build(const struct hf_registry *inst, const struct hf_manifest *co
 		now[i] = mx->files[i].current;
 	for (size_t m = mx->nsrc - nm; m < mx->nsrc; m++) {
 		for (size_t i = 0; i < mx->nfiles; i++) {
-			struct hf_mx_file *f = &mx->files[i];
+			struct hf_matrix_file *f = &mx->files[i];
 
 			if (!f->has || !f->has[m])
 				continue;
 			if ((f->has_current || setter[i]) &&
 			    hf_version_cmp(&f->v[m], &now[i]) < 0) {
-				mx->down[mx->ndown++] = (struct hf_mx_down){
+				mx->down[mx->ndown++] = (struct hf_matrix_down){
 				    i, m, now[i], setter[i] ? setter[i] - 1 : HF_MATRIX_NONE};
 				continue;
 			}
@@ -179,7 +179,7 @@ int hf_matrix_build(const struct hf_registry *inst, const struct hf_manifest *co
 	for (size_t a = 0; a < mx->nsrc; a++)
 		for (size_t b = 0; b < mx->nsrc; b++)
 			if (a != b && supersedes(mx, b, a))
-				mx->sup[mx->nsup++] = (struct hf_mx_sup){a, b};
+				mx->sup[mx->nsup++] = (struct hf_matrix_sup){a, b};
 	free(now);
 	free(setter);
 	return 0;

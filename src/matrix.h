@@ -26,14 +26,14 @@
 
 #define HF_MATRIX_NONE ((size_t)-1)
 
-struct hf_mx_source {
+struct hf_matrix_source {
 	const char *id;     /* borrowed from the registry or the manifest */
 	unsigned long revision;
 	int installed;      /* from the registry; else a manifest */
 	int applicable;     /* a manifest with a file set for the site's service pack */
 };
 
-struct hf_mx_file {
+struct hf_matrix_file {
 	char *path;
 	int has_current;              /* the site's file has a version resource */
 	struct hf_version current;    /* ... its version, as the plan read it */
@@ -42,22 +42,22 @@ struct hf_mx_file {
 	size_t owners;                /* how many sources touch it */
 };
 
-struct hf_mx_down {
+struct hf_matrix_down {
 	size_t file, src;
 	struct hf_version above; /* the version there by then */
 	size_t above_src;        /* whose: a source, or HF_MATRIX_NONE (the site's file) */
 };
 
-struct hf_mx_sup {
+struct hf_matrix_sup {
 	size_t src, by;
 };
 
 struct hf_matrix {
 	size_t nsrc, nfiles, noverlap, ndown, nsup;
-	struct hf_mx_source *src;
-	struct hf_mx_file *files; /* in the order first seen */
-	struct hf_mx_down *down;
-	struct hf_mx_sup *sup;
+	struct hf_matrix_source *src;
+	struct hf_matrix_file *files; /* in the order first seen */
+	struct hf_matrix_down *down;
+	struct hf_matrix_sup *sup;
 };
 
 /* Build the matrix of the installed registry inst and the nm manifests ms (plans[i] is

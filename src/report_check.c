@@ -233,7 +233,7 @@ static void matrix_flags(FILE *out, const struct hf_matrix *mx)
 	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN];
 
 	for (size_t i = 0; i < mx->nfiles; i++) {
-		const struct hf_mx_file *f = &mx->files[i];
+		const struct hf_matrix_file *f = &mx->files[i];
 		int first = 1;
 
 		if (f->owners < 2)
@@ -249,7 +249,7 @@ static void matrix_flags(FILE *out, const struct hf_matrix *mx)
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < mx->ndown; i++) {
-		const struct hf_mx_down *d = &mx->down[i];
+		const struct hf_matrix_down *d = &mx->down[i];
 
 		fprintf(out, "  downgrade   %s: %s brings %s, below %s (%s); apply leaves it\n",
 			mx->files[d->file].path, mx->src[d->src].id,
@@ -282,7 +282,7 @@ void hf_report_matrix_text(FILE *out, const struct hf_site *site, const struct h
 		fprintf(out, " %-15s", mx->src[k].id);
 	fputc('\n', out);
 	for (size_t i = 0; i < mx->nfiles; i++) {
-		const struct hf_mx_file *f = &mx->files[i];
+		const struct hf_matrix_file *f = &mx->files[i];
 
 		fprintf(out, "  %-28s %-15s", f->path,
 			f->has_current ? hf_version_format(&f->current, v) : "-");
@@ -306,7 +306,7 @@ static json_t *matrix_json(const struct hf_matrix *mx)
 						     mx->src[k].installed ? "installed" : "manifest",
 						     "applicable", mx->src[k].applicable));
 	for (size_t i = 0; i < mx->nfiles; i++) {
-		const struct hf_mx_file *f = &mx->files[i];
+		const struct hf_matrix_file *f = &mx->files[i];
 		json_t *vs = json_object(), *owners = json_array();
 
 		for (size_t k = 0; k < mx->nsrc; k++)
@@ -327,7 +327,7 @@ static json_t *matrix_json(const struct hf_matrix *mx)
 			json_decref(owners);
 	}
 	for (size_t i = 0; i < mx->ndown; i++) {
-		const struct hf_mx_down *d = &mx->down[i];
+		const struct hf_matrix_down *d = &mx->down[i];
 
 		json_array_append_new(
 		    down, json_pack("{s:s, s:s, s:s, s:s, s:o}", "path", mx->files[d->file].path,

@@ -88,7 +88,7 @@ static void services_text(FILE *out, const struct hf_site *site, const struct hf
 		fprintf(out, "  services: NOT restarted -- the hotfix requires a restart and %s "
 			     "names no stop/start commands; restart the services yourself\n",
 			site->code);
-	else if (!hf_svc_any(site))
+	else if (!hf_service_any(site))
 		fprintf(out, "  services: none touched (the hotfix needs no restart, the site "
 			     "names no service commands)\n");
 	if (t->health)

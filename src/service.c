@@ -15,37 +15,37 @@
 
 #define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
 
-const char *hf_svc_phase_name(enum hf_svc_phase phase)
+const char *hf_service_phase_name(enum hf_service_phase phase)
 {
 	switch (phase) {
-	case HF_SVC_STOP:
+	case HF_SERVICE_STOP:
 		return "stop";
-	case HF_SVC_START:
+	case HF_SERVICE_START:
 		return "start";
-	case HF_SVC_HEALTH:
+	case HF_SERVICE_HEALTH:
 		return "health";
 	}
 	return "?";
 }
 
-int hf_svc_restarts(const struct hf_site *site)
+int hf_service_restarts(const struct hf_site *site)
 {
 	return site->svc.stop.argc > 0 && site->svc.start.argc > 0;
 }
 
-int hf_svc_any(const struct hf_site *site)
+int hf_service_any(const struct hf_site *site)
 {
-	return hf_svc_restarts(site) || site->svc.health.argc > 0;
+	return hf_service_restarts(site) || site->svc.health.argc > 0;
 }
 
-static const struct hf_cmd *phase_cmd(const struct hf_site *site, enum hf_svc_phase phase)
+static const struct hf_cmd *phase_cmd(const struct hf_site *site, enum hf_service_phase phase)
 {
 	switch (phase) {
-	case HF_SVC_STOP:
+	case HF_SERVICE_STOP:
 		return &site->svc.stop;
-	case HF_SVC_START:
+	case HF_SERVICE_START:
 		return &site->svc.start;
-	case HF_SVC_HEALTH:
+	case HF_SERVICE_HEALTH:
 		return &site->svc.health;
 	}
 	return NULL;
@@ -78,12 +78,12 @@ static void pause_s(unsigned seconds)
 		;
 }
 
-int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *id,
-	       const char *op, struct hf_hlog *log, char *out, size_t len, struct hf_err *err)
+int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, const char *id,
+		   const char *op, struct hf_hlog *log, char *out, size_t len, struct hf_err *err)
 {
 	const struct hf_cmd *cmd = phase_cmd(site, phase);
-	const char *name = hf_svc_phase_name(phase);
-	unsigned attempts = phase == HF_SVC_HEALTH ? 1 + site->svc.retries : 1;
+	const char *name = hf_service_phase_name(phase);
+	unsigned attempts = phase == HF_SERVICE_HEALTH ? 1 + site->svc.retries : 1;
 	char envbuf[4096], *env[HF_HOOK_ENV_MAX], how[200], desc[600], line[1200];
 	struct hf_hook_result res;
 	struct hf_hookrec_watch watch;
@@ -139,7 +139,7 @@ int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *
 				  desc, hf_intr_name(res.interrupted));
 	if (hf_hook_ok(&res))
 		return 0;
-	if (phase == HF_SVC_HEALTH)
+	if (phase == HF_SERVICE_HEALTH)
 		return hf_err_set(err, HF_E_HOOK,
 				  "health check failed after %u attempt(s): %s: %s", attempts,
 				  desc, how);

@@ -14,15 +14,15 @@
 #include "hlog.h"
 #include "site.h"
 
-enum hf_svc_phase { HF_SVC_STOP, HF_SVC_START, HF_SVC_HEALTH };
+enum hf_service_phase { HF_SERVICE_STOP, HF_SERVICE_START, HF_SERVICE_HEALTH };
 
-const char *hf_svc_phase_name(enum hf_svc_phase phase);
+const char *hf_service_phase_name(enum hf_service_phase phase);
 
 /* 1 if the site names stop and start commands (services to restart around a swap). */
-int hf_svc_restarts(const struct hf_site *site);
+int hf_service_restarts(const struct hf_site *site);
 
 /* 1 if the site names a stop/start pair or a health command. */
-int hf_svc_any(const struct hf_site *site);
+int hf_service_any(const struct hf_site *site);
 
 /* Run one phase for hotfix id during operation op ("apply", "rollback", "recover").
  * A phase the site does not name succeeds at once.  out (len bytes, may be NULL) gets
@@ -31,8 +31,8 @@ int hf_svc_any(const struct hf_site *site);
  * status 1"), -HF_E_INTR (hotfix was interrupted (intr.h): the command was ended, or not
  * started, and no further attempt is made), -HF_E_IO (the command could not be started
  * or recorded), -HF_E_UNSAFE (hf_site_trust has not passed on this site: nothing runs). */
-int hf_svc_run(const struct hf_site *site, enum hf_svc_phase phase, const char *id,
-	       const char *op, struct hf_hlog *log, char *out, size_t len,
-	       struct hf_err *err) HF_MUST_CHECK;
+int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, const char *id,
+		   const char *op, struct hf_hlog *log, char *out, size_t len,
+		   struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -343,7 +343,7 @@ int hf_site_has_state(const struct hf_site *site)
 /* The site root as an absolute path (as hf_site_open reached it). */
 static int abs_root(const struct hf_site *s, char *buf, size_t len, struct hf_err *err)
 {
-	char cwd[HF_TP_PATH_MAX];
+	char cwd[HF_TRUSTPATH_PATH_MAX];
 	int n;
 
 	if (s->root[0] == '/') {
@@ -433,8 +433,8 @@ static int candidate(const struct hf_cmd *cmd, const char *root, char *buf, size
 static int trust_cmd(struct hf_site *s, struct hf_cmd *cmd, const char *phase,
 		     const char *root, uid_t also, const struct hf_cred *cred, struct hf_err *err)
 {
-	char cand[HF_TP_PATH_MAX];
-	struct hf_tp_file f;
+	char cand[HF_TRUSTPATH_PATH_MAX];
+	struct hf_trustpath_file f;
 	int r;
 
 	if (cmd->argc == 0)
@@ -446,7 +446,7 @@ static int trust_cmd(struct hf_site *s, struct hf_cmd *cmd, const char *phase,
 	cmd->cred = *cred;
 	if (!candidate(cmd, root, cand, sizeof(cand)))
 		return 0; /* fails when run, with "No such file or directory" */
-	r = hf_tp_check_exec(cand, also, 0, &f, err); /* and its #! interpreters */
+	r = hf_trustpath_check_exec(cand, also, 0, &f, err); /* and its #! interpreters */
 	if (r == -HF_E_IO && f.sys_errno) { /* missing: fails when run, as it would have */
 		hf_err_clear(err);
 		cmd->exec_errno = f.sys_errno;
@@ -465,11 +465,11 @@ static int trust_cmd(struct hf_site *s, struct hf_cmd *cmd, const char *phase,
 
 int hf_site_trust(struct hf_site *s, struct hf_err *err)
 {
-	char root[HF_TP_PATH_MAX], xml[HF_TP_PATH_MAX + 16];
-	struct hf_tp_file f;
+	char root[HF_TRUSTPATH_PATH_MAX], xml[HF_TRUSTPATH_PATH_MAX + 16];
+	struct hf_trustpath_file f;
 	struct hf_cred cred;
 	struct stat rst;
-	uid_t also = HF_TP_NONE;
+	uid_t also = HF_TRUSTPATH_NONE;
 	int r;
 
 	s->svc.checked = 0;
@@ -490,15 +490,16 @@ int hf_site_trust(struct hf_site *s, struct hf_err *err)
 
 		also = s->xml_uid;
 		if (slash) {
-			char above[HF_TP_PATH_MAX];
+			char above[HF_TRUSTPATH_PATH_MAX];
 
 			snprintf(above, sizeof(above), "%.*s", slash == root ? 1 : (int)(slash - root),
 				 root);
-			r = hf_tp_check(above, HF_TP_NONE, HF_TP_NOFOLLOW, &f, err);
+			r = hf_trustpath_check(above, HF_TRUSTPATH_NONE, HF_TRUSTPATH_NOFOLLOW, &f,
+					       err);
 		}
 	}
 	if (!r)
-		r = hf_tp_check(xml, also, HF_TP_NOFOLLOW, &f, err);
+		r = hf_trustpath_check(xml, also, HF_TRUSTPATH_NOFOLLOW, &f, err);
 	if (r) {
 		hf_err_prefix(err, "%s: site.xml names commands that hotfix runs, so it and every "
 				   "directory above it must be owned by root and writable by no one "
@@ -516,7 +517,7 @@ int hf_site_trust(struct hf_site *s, struct hf_err *err)
 	if (f.st.st_dev != s->xml_dev || f.st.st_ino != s->xml_ino)
 		return hf_err_set(err, HF_E_IO, "%s: %s was replaced while hotfix read it; run the "
 						"command again", s->code, xml);
-	if (also != HF_TP_NONE)
+	if (also != HF_TRUSTPATH_NONE)
 		r = account(s->code, also, &cred, err);
 	if (!r)
 		r = trust_cmd(s, &s->svc.stop, "stop", root, also, &cred, err);

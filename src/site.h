@@ -64,7 +64,7 @@ void hf_site_free(struct hf_site *site);
  * there is no entry), then U, never root; the executables may then be U's too.  An
  * executable that does not exist is no refusal: the command fails when it runs, as it
  * would have.  Apply, rollback, recover and check call this before anything else;
- * hf_svc_run refuses a command not checked.  Errors: -HF_E_UNSAFE (the message names the
+ * hf_service_run refuses a command not checked.  Errors: -HF_E_UNSAFE (the message names the
  * file, its owner and mode; the hint what to change), -HF_E_IO (site.xml changed since
  * it was read, a directory cannot be opened), -HF_E_MALFORMED (a path too long, a user
  * in too many groups), -HF_E_NOMEM. */

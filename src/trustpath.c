@@ -8,18 +8,18 @@
 #include <string.h>
 #include <unistd.h>
 
-int hf_tp_allowed(const struct stat *st, uid_t also, const char **why)
+int hf_trustpath_allowed(const struct stat *st, uid_t also, const char **why)
 {
 	int owner = st->st_uid == 0 || st->st_uid == geteuid() ||
-		    (also != HF_TP_NONE && st->st_uid == also);
+		    (also != HF_TRUSTPATH_NONE && st->st_uid == also);
 	mode_t w = st->st_mode & (S_IWGRP | S_IWOTH);
 
 	*why = NULL;
 	if (!owner)
-		*why = also != HF_TP_NONE
-			       ? "owned neither by root, nor by the user running hotfix, nor by "
-				 "the site's owner"
-			       : "owned neither by root nor by the user running hotfix";
+		*why = also != HF_TRUSTPATH_NONE
+			   ? "owned neither by root, nor by the user running hotfix, nor by "
+			     "the site's owner"
+			   : "owned neither by root nor by the user running hotfix";
 	else if (S_ISLNK(st->st_mode) || !w ||
 		 (S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && st->st_uid == 0))
 		return 1; /* a link's mode means nothing; in a sticky directory owned by root
@@ -63,8 +63,8 @@ static int refuse(const char *name, const struct stat *st, const char *why, stru
 }
 
 struct walk {
-	char todo[HF_TP_PATH_MAX]; /* what is left to walk */
-	char res[HF_TP_PATH_MAX];  /* the directory reached, resolved ("" is /) */
+	char todo[HF_TRUSTPATH_PATH_MAX]; /* what is left to walk */
+	char res[HF_TRUSTPATH_PATH_MAX];  /* the directory reached, resolved ("" is /) */
 	size_t rlen;
 	int dir;                   /* O_PATH descriptor of res */
 	unsigned depth, links;
@@ -91,7 +91,7 @@ static int at_root(struct walk *w, struct hf_err *err)
 	w->dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (w->dir < 0 || fstat(w->dir, &st) != 0)
 		return hf_err_set(err, HF_E_IO, "/: cannot open: %s", strerror(errno));
-	if (!hf_tp_allowed(&st, w->also, &why))
+	if (!hf_trustpath_allowed(&st, w->also, &why))
 		return refuse("/", &st, why, err);
 	return 0;
 }
@@ -119,12 +119,12 @@ static int more_left(const struct walk *w)
 /* Follow the link open at fd (already checked): its target, then what was left. */
 static int follow(struct walk *w, int fd, const char *name, struct hf_err *err)
 {
-	char target[HF_TP_PATH_MAX], rest[HF_TP_PATH_MAX];
+	char target[HF_TRUSTPATH_PATH_MAX], rest[HF_TRUSTPATH_PATH_MAX];
 	ssize_t n;
 
-	if (++w->links > HF_TP_LINKS_MAX)
+	if (++w->links > HF_TRUSTPATH_LINKS_MAX)
 		return hf_err_set(err, HF_E_MALFORMED, "%s: more than %d symbolic links on the way",
-				  name, HF_TP_LINKS_MAX);
+				  name, HF_TRUSTPATH_LINKS_MAX);
 	n = readlinkat(fd, "", target, sizeof(target));
 	if (n < 0)
 		return hf_err_set(err, HF_E_IO, "%s: cannot read the link: %s", name,
@@ -142,10 +142,10 @@ static int follow(struct walk *w, int fd, const char *name, struct hf_err *err)
 }
 
 /* One step: comp from w->dir. *done when it was the last component (out filled). */
-static int step(struct walk *w, const char *comp, struct hf_tp_file *out, int *done,
+static int step(struct walk *w, const char *comp, struct hf_trustpath_file *out, int *done,
 		struct hf_err *err)
 {
-	char name[HF_TP_PATH_MAX + 256];
+	char name[HF_TRUSTPATH_PATH_MAX + 256];
 	struct stat st;
 	const char *why;
 	int fd, last;
@@ -167,13 +167,13 @@ static int step(struct walk *w, const char *comp, struct hf_tp_file *out, int *d
 			close(fd);
 		return hf_err_set(err, HF_E_IO, "%s: %s", name, strerror(out->sys_errno));
 	}
-	if (S_ISLNK(st.st_mode) && (w->flags & HF_TP_NOFOLLOW)) {
+	if (S_ISLNK(st.st_mode) && (w->flags & HF_TRUSTPATH_NOFOLLOW)) {
 		close(fd);
 		hf_err_set(err, HF_E_UNSAFE, "%s: a symbolic link; refused here", name);
 		hf_err_hint(err, "name the real path");
 		return -HF_E_UNSAFE;
 	}
-	if (!hf_tp_allowed(&st, w->also, &why)) {
+	if (!hf_trustpath_allowed(&st, w->also, &why)) {
 		close(fd);
 		return refuse(name, &st, why, err);
 	}
@@ -206,8 +206,8 @@ static int step(struct walk *w, const char *comp, struct hf_tp_file *out, int *d
 	return 0;
 }
 
-int hf_tp_check(const char *path, uid_t also, unsigned flags, struct hf_tp_file *out,
-		struct hf_err *err)
+int hf_trustpath_check(const char *path, uid_t also, unsigned flags, struct hf_trustpath_file *out,
+		       struct hf_err *err)
 {
 	struct walk w = {.dir = -1, .also = also, .flags = flags};
 	char comp[256];
@@ -220,7 +220,7 @@ int hf_tp_check(const char *path, uid_t also, unsigned flags, struct hf_tp_file 
 	if (*path == '/') {
 		snprintf(w.todo, sizeof(w.todo), "%s", path);
 	} else {
-		char cwd[HF_TP_PATH_MAX];
+		char cwd[HF_TRUSTPATH_PATH_MAX];
 
 		if (!getcwd(cwd, sizeof(cwd)))
 			return hf_err_set(err, HF_E_IO, "%s: cannot tell the current directory: %s",
@@ -244,9 +244,10 @@ int hf_tp_check(const char *path, uid_t also, unsigned flags, struct hf_tp_file 
 		}
 		if (n >= sizeof(comp))
 			r = hf_err_set(err, HF_E_MALFORMED, "%.200s: a component is too long", path);
-		else if (++w.depth > HF_TP_DEPTH_MAX)
-			r = hf_err_set(err, HF_E_MALFORMED, "%.200s: more than %d components on the way",
-				       path, HF_TP_DEPTH_MAX);
+		else if (++w.depth > HF_TRUSTPATH_DEPTH_MAX)
+			r = hf_err_set(err, HF_E_MALFORMED,
+				       "%.200s: more than %d components on the way", path,
+				       HF_TRUSTPATH_DEPTH_MAX);
 		else if (strcmp(comp, ".") != 0)
 			r = step(&w, comp, out, &done, err);
 	}
@@ -255,8 +256,8 @@ int hf_tp_check(const char *path, uid_t also, unsigned flags, struct hf_tp_file 
 	return r;
 }
 
-int hf_tp_shebang(const char *buf, size_t n, char *interp, size_t len, char *line,
-		  size_t linelen, const char **why)
+int hf_trustpath_shebang(const char *buf, size_t n, char *interp, size_t len, char *line,
+			 size_t linelen, const char **why)
 {
 	const char *nl = memchr(buf, '\n', n);
 	size_t end = nl ? (size_t)(nl - buf) : n, p = 2, q, i;
@@ -275,7 +276,7 @@ int hf_tp_shebang(const char *buf, size_t n, char *interp, size_t len, char *lin
 	}
 	if (linelen)
 		line[i < linelen ? i : linelen - 1] = '\0';
-	if (!nl && n >= HF_TP_SHEBANG_MAX) {
+	if (!nl && n >= HF_TRUSTPATH_SHEBANG_MAX) {
 		*why = "has no end of line within its first 256 bytes";
 		return -1;
 	}
@@ -300,10 +301,10 @@ int hf_tp_shebang(const char *buf, size_t n, char *interp, size_t len, char *lin
 	return 1;
 }
 
-/* The first bytes of the checked file f (at most HF_TP_SHEBANG_MAX) into buf: their
+/* The first bytes of the checked file f (at most HF_TRUSTPATH_SHEBANG_MAX) into buf: their
  * count, or -1 when it cannot be opened as a regular file (its exec fails); -2 with err
  * set when it is not the file checked. */
-static ssize_t head(const struct hf_tp_file *f, char *buf, struct hf_err *err)
+static ssize_t head(const struct hf_trustpath_file *f, char *buf, struct hf_err *err)
 {
 	struct stat st;
 	size_t n = 0;
@@ -321,8 +322,8 @@ static ssize_t head(const struct hf_tp_file *f, char *buf, struct hf_err *err)
 					 "again", f->path);
 		return -2;
 	}
-	while (n < HF_TP_SHEBANG_MAX) {
-		ssize_t k = pread(fd, buf + n, HF_TP_SHEBANG_MAX - n, (off_t)n);
+	while (n < HF_TRUSTPATH_SHEBANG_MAX) {
+		ssize_t k = pread(fd, buf + n, HF_TRUSTPATH_SHEBANG_MAX - n, (off_t)n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -334,15 +335,16 @@ static ssize_t head(const struct hf_tp_file *f, char *buf, struct hf_err *err)
 	return (ssize_t)n;
 }
 
-int hf_tp_check_exec(const char *path, uid_t also, unsigned flags, struct hf_tp_file *out,
-		     struct hf_err *err)
+int hf_trustpath_check_exec(const char *path, uid_t also, unsigned flags,
+			    struct hf_trustpath_file *out, struct hf_err *err)
 {
-	struct hf_tp_file cur;
-	char buf[HF_TP_SHEBANG_MAX], interp[HF_TP_SHEBANG_MAX], line[HF_TP_SHEBANG_MAX];
-	char script[HF_TP_PATH_MAX];
-	const struct hf_tp_file *at = out;
+	struct hf_trustpath_file cur;
+	char buf[HF_TRUSTPATH_SHEBANG_MAX], interp[HF_TRUSTPATH_SHEBANG_MAX],
+	    line[HF_TRUSTPATH_SHEBANG_MAX];
+	char script[HF_TRUSTPATH_PATH_MAX];
+	const struct hf_trustpath_file *at = out;
 	const char *why;
-	int r = hf_tp_check(path, also, flags, out, err);
+	int r = hf_trustpath_check(path, also, flags, out, err);
 
 	for (unsigned depth = 0; !r; depth++) {
 		ssize_t n = head(at, buf, err);
@@ -352,11 +354,12 @@ int hf_tp_check_exec(const char *path, uid_t also, unsigned flags, struct hf_tp_
 			return -HF_E_IO;
 		if (n < 0)
 			return 0;
-		k = hf_tp_shebang(buf, (size_t)n, interp, sizeof(interp), line, sizeof(line), &why);
+		k = hf_trustpath_shebang(buf, (size_t)n, interp, sizeof(interp), line, sizeof(line),
+					 &why);
 		if (k == 0)
 			return 0;
 		snprintf(script, sizeof(script), "%s", at->path);
-		if (k < 0 || depth == HF_TP_INTERP_MAX) {
+		if (k < 0 || depth == HF_TRUSTPATH_INTERP_MAX) {
 			if (k < 0)
 				hf_err_set(err, HF_E_UNSAFE, "%s: its #! line \"%s\" %s", script,
 					   line, why);
@@ -364,12 +367,12 @@ int hf_tp_check_exec(const char *path, uid_t also, unsigned flags, struct hf_tp_
 				hf_err_set(err, HF_E_UNSAFE,
 					   "%s: a #! interpreter that is a script too (#! line "
 					   "\"%s\"): more than %d #! lines on the way from %s",
-					   script, line, HF_TP_INTERP_MAX, out->path);
+					   script, line, HF_TRUSTPATH_INTERP_MAX, out->path);
 			hf_err_hint(err, "name a program directly, or an interpreter that is not "
 					 "itself a script (hotfix(1) HOOKS)");
 			return -HF_E_UNSAFE;
 		}
-		r = hf_tp_check(interp, also, flags, &cur, err);
+		r = hf_trustpath_check(interp, also, flags, &cur, err);
 		if (r == -HF_E_IO && cur.sys_errno)
 			out->sys_errno = cur.sys_errno;
 		if (r)

@@ -324,11 +324,11 @@ static int services_mark(struct ctx *c, const char *id, struct hf_err *err)
 
 /* The site's stop, start or health command for this transaction (service.h); a failing
  * command's last output goes to res->output. */
-static int site_command(struct ctx *c, const struct hf_journal *j, enum hf_svc_phase phase,
+static int site_command(struct ctx *c, const struct hf_journal *j, enum hf_service_phase phase,
 			struct hf_txn_result *res, struct hf_err *err)
 {
-	return hf_svc_run(c->site, phase, j->id, hf_journal_op_name(j->op), c->log, res->output,
-			  sizeof(res->output), err);
+	return hf_service_run(c->site, phase, j->id, hf_journal_op_name(j->op), c->log, res->output,
+			      sizeof(res->output), err);
 }
 
 /* .hotfix/services first -- from now on recovery runs stop and start -- then the stop
@@ -341,7 +341,7 @@ static int stop_services(struct ctx *c, const struct hf_journal *j, struct hf_tx
 	if (!r)
 		r = services_mark(c, j->id, err);
 	if (!r)
-		r = site_command(c, j, HF_SVC_STOP, res, err);
+		r = site_command(c, j, HF_SERVICE_STOP, res, err);
 	return r;
 }
 
@@ -637,8 +637,8 @@ static void services_stop(struct ctx *c, const char *id, struct hf_recovery *rec
 	struct hf_err e;
 
 	hf_err_clear(&e);
-	if (hf_svc_restarts(c->site) &&
-	    hf_svc_run(c->site, HF_SVC_STOP, id, "recover", c->log, NULL, 0, &e) != 0)
+	if (hf_service_restarts(c->site) &&
+	    hf_service_run(c->site, HF_SERVICE_STOP, id, "recover", c->log, NULL, 0, &e) != 0)
 		snprintf(rec->services, sizeof(rec->services), "stop failed: %s", e.msg);
 }
 
@@ -653,13 +653,13 @@ static int services_back(struct ctx *c, const char *id, struct hf_recovery *rec,
 	if (!services_marked(c))
 		return 0;
 	hf_err_clear(&e);
-	if (hf_svc_restarts(c->site) &&
-	    hf_svc_run(c->site, HF_SVC_START, id, "recover", c->log, NULL, 0, &e) != 0) {
+	if (hf_service_restarts(c->site) &&
+	    hf_service_run(c->site, HF_SERVICE_START, id, "recover", c->log, NULL, 0, &e) != 0) {
 		snprintf(rec->services, sizeof(rec->services),
 			 "the services could not be started again: %s", e.msg);
 		return 0;
 	}
-	if (hf_svc_restarts(c->site) && !rec->services[0])
+	if (hf_service_restarts(c->site) && !rec->services[0])
 		snprintf(rec->services, sizeof(rec->services),
 			 "services stopped and started again on the files as before");
 	return services_unmark(c, err);
@@ -912,7 +912,7 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	r = keep_all(c, j, err);
 	if (r)
 		goto failed;
-	if (hf_svc_restarts(c->site)) {
+	if (hf_service_restarts(c->site)) {
 		step = "stop";
 		r = stop_services(c, j, res, err);
 		if (r)
@@ -922,16 +922,16 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	r = swap_all(c, j, res, err);
 	if (r)
 		goto failed;
-	if (hf_svc_restarts(c->site)) {
+	if (hf_service_restarts(c->site)) {
 		step = "start";
-		r = site_command(c, j, HF_SVC_START, res, err);
+		r = site_command(c, j, HF_SERVICE_START, res, err);
 		res->restarted = !r;
 		if (r)
 			goto failed;
 	}
 	if (c->site->svc.health.argc) {
 		step = "health";
-		r = site_command(c, j, HF_SVC_HEALTH, res, err);
+		r = site_command(c, j, HF_SERVICE_HEALTH, res, err);
 		res->health = !r;
 		if (r)
 			goto failed;
@@ -997,7 +997,7 @@ static int defer_to_recover(struct hf_state *st, struct hf_recovery *rec)
 
 	ctx_init(&c, st);
 	/* services stopped: that message (recover ends the command too); else the record's */
-	hook = !(hf_svc_restarts(st->site) && services_marked(&c));
+	hook = !(hf_service_restarts(st->site) && services_marked(&c));
 	if (hook && fstatat(st->dirfd, HF_HOOKREC_FILE, &sb, AT_SYMLINK_NOFOLLOW) != 0)
 		return 0;
 	hf_err_clear(&e);

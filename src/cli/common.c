@@ -146,8 +146,8 @@ static const char *default_trust(void)
  * after it.  A missing or unreadable file is said where it is loaded (sig.c). */
 static int trust_owned(const char *path, struct hf_err *err)
 {
-	struct hf_tp_file f;
-	int r = hf_tp_check(path, HF_TP_NONE, 0, &f, err);
+	struct hf_trustpath_file f;
+	int r = hf_trustpath_check(path, HF_TRUSTPATH_NONE, 0, &f, err);
 
 	if (r == -HF_E_UNSAFE || r == -HF_E_MALFORMED)
 		return hf_err_prefix(err, "trust file %s: running as root, hotfix trusts the CA "

@@ -226,7 +226,7 @@ static void test_site_services(void **state)
 	(void)state;
 	assert_int_equal(code, 0);
 	assert_non_null(s);
-	assert_true(hf_svc_restarts(s));
+	assert_true(hf_service_restarts(s));
 	assert_int_equal(s->svc.stop.argc, 2);
 	assert_string_equal(s->svc.stop.argv[1], "stop");
 	assert_int_equal(s->svc.stop.timeout, 7);
@@ -240,7 +240,7 @@ static void test_site_services(void **state)
 
 	s = site_with("", &code); /* no services: nothing to run */
 	assert_int_equal(code, 0);
-	assert_false(hf_svc_any(s));
+	assert_false(hf_service_any(s));
 	hf_site_free(s);
 
 	/* a stop command without a start command would leave the services down */
@@ -286,13 +286,15 @@ static void test_health_retries(void **state)
 	assert_non_null(s);
 	hf_err_clear(&err);
 	/* not checked by hf_site_trust: refused, and nothing ran */
-	assert_int_equal(hf_svc_run(s, HF_SVC_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
-			 -HF_E_UNSAFE);
+	assert_int_equal(
+	    hf_service_run(s, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
+	    -HF_E_UNSAFE);
 	assert_int_equal(access(n, F_OK), -1);
 	assert_int_equal(hf_site_trust(s, &err), 0);
 	assert_non_null(s->svc.health.path); /* /bin/sh, resolved */
-	assert_int_equal(hf_svc_run(s, HF_SVC_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
-			 -HF_E_HOOK);
+	assert_int_equal(
+	    hf_service_run(s, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
+	    -HF_E_HOOK);
 	assert_non_null(strstr(err.msg, "health check failed after 2 attempt(s)"));
 	assert_non_null(strstr(err.msg, "exit status 1"));
 	assert_null(strstr(err.msg, "exit status 12"));
@@ -301,11 +303,11 @@ static void test_health_retries(void **state)
 	s = counting_site(dir, 2);
 	assert_non_null(s);
 	assert_int_equal(hf_site_trust(s, &err), 0);
-	assert_int_equal(hf_svc_run(s, HF_SVC_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
-			 0);
+	assert_int_equal(
+	    hf_service_run(s, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err), 0);
 	/* no stop/start named: those phases succeed without running anything */
-	assert_int_equal(hf_svc_run(s, HF_SVC_STOP, "KB1", "apply", NULL, out, sizeof(out), &err),
-			 0);
+	assert_int_equal(
+	    hf_service_run(s, HF_SERVICE_STOP, "KB1", "apply", NULL, out, sizeof(out), &err), 0);
 	hf_site_free(s);
 	unlink(n);
 	snprintf(n, sizeof(n), "%s/site/site.xml", dir);

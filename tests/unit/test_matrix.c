@@ -53,7 +53,7 @@ static void fake(struct fake *f, const char *id, size_t n, const char *const *pa
 	}
 }
 
-static const struct hf_mx_file *row(const struct hf_matrix *mx, const char *path)
+static const struct hf_matrix_file *row(const struct hf_matrix *mx, const char *path)
 {
 	for (size_t i = 0; i < mx->nfiles; i++)
 		if (!strcmp(mx->files[i].path, path))

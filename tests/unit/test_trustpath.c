@@ -20,7 +20,7 @@
 #define NOBODY 65534
 
 static char top[] = "/tmp/hotfix-test-trustpath-XXXXXX";
-static char p[HF_TP_PATH_MAX];
+static char p[HF_TRUSTPATH_PATH_MAX];
 
 /* top/rel */
 static const char *at(const char *rel)
@@ -81,7 +81,7 @@ static int setup(void **state)
 	link_as("../ok/f", "ok/up", 0);
 	snprintf(p, sizeof(p), "%s/ok/f", top);
 	{
-		char target[HF_TP_PATH_MAX];
+		char target[HF_TRUSTPATH_PATH_MAX];
 
 		snprintf(target, sizeof(target), "%s", p);
 		link_as(target, "ok/abs", 0);
@@ -118,11 +118,11 @@ static int teardown(void **state)
 }
 
 /* Check rel; returns the code (positive), the message in msg. */
-static int check(const char *rel, uid_t also, unsigned flags, struct hf_tp_file *f,
+static int check(const char *rel, uid_t also, unsigned flags, struct hf_trustpath_file *f,
 		 struct hf_err *err)
 {
 	hf_err_clear(err);
-	return -hf_tp_check(at(rel), also, flags, f, err);
+	return -hf_trustpath_check(at(rel), also, flags, f, err);
 }
 
 static void need_root(void)
@@ -133,38 +133,38 @@ static void need_root(void)
 
 static void test_trusted(void **state)
 {
-	struct hf_tp_file f;
+	struct hf_trustpath_file f;
 	struct hf_err err;
 
 	(void)state;
 	need_root();
-	assert_int_equal(check("ok/f", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("ok/f", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/f"));
 	assert_true(S_ISREG(f.st.st_mode));
 	/* a root-owned directory with the sticky bit may be writable by anyone (/tmp) */
-	assert_int_equal(check("tmp/f", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("tmp/f", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	/* "." and ".." are walked, not taken as text */
-	assert_int_equal(check("ok/./sub/../f", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("ok/./sub/../f", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/f"));
 	/* a relative path: from the current directory, its ancestors walked too */
 	assert_int_equal(chdir(at("ok")), 0);
 	hf_err_clear(&err);
-	assert_int_equal(hf_tp_check("sub/x", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check("sub/x", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/sub/x"));
 	assert_int_equal(chdir("/"), 0);
 	/* / itself */
-	assert_int_equal(hf_tp_check("/", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check("/", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, "/");
 }
 
 static void test_owner(void **state)
 {
-	struct hf_tp_file f;
+	struct hf_trustpath_file f;
 	struct hf_err err;
 
 	(void)state;
 	need_root();
-	assert_int_equal(check("ok/nob", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("ok/nob", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, at("ok/nob")));
 	assert_non_null(strstr(err.msg, "owned by nobody (uid 65534), mode 0755"));
 	assert_non_null(strstr(err.msg, "owned neither by root nor by the user running hotfix"));
@@ -172,36 +172,36 @@ static void test_owner(void **state)
 	/* the one other owner the caller trusts */
 	assert_int_equal(check("ok/nob", NOBODY, 0, &f, &err), 0);
 	/* a directory above owned by nobody: it could swap the file */
-	assert_int_equal(check("nobd/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("nobd/f", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, at("nobd")));
 	assert_null(strstr(err.msg, "nobd/f"));
 	assert_int_equal(check("nobd/f", NOBODY, 0, &f, &err), 0);
 	/* in a sticky directory, an entry owned by another user is still refused */
-	assert_int_equal(check("tmp/nf", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("tmp/nf", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 }
 
 static void test_writable(void **state)
 {
-	struct hf_tp_file f;
+	struct hf_trustpath_file f;
 	struct hf_err err;
 
 	(void)state;
 	need_root();
-	assert_int_equal(check("ok/gw", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("ok/gw", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "mode 0775: writable by group"));
 	assert_non_null(strstr(err.hint, "chmod go-w"));
-	assert_int_equal(check("ok/ow", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("ok/ow", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "mode 0757: writable by others"));
 	/* even the trusted other owner may not share its file */
 	assert_int_equal(check("ok/gw", NOBODY, 0, &f, &err), HF_E_UNSAFE);
 	/* a directory above, writable by group or by others (no sticky bit) */
-	assert_int_equal(check("gwd/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("gwd/f", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, at("gwd")));
 	assert_non_null(strstr(err.msg, "writable by group"));
-	assert_int_equal(check("owd/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("owd/f", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "mode 0757: writable by others"));
 	/* the sticky bit is the exception only on a directory owned by root */
-	assert_int_equal(check("ntmp/f", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("ntmp/f", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "owned by nobody (uid 65534), mode 1777"));
 	assert_int_equal(check("ntmp/f", NOBODY, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "only for a directory owned by root"));
@@ -209,35 +209,37 @@ static void test_writable(void **state)
 
 static void test_links(void **state)
 {
-	struct hf_tp_file f;
+	struct hf_trustpath_file f;
 	struct hf_err err;
 
 	(void)state;
 	need_root();
 	/* a trusted link is followed, and the result names the file itself */
-	assert_int_equal(check("ok/lnk", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("ok/lnk", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/f"));
-	assert_int_equal(check("ok/up", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("ok/up", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/f"));
-	assert_int_equal(check("ok/abs", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("ok/abs", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/f"));
-	assert_int_equal(check("ok/dirlnk/x", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("ok/dirlnk/x", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_string_equal(f.path, at("ok/sub/x"));
-	assert_int_equal(check("tmp/rl", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(check("tmp/rl", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	/* refused when the caller forbids links */
-	assert_int_equal(check("ok/lnk", HF_TP_NONE, HF_TP_NOFOLLOW, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("ok/lnk", HF_TRUSTPATH_NONE, HF_TRUSTPATH_NOFOLLOW, &f, &err),
+			 HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "a symbolic link"));
-	assert_int_equal(check("ok/dirlnk/x", HF_TP_NONE, HF_TP_NOFOLLOW, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("ok/dirlnk/x", HF_TRUSTPATH_NONE, HF_TRUSTPATH_NOFOLLOW, &f, &err),
+			 HF_E_UNSAFE);
 	/* a link anyone could have planted (nobody's, in /tmp-like dir): refused */
-	assert_int_equal(check("tmp/nl", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("tmp/nl", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "a symbolic link owned by nobody (uid 65534)"));
 	assert_non_null(strstr(err.hint, "chown -h"));
 	/* a loop is bounded */
-	assert_int_equal(check("ok/loop", HF_TP_NONE, 0, &f, &err), HF_E_MALFORMED);
+	assert_int_equal(check("ok/loop", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_MALFORMED);
 	assert_non_null(strstr(err.msg, "symbolic links"));
 	/* the system's shell resolves to a file that is no link (merged /usr or not) */
 	hf_err_clear(&err);
-	assert_int_equal(hf_tp_check("/bin/sh", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check("/bin/sh", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	{
 		struct stat st;
 
@@ -248,31 +250,33 @@ static void test_links(void **state)
 
 static void test_missing_and_bounds(void **state)
 {
-	struct hf_tp_file f;
+	struct hf_trustpath_file f;
 	struct hf_err err;
-	char longp[HF_TP_PATH_MAX + 10], deep[HF_TP_DEPTH_MAX * 2 + 10];
+	char longp[HF_TRUSTPATH_PATH_MAX + 10], deep[HF_TRUSTPATH_DEPTH_MAX * 2 + 10];
 
 	(void)state;
 	need_root();
-	assert_int_equal(check("ok/none", HF_TP_NONE, 0, &f, &err), HF_E_IO);
+	assert_int_equal(check("ok/none", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_IO);
 	assert_int_equal(f.sys_errno, ENOENT);
 	/* a missing file under an untrusted directory: the directory is refused first */
-	assert_int_equal(check("nobd/none", HF_TP_NONE, 0, &f, &err), HF_E_UNSAFE);
+	assert_int_equal(check("nobd/none", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_UNSAFE);
 	/* a file used as a directory */
-	assert_int_equal(check("ok/f/x", HF_TP_NONE, 0, &f, &err), HF_E_IO);
+	assert_int_equal(check("ok/f/x", HF_TRUSTPATH_NONE, 0, &f, &err), HF_E_IO);
 	assert_int_equal(f.sys_errno, ENOTDIR);
 	memset(longp, 'a', sizeof(longp) - 1);
 	longp[0] = '/';
 	longp[sizeof(longp) - 1] = '\0';
 	hf_err_clear(&err);
-	assert_int_equal(hf_tp_check(longp, HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
+	assert_int_equal(hf_trustpath_check(longp, HF_TRUSTPATH_NONE, 0, &f, &err),
+			 -HF_E_MALFORMED);
 	longp[300] = '\0'; /* one component longer than a name may be */
-	assert_int_equal(hf_tp_check(longp, HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
-	for (size_t i = 0; i < HF_TP_DEPTH_MAX + 2; i++)
+	assert_int_equal(hf_trustpath_check(longp, HF_TRUSTPATH_NONE, 0, &f, &err),
+			 -HF_E_MALFORMED);
+	for (size_t i = 0; i < HF_TRUSTPATH_DEPTH_MAX + 2; i++)
 		memcpy(deep + 2 * i, "/.", 2);
-	deep[2 * (HF_TP_DEPTH_MAX + 2)] = '\0';
-	assert_int_equal(hf_tp_check(deep, HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
-	assert_int_equal(hf_tp_check("", HF_TP_NONE, 0, &f, &err), -HF_E_MALFORMED);
+	deep[2 * (HF_TRUSTPATH_DEPTH_MAX + 2)] = '\0';
+	assert_int_equal(hf_trustpath_check(deep, HF_TRUSTPATH_NONE, 0, &f, &err), -HF_E_MALFORMED);
+	assert_int_equal(hf_trustpath_check("", HF_TRUSTPATH_NONE, 0, &f, &err), -HF_E_MALFORMED);
 }
 
 /* The rule alone, on made-up status. */
@@ -285,33 +289,35 @@ static void test_allowed(void **state)
 	memset(&st, 0, sizeof(st));
 	st.st_uid = 0;
 	st.st_mode = S_IFREG | 0644;
-	assert_true(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_true(hf_trustpath_allowed(&st, HF_TRUSTPATH_NONE, &why));
 	st.st_mode = S_IFREG | 0646;
-	assert_false(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_false(hf_trustpath_allowed(&st, HF_TRUSTPATH_NONE, &why));
 	assert_string_equal(why, "writable by others");
 	st.st_mode = S_IFREG | 01777; /* the sticky bit means nothing on a file */
-	assert_false(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_false(hf_trustpath_allowed(&st, HF_TRUSTPATH_NONE, &why));
 	assert_string_equal(why, "writable by group and others");
 	st.st_mode = S_IFDIR | 01777;
-	assert_true(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_true(hf_trustpath_allowed(&st, HF_TRUSTPATH_NONE, &why));
 	st.st_mode = S_IFLNK | 0777; /* a link's mode means nothing; its owner does */
-	assert_true(hf_tp_allowed(&st, HF_TP_NONE, &why));
+	assert_true(hf_trustpath_allowed(&st, HF_TRUSTPATH_NONE, &why));
 	st.st_uid = 4242;
-	assert_int_equal(hf_tp_allowed(&st, HF_TP_NONE, &why), geteuid() == 4242);
-	assert_true(hf_tp_allowed(&st, 4242, &why));
+	assert_int_equal(hf_trustpath_allowed(&st, HF_TRUSTPATH_NONE, &why), geteuid() == 4242);
+	assert_true(hf_trustpath_allowed(&st, 4242, &why));
 	st.st_mode = S_IFDIR | 01777;
-	assert_false(hf_tp_allowed(&st, 4242, &why));
+	assert_false(hf_trustpath_allowed(&st, 4242, &why));
 }
 
-/* hf_tp_shebang parses "#!" lines as the kernel does (fs/binfmt_script.c). */
+/* hf_trustpath_shebang parses "#!" lines as the kernel does (fs/binfmt_script.c). */
 static int sb(const char *text, size_t n, char *interp, char *line, const char **why)
 {
-	return hf_tp_shebang(text, n, interp, HF_TP_SHEBANG_MAX, line, HF_TP_SHEBANG_MAX, why);
+	return hf_trustpath_shebang(text, n, interp, HF_TRUSTPATH_SHEBANG_MAX, line,
+				    HF_TRUSTPATH_SHEBANG_MAX, why);
 }
 
 static void test_shebang(void **state)
 {
-	char interp[HF_TP_SHEBANG_MAX], line[HF_TP_SHEBANG_MAX], big[HF_TP_SHEBANG_MAX + 8];
+	char interp[HF_TRUSTPATH_SHEBANG_MAX], line[HF_TRUSTPATH_SHEBANG_MAX],
+	    big[HF_TRUSTPATH_SHEBANG_MAX + 8];
 	const char *why;
 
 	(void)state;
@@ -346,17 +352,17 @@ static void test_shebang(void **state)
 	assert_int_equal(sb("#! ./x\n", 7, interp, line, &why), -1);
 	memset(big, ' ', sizeof(big));
 	memcpy(big, "#!/bin/sh", 9);
-	assert_int_equal(sb(big, HF_TP_SHEBANG_MAX, interp, line, &why), -1);
+	assert_int_equal(sb(big, HF_TRUSTPATH_SHEBANG_MAX, interp, line, &why), -1);
 	assert_string_equal(why, "has no end of line within its first 256 bytes");
-	assert_int_equal(strlen(line), HF_TP_SHEBANG_MAX - 1); /* bounded */
-	big[HF_TP_SHEBANG_MAX - 1] = '\n'; /* the newline in the last byte: accepted */
-	assert_int_equal(sb(big, HF_TP_SHEBANG_MAX, interp, line, &why), 1);
+	assert_int_equal(strlen(line), HF_TRUSTPATH_SHEBANG_MAX - 1); /* bounded */
+	big[HF_TRUSTPATH_SHEBANG_MAX - 1] = '\n'; /* the newline in the last byte: accepted */
+	assert_int_equal(sb(big, HF_TRUSTPATH_SHEBANG_MAX, interp, line, &why), 1);
 	assert_string_equal(interp, "/bin/sh");
 	/* a small line buffer: the copy is cut, NUL-terminated */
-	assert_int_equal(hf_tp_shebang("#!/bin/sh\n", 10, interp, sizeof(interp), line, 4, &why),
-			 1);
+	assert_int_equal(
+	    hf_trustpath_shebang("#!/bin/sh\n", 10, interp, sizeof(interp), line, 4, &why), 1);
 	assert_string_equal(line, "#!/");
-	assert_int_equal(hf_tp_shebang("#!/bin/sh\n", 10, interp, 4, line, 4, &why), -1);
+	assert_int_equal(hf_trustpath_shebang("#!/bin/sh\n", 10, interp, 4, line, 4, &why), -1);
 	assert_string_equal(why, "names an interpreter whose path is too long");
 }
 
@@ -371,12 +377,12 @@ static void script_as(const char *rel, const char *text, uid_t uid)
 	assert_int_equal(chmod(p, 0755), 0);
 }
 
-/* hf_tp_check_exec: the program, then each #! interpreter, by the same rule. */
+/* hf_trustpath_check_exec: the program, then each #! interpreter, by the same rule. */
 static void test_exec(void **state)
 {
-	struct hf_tp_file f;
+	struct hf_trustpath_file f;
 	struct hf_err err;
-	char text[HF_TP_PATH_MAX + 16];
+	char text[HF_TRUSTPATH_PATH_MAX + 16];
 
 	(void)state;
 	if (geteuid() != 0)
@@ -386,11 +392,12 @@ static void test_exec(void **state)
 	script_as("x/nob/interp", "#!/bin/sh\n", 0);
 	snprintf(text, sizeof(text), "#!%s/x/nob/interp\n", top);
 	script_as("x/bad", text, 0);
-	assert_int_equal(hf_tp_check_exec(at("x/bad"), HF_TP_NONE, 0, &f, &err), -HF_E_UNSAFE);
+	assert_int_equal(hf_trustpath_check_exec(at("x/bad"), HF_TRUSTPATH_NONE, 0, &f, &err),
+			 -HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "its #! line"));
 	assert_non_null(strstr(err.msg, "/x/nob: owned by nobody (uid 65534), mode 0755"));
 	/* nobody as the trusted other owner: accepted */
-	assert_int_equal(hf_tp_check_exec(at("x/bad"), NOBODY, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check_exec(at("x/bad"), NOBODY, 0, &f, &err), 0);
 	assert_non_null(strstr(f.path, "/x/bad"));
 	/* a chain of 4 #! lines passes, 5 do not */
 	script_as("x/l1", "#!/bin/sh\n", 0);
@@ -401,18 +408,20 @@ static void test_exec(void **state)
 		snprintf(rel, sizeof(rel), "x/l%d", i);
 		script_as(rel, text, 0);
 	}
-	assert_int_equal(hf_tp_check_exec(at("x/l4"), HF_TP_NONE, 0, &f, &err), 0);
-	assert_int_equal(hf_tp_check_exec(at("x/l5"), HF_TP_NONE, 0, &f, &err), -HF_E_UNSAFE);
+	assert_int_equal(hf_trustpath_check_exec(at("x/l4"), HF_TRUSTPATH_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check_exec(at("x/l5"), HF_TRUSTPATH_NONE, 0, &f, &err),
+			 -HF_E_UNSAFE);
 	assert_non_null(strstr(err.msg, "more than 4 #! lines on the way from"));
 	/* a missing interpreter: -HF_E_IO with ENOENT, like a missing program */
 	snprintf(text, sizeof(text), "#!%s/x/none -x\n", top);
 	script_as("x/missing", text, 0);
-	assert_int_equal(hf_tp_check_exec(at("x/missing"), HF_TP_NONE, 0, &f, &err), -HF_E_IO);
+	assert_int_equal(hf_trustpath_check_exec(at("x/missing"), HF_TRUSTPATH_NONE, 0, &f, &err),
+			 -HF_E_IO);
 	assert_int_equal(f.sys_errno, ENOENT);
 	/* a binary, a FIFO (not opened: no hang) */
-	assert_int_equal(hf_tp_check_exec("/bin/sh", HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check_exec("/bin/sh", HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 	assert_int_equal(mkfifo(at("x/fifo"), 0755), 0);
-	assert_int_equal(hf_tp_check_exec(at("x/fifo"), HF_TP_NONE, 0, &f, &err), 0);
+	assert_int_equal(hf_trustpath_check_exec(at("x/fifo"), HF_TRUSTPATH_NONE, 0, &f, &err), 0);
 }
 
 int main(void)
