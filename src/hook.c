@@ -47,36 +47,13 @@ const char *hf_hook_outcome(const struct hf_hook_result *res, char *buf, size_t 
 	return buf;
 }
 
-const char *hf_cmd_describe(const struct hf_cmd *cmd, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	if (cmd->shell) {
-		snprintf(buf, len, "sh -c '%s'", cmd->argc ? cmd->argv[0] : "");
-		return buf;
-	}
-	for (size_t i = 0; i < cmd->argc && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", cmd->argv[i]);
-	return buf;
-}
-
-void hf_cmd_clear(struct hf_cmd *cmd)
-{
-	for (size_t i = 0; i < cmd->argc; i++)
-		free(cmd->argv[i]);
-	free(cmd->argv);
-	free(cmd->path);
-	memset(cmd, 0, sizeof(*cmd));
-}
-
 void hf_hook_env(char *buf, size_t len, char *env[HF_HOOK_ENV_MAX], const char *site_root,
 		 const char *code, const char *id, const char *op, const char *phase)
 {
 	const char *names[] = {"HOTFIX_SITE", "HOTFIX_SITE_CODE", "HOTFIX_ID", "HOTFIX_OP",
 			       "HOTFIX_PHASE"};
 	const char *values[] = {site_root, code, id, op, phase};
-	const char *fixed[] = {("PATH=" HF_HOOK_PATH), "LANG=C", "HOME=/"};
+	const char *fixed[] = {("PATH=" HF_CMD_PATH), "LANG=C", "HOME=/"};
 	size_t used = 0, n = 0;
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {

@@ -2,7 +2,7 @@
  * without a shell unless the command asks for one, in a clean environment, with a
  * timeout, and with what it prints kept for the log and the report.
  *
- * Owns: struct hf_cmd (free with hf_cmd_clear) and the child process of one run.
+ * Owns: the child process of one run of a command (cmd.h: what the command is).
  *
  * The child gets: stdin from /dev/null; stdout and stderr into one pipe, whose last
  * HF_HOOK_OUT_MAX bytes are kept; no other descriptor (close_range); default signal
@@ -31,37 +31,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cmd.h"
 #include "err.h"
 
-#define HF_HOOK_ARGS_MAX 64
 #define HF_HOOK_OUT_MAX 4096
-#define HF_HOOK_TIMEOUT_MAX 3600 /* seconds */
 #define HF_HOOK_ENV_MAX 16
-#define HF_HOOK_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define HF_CRED_GROUPS_MAX 256
-
-/* Who a command runs as, when not as hotfix itself. */
-struct hf_cred {
-	int drop;        /* 1: become uid, gid and groups before the exec */
-	uid_t uid;
-	gid_t gid;
-	size_t ngroups;  /* supplementary groups (0: none) */
-	gid_t groups[HF_CRED_GROUPS_MAX];
-};
-
-struct hf_cmd {
-	char **argv;     /* NULL-terminated; for a shell command, argv[0] is the text */
-	size_t argc;
-	int shell;       /* run argv[0] with /bin/sh -c */
-	unsigned timeout; /* seconds, 1..HF_HOOK_TIMEOUT_MAX */
-	/* set when the command was checked (hf_site_trust): */
-	int resolved;    /* 1: exec `path` and nothing else */
-	char *path;      /* the executable (for a shell command, the shell), or NULL when
-			  * there is none: exec_errno says why */
-	int exec_errno;
-	struct hf_cred cred;
-};
-
 struct hf_hook_result {
 	int exited;      /* exited normally: status is its exit code */
 	int status;      /* exit code, or the signal that ended it */
@@ -90,9 +64,6 @@ int hf_hook_ok(const struct hf_hook_result *res);
 /* "exit status 3", "killed by signal 9", "timed out after 5 s" */
 const char *hf_hook_outcome(const struct hf_hook_result *res, char *buf, size_t len);
 
-/* The command as one line for messages ("/usr/bin/foo --bar" or "sh -c 'text'"). */
-const char *hf_cmd_describe(const struct hf_cmd *cmd, char *buf, size_t len);
-
 /* Run cmd in directory cwd (a path; NULL: the current one) with the environment env
  * (NULL-terminated "NAME=value" strings).  The outcome is in res, whatever it is; the
  * return is an error only when the command could not be started at all (-HF_E_IO:
@@ -111,7 +82,5 @@ int hf_hook_run_watched(const struct hf_cmd *cmd, const char *cwd, char *const e
  * pointers into env[HF_HOOK_ENV_MAX].  Values are cut at 1000 bytes. */
 void hf_hook_env(char *buf, size_t len, char *env[HF_HOOK_ENV_MAX], const char *site_root,
 		 const char *code, const char *id, const char *op, const char *phase);
-
-void hf_cmd_clear(struct hf_cmd *cmd);
 
 #endif

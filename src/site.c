@@ -54,7 +54,7 @@ static unsigned attr_uint(xmlNode *node, const char *name, unsigned dflt)
 
 		errno = 0;
 		n = strtoul(v, &end, 10);
-		if (errno || *end || n > HF_HOOK_TIMEOUT_MAX)
+		if (errno || *end || n > HF_CMD_TIMEOUT_MAX)
 			n = dflt;
 	}
 	free(v);
@@ -71,9 +71,9 @@ static int command(xmlNode *node, unsigned dflt_timeout, struct hf_cmd *cmd, con
 		return 0;
 	for (xmlNode *k = node->children; k; k = k->next)
 		n += k->type == XML_ELEMENT_NODE;
-	if (n == 0 || n > HF_HOOK_ARGS_MAX)
+	if (n == 0 || n > HF_CMD_ARGS_MAX)
 		return hf_err_set(err, HF_E_MALFORMED, "%s: <%s> needs 1 to %d arguments", name,
-				  (const char *)node->name, HF_HOOK_ARGS_MAX);
+				  (const char *)node->name, HF_CMD_ARGS_MAX);
 	cmd->argv = calloc(n + 1, sizeof(*cmd->argv));
 	if (!cmd->argv)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
@@ -410,7 +410,7 @@ static int account(const char *code, uid_t uid, struct hf_cred *c, struct hf_err
 static int candidate(const struct hf_cmd *cmd, const char *root, char *buf, size_t len)
 {
 	const char *name = cmd->argv[0];
-	const char *p = HF_HOOK_PATH;
+	const char *p = HF_CMD_PATH;
 
 	if (cmd->shell)
 		return snprintf(buf, len, "/bin/sh") > 0;

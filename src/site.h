@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "err.h"
-#include "hook.h"
+#include "cmd.h"
 
 #define HF_SITE_XML_MAX (64 * 1024)
 

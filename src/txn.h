@@ -51,6 +51,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "hook.h"
 #include "inuse.h"
 #include "journal.h"
 #include "plan.h"
