@@ -25,11 +25,11 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "registry.h"
 #include "inuse.h"
 #include "manifest.h"
 #include "matrix.h"
 #include "plan.h"
+#include "registry.h"
 #include "rehearse.h"
 #include "site.h"
 

@@ -14,7 +14,7 @@
 
 #include "fileio.h"
 #include "fsop.h"
-#include "manifest.h"
+#include "name.h"
 
 #define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
 #define TERM_WAIT_MS 2000
@@ -125,7 +125,7 @@ static int field(struct hf_hookrec *r, size_t k, const char *v, size_t n)
 			r->id[0] = '\0';
 			return 0;
 		}
-		return hf_id_is_safe(r->id) ? 0 : -1;
+		return hf_name_safe_id(r->id) ? 0 : -1;
 	default:
 		if (n > HF_HOOKREC_CMD_MAX)
 			return -1;
@@ -528,7 +528,7 @@ void hf_hookrec_watch_init(struct hf_hookrec_watch *x, int dirfd, const char *di
 	x->dirfd = dirfd;
 	x->display = display;
 	snprintf(x->rec.op, sizeof(x->rec.op), "%s", op ? op : "recover");
-	snprintf(x->rec.id, sizeof(x->rec.id), "%s", id && hf_id_is_safe(id) ? id : "");
+	snprintf(x->rec.id, sizeof(x->rec.id), "%s", id && hf_name_safe_id(id) ? id : "");
 	snprintf(x->rec.phase, sizeof(x->rec.phase), "%s", phase ? phase : "stop");
 	printable(x->rec.cmd, sizeof(x->rec.cmd), cmd);
 }

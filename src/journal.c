@@ -11,7 +11,7 @@
 
 #include "fileio.h"
 #include "fsop.h"
-#include "manifest.h"
+#include "name.h"
 
 #define MAGIC "hotfix-journal 1"
 #define NAME "journal"
@@ -181,7 +181,7 @@ static int parse_file(struct cursor *c, const char *v, struct hf_jfile *f, struc
 	    hf_version_parse(fv, &f->from_version, NULL) || hf_version_parse(tv, &f->to_version, NULL) ||
 	    hf_sha256_parse(fs, f->from, NULL) || hf_sha256_parse(ts, f->to, NULL))
 		return hf_err_set(err, HF_E_MALFORMED, "%s:%d: bad file line", c->name, c->line);
-	if (strlen(v + used) > 1024 || !hf_path_is_safe(v + used))
+	if (strlen(v + used) > 1024 || !hf_name_safe_path(v + used))
 		return hf_err_set(err, HF_E_MALFORMED, "%s:%d: unsafe path", c->name, c->line);
 	f->path = strdup(v + used);
 	if (!f->path)
@@ -221,7 +221,7 @@ int hf_journal_parse(const uint8_t *buf, size_t len, const char *name, struct hf
 			r = hf_err_set(err, HF_E_MALFORMED, "%s:%d: unknown op", name, c.line);
 	}
 	if (!r && !(r = expect(&c, line, sizeof(line), "id", &v, err))) {
-		if (!hf_id_is_safe(v))
+		if (!hf_name_safe_id(v))
 			r = hf_err_set(err, HF_E_MALFORMED, "%s:%d: bad hotfix id", name, c.line);
 		else
 			snprintf(j->id, sizeof(j->id), "%s", v);

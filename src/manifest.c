@@ -11,48 +11,9 @@
 #include <time.h>
 
 #include "fileio.h"
+#include "name.h"
 #include "sig.h"
 #include "xml.h"
-
-int hf_path_is_safe(const char *path)
-{
-	const char *p = path;
-	size_t depth = 0;
-
-	if (!*p || *p == '/' || strlen(p) > HF_PATH_MAX_LEN)
-		return 0;
-	while (*p) {
-		if (++depth > HF_PATH_MAX_DEPTH)
-			return 0;
-		const char *end = strchr(p, '/');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		for (size_t i = 0; i < n; i++)
-			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' ||
-			    p[i] == ':')
-				return 0;
-		p += n;
-		if (*p == '/')
-			p++;
-		if (end && !*p)
-			return 0; /* trailing slash */
-	}
-	return 1;
-}
-
-int hf_id_is_safe(const char *id)
-{
-	size_t n = strlen(id);
-
-	if (n == 0 || n > 64 || !isalnum((unsigned char)id[0]))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (!isalnum((unsigned char)id[i]) && !strchr("._-", id[i]))
-			return 0;
-	return 1;
-}
 
 void hf_manifest_free(struct hf_manifest *m)
 {
@@ -114,7 +75,7 @@ static int parse_file(xmlNode *node, struct hf_mfile *f, const char *name, struc
 			       name, xmlGetLineNo(node));
 		goto out;
 	}
-	if (!hf_path_is_safe(f->path) || !hf_path_is_safe(f->source)) {
+	if (!hf_name_safe_path(f->path) || !hf_name_safe_path(f->source)) {
 		r = hf_err_set(err, HF_E_MALFORMED,
 			       "%s:%ld: unsafe path '%.200s' or source '%.200s' (must be relative, "
 			       "without '..')",

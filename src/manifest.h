@@ -83,17 +83,4 @@ const struct hf_fileset *hf_manifest_fileset(const struct hf_manifest *m, unsign
 /* "2, 3": the service packs that have file sets, ascending, into buf. */
 char *hf_manifest_servicepacks(const struct hf_manifest *m, char *buf, size_t len);
 
-#define HF_PATH_MAX_LEN 1024 /* bytes */
-#define HF_PATH_MAX_DEPTH 32 /* components */
-
-/* 1 if path is a safe relative path: '/'-separated, no empty, "." or ".." component,
- * not absolute, no backslash, colon (drive letters, streams) or control character, at
- * most HF_PATH_MAX_LEN bytes and HF_PATH_MAX_DEPTH components.  Paths are never cleaned
- * up: one that is not already in this normal form is refused. */
-int hf_path_is_safe(const char *path);
-
-/* 1 if id is a valid hotfix id (as the schema says: [A-Za-z0-9][A-Za-z0-9._-]{0,63}),
- * which also makes it safe as a file name. */
-int hf_id_is_safe(const char *id);
-
 #endif

@@ -19,9 +19,9 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "registry.h"
 #include "manifest.h"
 #include "plan.h"
+#include "registry.h"
 #include "version.h"
 
 #define HF_MATRIX_NONE ((size_t)-1)

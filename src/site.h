@@ -72,7 +72,7 @@ int hf_site_trust(struct hf_site *site, struct hf_err *err) HF_MUST_CHECK;
 
 const char *hf_site_type_name(enum hf_site_type type);
 
-/* Open a file of the site read-only; rel must satisfy hf_path_is_safe().  No component
+/* Open a file of the site read-only; rel must satisfy hf_name_safe_path().  No component
  * may be a symlink.  On failure *sys_errno is the errno (ENOENT: missing; ELOOP: a
  * symlink on the way). */
 int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,

@@ -16,10 +16,11 @@
 #include "fsop.h"
 #include "hlog.h"
 #include "hookrec.h"
-#include "registry.h"
 #include "intr.h"
+#include "name.h"
 #include "payload.h"
 #include "pe.h"
+#include "registry.h"
 #include "service.h"
 #include "swap.h"
 #include "txlog.h"
@@ -1348,7 +1349,7 @@ static int rollback_check(struct ctx *c, const char *id, const struct hf_inst_fi
 	int dir, present = 0, problem = 0, r;
 
 	snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
-	if (!hf_path_is_safe(f->path))
+	if (!hf_name_safe_path(f->path))
 		return hf_err_set(err, HF_E_MALFORMED, "%s: unsafe path in installed.xml", display);
 	if (site_parent(c, f->path, &dir, &leaf, err) == 0) {
 		r = hf_swap_hash(dir, leaf, &present, cur, NULL, display, err);

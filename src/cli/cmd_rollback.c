@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "name.h"
 #include "report_txn.h"
 #include "site.h"
 #include "txn.h"
@@ -93,7 +94,7 @@ int cmd_rollback(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	if (!hf_id_is_safe(o.args[0]))
+	if (!hf_name_safe_id(o.args[0]))
 		return cli_usage_error(cli_find("rollback"), "'%s' is not a hotfix id", o.args[0]);
 	cli_catch_signals();
 	if (o.hierarchy)

@@ -1,5 +1,5 @@
 /* libFuzzer target: the check every manifest path and payload entry name passes before it
- * is used (hf_path_is_safe).  hotfix never "cleans" a path; it refuses any path that is
+ * is used (hf_name_safe_path).  hotfix never "cleans" a path; it refuses any path that is
  * not already in normal form.  Property: a path it accepts, joined to a site root and
  * normalised the way a kernel would resolve it ('.' and '..' components, repeated and
  * trailing '/'), and also with '\' and ':' read as separators the way Windows would, stays
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "name.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(path, data, size);
 	path[size] = '\0';
-	if (hf_path_is_safe(path)) {
+	if (hf_name_safe_path(path)) {
 		for (const char *c = path; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
 				fprintf(stderr, "fuzz_path: accepted a control character\n");

@@ -13,6 +13,7 @@
 
 #include "fileio.h"
 #include "manifest.h"
+#include "name.h"
 #include "xml.h"
 
 #define KB "manifests/KB936465.xml" /* tests run from the repository root */
@@ -117,13 +118,13 @@ static void test_unsafe_paths(void **state)
 		snprintf(mid, sizeof(mid), "<fileset servicepack=\"3\" platform=\"x86\">%s</fileset>",
 			 file(f, bad[i], "1.0.0.0"));
 		expect_schema_error(mid, NULL);
-		if (hf_path_is_safe(bad[i]) && bad[i][0] != '.')
-			fail_msg("hf_path_is_safe accepted '%s'", bad[i]);
+		if (hf_name_safe_path(bad[i]) && bad[i][0] != '.')
+			fail_msg("hf_name_safe_path accepted '%s'", bad[i]);
 	}
-	assert_true(hf_path_is_safe("bin/i386/Distmgr.dll"));
-	assert_false(hf_path_is_safe(""));
-	assert_false(hf_path_is_safe("a/.."));
-	assert_false(hf_path_is_safe("a\x01"));
+	assert_true(hf_name_safe_path("bin/i386/Distmgr.dll"));
+	assert_false(hf_name_safe_path(""));
+	assert_false(hf_name_safe_path("a/.."));
+	assert_false(hf_name_safe_path("a\x01"));
 }
 
 static void test_case_duplicates(void **state)
