@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fsop.h"
+#include "utc.h"
 
 struct hf_hlog {
 	int fd;
@@ -20,31 +21,6 @@ struct hf_hlog {
 	char id[72];
 	char name[4200];
 };
-
-char *hf_utc_now(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "1970-01-01T00:00:00Z");
-	return buf;
-}
-
-/* "2026-11-28T01:02:03.456Z": milliseconds, so that the order of steps across sites
- * can be read off the logs. */
-static char *stamp(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char sec[24];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (!gmtime_r(&ts.tv_sec, &tm) || !strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm))
-		snprintf(sec, sizeof(sec), "1970-01-01T00:00:00");
-	snprintf(buf, len, "%.19s.%03dZ", sec, (int)(ts.tv_nsec / 1000000) % 1000);
-	return buf;
-}
 
 static void disable(struct hf_hlog *log, const char *what)
 {
@@ -128,7 +104,7 @@ void hf_hlog(struct hf_hlog *log, const struct hf_hstep *s, const char *fmt, ...
 	to_syslog(log, s);
 	if (log->fd < 0)
 		return;
-	n = snprintf(line, sizeof(line), "%s pid %ld %s: ", stamp(now, sizeof(now)),
+	n = snprintf(line, sizeof(line), "%s pid %ld %s: ", hf_utc_now_ms(now, sizeof(now)),
 		     (long)getpid(), log->op);
 	va_start(ap, fmt);
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);

@@ -40,7 +40,4 @@ const char *hf_hlog_path(const struct hf_hlog *log);
 /* fsync and close; NULL is fine. */
 void hf_hlog_close(struct hf_hlog *log);
 
-/* Current UTC time as xs:dateTime ("2026-11-28T01:02:03Z") into buf (>= 21 bytes). */
-char *hf_utc_now(char *buf, size_t len);
-
 #endif

@@ -14,8 +14,8 @@
 
 #include "fileio.h"
 #include "fsop.h"
-#include "hlog.h"
 #include "sig.h"
+#include "utc.h"
 #include "version.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"

@@ -24,6 +24,7 @@
 #include "service.h"
 #include "swap.h"
 #include "txlog.h"
+#include "utc.h"
 
 /* The syslog fields of a log line (hlog.h). */
 #define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
