@@ -513,3 +513,57 @@ int hf_fs_open_parent(int base, const char *rel, int create, int *dirfd, const c
 	dir[slash - rel] = '\0';
 	return hf_fs_opendirs(base, dir, create, dirfd, name, err);
 }
+
+static int fsync_dir(int dir, const char *display, struct hf_err *err)
+{
+	if (hf_fs_fsync(dir) != 0)
+		return hf_err_set(err, HF_E_IO, "%s: fsync of the directory failed: %s", display,
+				  strerror(errno));
+	return 0;
+}
+
+void hf_fs_syncset_init(struct hf_fs_syncset *s)
+{
+	s->n = 0;
+}
+
+int hf_fs_syncset_add(struct hf_fs_syncset *s, int dirfd, const char *display, struct hf_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (fstat(dirfd, &st) != 0)
+		return hf_err_set(err, HF_E_IO, "%s: fstat of the directory failed: %s", display,
+				  strerror(errno));
+	for (size_t i = 0; i < s->n; i++)
+		if (s->dev[i] == st.st_dev && s->ino[i] == st.st_ino)
+			return 0;
+	if (s->n == HF_FS_SYNCSET_MAX)
+		return fsync_dir(dirfd, display, err);
+	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return hf_err_set(err, HF_E_IO, "%s: cannot keep the directory open: %s", display,
+				  strerror(errno));
+	s->fd[s->n] = fd;
+	s->dev[s->n] = st.st_dev;
+	s->ino[s->n++] = st.st_ino;
+	return 0;
+}
+
+int hf_fs_syncset_sync(struct hf_fs_syncset *s, const char *display, struct hf_err *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!r)
+			r = fsync_dir(s->fd[i], display, err);
+	hf_fs_syncset_close(s);
+	return r;
+}
+
+void hf_fs_syncset_close(struct hf_fs_syncset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		close(s->fd[i]);
+	s->n = 0;
+}

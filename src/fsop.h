@@ -2,7 +2,8 @@
  *
  * Owns: the thin wrappers around the mutating system calls (create, write, fsync, rename,
  * link, unlink, mkdir, chown, chmod, utimens, ftruncate, fallocate) and the helpers built only from them
- * (mkdir -p, rm -r, copy with hash, atomic whole-file write).  Wrappers behave like the
+ * (mkdir -p, rm -r, copy with hash, atomic whole-file write, a set of directories fsync'd
+ * once each after a batch).  Wrappers behave like the
  * system calls (-1 and errno); helpers fill a struct hf_err.
  *
  * Test builds compile this file with -DHF_FAULT_INJECTION (build/hotfix-fault): then
@@ -86,5 +87,25 @@ int hf_fs_copy_meta(int fd, const struct stat *st, int times, const char *name,
 /* Replace name in dirfd with exactly buf: write name.tmp, fsync, rename, fsync dirfd. */
 int hf_fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len,
 		       const char *display, struct hf_err *err) HF_MUST_CHECK;
+
+/* Directories whose fsync is deferred to the end of a batch, each distinct one (by device
+ * and inode) fsync'd once: a flush of the disk per directory, not per file. */
+#define HF_FS_SYNCSET_MAX 16
+struct hf_fs_syncset {
+	size_t n;
+	int fd[HF_FS_SYNCSET_MAX];
+	dev_t dev[HF_FS_SYNCSET_MAX];
+	ino_t ino[HF_FS_SYNCSET_MAX];
+};
+
+void hf_fs_syncset_init(struct hf_fs_syncset *s);
+/* Remember dirfd (a duplicate is kept; a full set fsyncs dirfd at once instead). */
+int hf_fs_syncset_add(struct hf_fs_syncset *s, int dirfd, const char *display,
+		      struct hf_err *err) HF_MUST_CHECK;
+/* fsync every directory of the set, then empty it. */
+int hf_fs_syncset_sync(struct hf_fs_syncset *s, const char *display,
+		       struct hf_err *err) HF_MUST_CHECK;
+/* Close what the set holds, without fsync (after a failure). */
+void hf_fs_syncset_close(struct hf_fs_syncset *s);
 
 #endif

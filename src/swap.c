@@ -242,52 +242,6 @@ int hf_swap_place(int sdir, const char *sleaf, int tdir, const char *tleaf, cons
 	return r ? r : sync_dir(tdir, display, err);
 }
 
-void hf_syncset_init(struct hf_syncset *s)
-{
-	s->n = 0;
-}
-
-int hf_syncset_add(struct hf_syncset *s, int dirfd, const char *display, struct hf_err *err)
-{
-	struct stat st;
-	int fd;
-
-	if (fstat(dirfd, &st) != 0)
-		return hf_err_set(err, HF_E_IO, "%s: fstat of the directory failed: %s", display,
-				  strerror(errno));
-	for (size_t i = 0; i < s->n; i++)
-		if (s->dev[i] == st.st_dev && s->ino[i] == st.st_ino)
-			return 0;
-	if (s->n == HF_SYNCSET_MAX)
-		return sync_dir(dirfd, display, err);
-	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		return hf_err_set(err, HF_E_IO, "%s: cannot keep the directory open: %s", display,
-				  strerror(errno));
-	s->fd[s->n] = fd;
-	s->dev[s->n] = st.st_dev;
-	s->ino[s->n++] = st.st_ino;
-	return 0;
-}
-
-int hf_syncset_sync(struct hf_syncset *s, const char *display, struct hf_err *err)
-{
-	int r = 0;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (!r)
-			r = sync_dir(s->fd[i], display, err);
-	hf_syncset_close(s);
-	return r;
-}
-
-void hf_syncset_close(struct hf_syncset *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		close(s->fd[i]);
-	s->n = 0;
-}
-
 /* Remove the swap's temporary beside dir/leaf, durably if there was one. */
 int hf_swap_drop_tmp(int dir, const char *leaf, const char *display, struct hf_err *err)
 {

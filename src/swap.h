@@ -46,28 +46,9 @@ int hf_swap_place(int sdir, const char *sleaf, int tdir, const char *tleaf, cons
 		  struct hf_err *err) HF_MUST_CHECK;
 
 /* hf_swap_place() without its final fsync of tdir: the caller adds the directory to a
- * syncset and fsyncs every distinct directory once, after a batch. */
+ * fsop syncset (struct hf_fs_syncset) and fsyncs every distinct directory once, after a batch. */
 int hf_swap_place_nosync(int sdir, const char *sleaf, int tdir, const char *tleaf,
 			 const char *display, struct hf_err *err) HF_MUST_CHECK;
-
-/* Directories whose fsync is deferred to the end of a batch, each distinct one (by device
- * and inode) fsync'd once: a flush of the disk per directory, not per file. */
-#define HF_SYNCSET_MAX 16
-struct hf_syncset {
-	size_t n;
-	int fd[HF_SYNCSET_MAX];
-	dev_t dev[HF_SYNCSET_MAX];
-	ino_t ino[HF_SYNCSET_MAX];
-};
-
-void hf_syncset_init(struct hf_syncset *s);
-/* Remember dirfd (a duplicate is kept; a full set fsyncs dirfd at once instead). */
-int hf_syncset_add(struct hf_syncset *s, int dirfd, const char *display,
-		   struct hf_err *err) HF_MUST_CHECK;
-/* fsync every directory of the set, then empty it. */
-int hf_syncset_sync(struct hf_syncset *s, const char *display, struct hf_err *err) HF_MUST_CHECK;
-/* Close what the set holds, without fsync (after a failure). */
-void hf_syncset_close(struct hf_syncset *s);
 
 /* Remove the temporary hf_swap_place() may have left beside tdir/tleaf, durably. */
 int hf_swap_drop_tmp(int tdir, const char *tleaf, const char *display,

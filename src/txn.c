@@ -254,10 +254,10 @@ static int backup_private(const struct ctx *c, struct hf_err *err)
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
 	char display[4300], hex[HF_SHA256_HEX], rel[1200], ver[HF_VERSION_STRLEN];
-	struct hf_syncset dirs;
+	struct hf_fs_syncset dirs;
 	int r = j->op == HF_JOURNAL_APPLY ? backup_private(c, err) : 0;
 
-	hf_syncset_init(&dirs);
+	hf_fs_syncset_init(&dirs);
 	for (size_t k = 0; !r && k < j->n; k++) {
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN];
@@ -282,7 +282,7 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		if (!r) {
 			r = hf_swap_backup(dir, leaf, kdir, kleaf, f->from, &copied, display, err);
 			if (!r)
-				r = hf_syncset_add(&dirs, kdir, display, err);
+				r = hf_fs_syncset_add(&dirs, kdir, display, err);
 			close(kdir);
 		}
 		if (!r)
@@ -299,9 +299,9 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 		 j->op == HF_JOURNAL_APPLY ? "backup" : "staging");
 	if (!r) {
 		c->file = NULL;
-		return hf_syncset_sync(&dirs, display, err);
+		return hf_fs_syncset_sync(&dirs, display, err);
 	}
-	hf_syncset_close(&dirs);
+	hf_fs_syncset_close(&dirs);
 	return r;
 }
 
@@ -395,10 +395,10 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_res
 {
 	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
 	    v2[HF_VERSION_STRLEN], name[1200];
-	struct hf_syncset dirs;
+	struct hf_fs_syncset dirs;
 	int r = replaced_alloc(res, j, err);
 
-	hf_syncset_init(&dirs);
+	hf_fs_syncset_init(&dirs);
 	for (size_t k = 0; !r && k < j->n; k++) {
 		const struct hf_jfile *f = &j->files[k];
 		const char *leaf, *sleaf;
@@ -419,7 +419,7 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_res
 			close(sdir);
 		}
 		if (!r)
-			r = hf_syncset_add(&dirs, dir, display, err);
+			r = hf_fs_syncset_add(&dirs, dir, display, err);
 		close(dir);
 		if (!r) {
 			res->changed++;
@@ -432,9 +432,9 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_res
 	snprintf(display, sizeof(display), "%s: the swapped files", c->site->code);
 	if (!r) {
 		c->file = NULL;
-		return hf_syncset_sync(&dirs, display, err);
+		return hf_fs_syncset_sync(&dirs, display, err);
 	}
-	hf_syncset_close(&dirs);
+	hf_fs_syncset_close(&dirs);
 	return r;
 }
 
