@@ -16,7 +16,7 @@
 #include "fsop.h"
 #include "name.h"
 
-#define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
+#define STEP(...)    (&(const struct hf_history_step){__VA_ARGS__})
 #define TERM_WAIT_MS 2000
 #define KILL_WAIT_MS 5000
 #define POLL_MS 20
@@ -391,7 +391,7 @@ static int drop(int dirfd, const char *display, struct hf_err *err)
 	return 0;
 }
 
-int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struct hf_hlog *log,
+int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struct hf_history *log,
 		      char *said, size_t len, struct hf_err *err)
 {
 	char buf[HF_HOOKREC_MAX + 2], where[4300], boot[37], what[700];
@@ -415,7 +415,7 @@ int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struc
 	if (n < 0 || hf_hookrec_parse(buf, (size_t)n, where, &r, &bad) != 0) {
 		snprintf(said, len, "ignored a damaged record of a running command (%s); no process "
 				    "was signalled", bad.msg);
-		hf_hlog(log, STEP(.step = "recover", .reason = bad.msg), "%s", said);
+		hf_history_add(log, STEP(.step = "recover", .reason = bad.msg), "%s", said);
 		return drop(dirfd, display, err);
 	}
 	snprintf(what, sizeof(what), "the %s command of the interrupted %s%s%s (process group %ld: %s)",
@@ -428,13 +428,15 @@ int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struc
 	}
 	rc = judge_now(procfd, &r, boot, &v, err);
 	if (!rc && v == HF_HOOK_OURS) {
-		hf_hlog(log, STEP(.step = "recover", .reason = "ending a command left running"),
-			"%s still runs: SIGTERM to its process group", what);
+		hf_history_add(log,
+			       STEP(.step = "recover", .reason = "ending a command left running"),
+			       "%s still runs: SIGTERM to its process group", what);
 		killed = 1;
 		rc = end_group(procfd, &r, boot, SIGTERM, TERM_WAIT_MS, &v, err);
 		if (!rc && v == HF_HOOK_OURS) {
-			hf_hlog(log, STEP(.step = "recover", .reason = "ending a command left running"),
-				"%s still runs %d s after SIGTERM: SIGKILL", what, TERM_WAIT_MS / 1000);
+			hf_history_add(
+			    log, STEP(.step = "recover", .reason = "ending a command left running"),
+			    "%s still runs %d s after SIGTERM: SIGKILL", what, TERM_WAIT_MS / 1000);
 			killed = 2;
 			rc = end_group(procfd, &r, boot, SIGKILL, KILL_WAIT_MS, &v, err);
 		}
@@ -451,16 +453,18 @@ int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struc
 		snprintf(said, len, "ended %s, left running by the dead hotfix process %ld (%s), "
 				    "before running any command of its own", what, r.by,
 			 killed == 1 ? "SIGTERM" : "SIGTERM, then SIGKILL");
-		hf_hlog(log, STEP(.step = "recover", .reason = "ended a command left running"), "%s",
-			said);
+		hf_history_add(log,
+			       STEP(.step = "recover", .reason = "ended a command left running"),
+			       "%s", said);
 	} else if (v == HF_HOOK_FOREIGN || v == HF_HOOK_UNSAFE) {
 		snprintf(said, len, "%s: %s; not signalled", what,
 			 v == HF_HOOK_UNSAFE ? "hotfix never signals that group"
 					     : "the group running now is not the one recorded");
-		hf_hlog(log, STEP(.step = "recover", .reason = "hook record not trusted"), "%s", said);
+		hf_history_add(log, STEP(.step = "recover", .reason = "hook record not trusted"),
+			       "%s", said);
 	} else {
-		hf_hlog(log, STEP(.step = "recover"), "%s had ended%s", what,
-			v == HF_HOOK_REBOOTED ? " (the machine restarted since)" : "");
+		hf_history_add(log, STEP(.step = "recover"), "%s had ended%s", what,
+			       v == HF_HOOK_REBOOTED ? " (the machine restarted since)" : "");
 	}
 	rc = drop(dirfd, display, err);
 out:

@@ -36,7 +36,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "hlog.h"
+#include "history.h"
 #include "hook.h"
 
 #define HF_HOOKREC_FILE "hook"
@@ -101,7 +101,7 @@ void hf_hookrec_watch_init(struct hf_hookrec_watch *x, int dirfd, const char *di
  * for the report when there is something to say, else "".  procdir is "/proc" (tests
  * may name another).  Errors: -HF_E_BUSY (the group would not end: the record stays),
  * -HF_E_IO (the record could not be removed, or /proc could not be read). */
-int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struct hf_hlog *log,
+int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struct hf_history *log,
 		      char *said, size_t len, struct hf_err *err) HF_MUST_CHECK;
 
 #endif

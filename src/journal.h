@@ -1,5 +1,8 @@
 /* journal: the record of a transaction in flight (SITE/.hotfix/journal).
  *
+ * Read by: recovery (txn.h: hf_txn_recover, and every writer before it starts), to
+ * finish or undo the transaction; deleted at the commit.  For the tool, not for people.
+ *
  * Owns: struct hf_journal (free with hf_journal_free) and its on-disk form, a small
  * versioned text file written once, atomically (journal.tmp, fsync, rename, fsync) and
  * fsync'd before the first change to the site:

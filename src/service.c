@@ -13,7 +13,7 @@
 #include "intr.h"
 #include "state.h"
 
-#define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
+#define STEP(...) (&(const struct hf_history_step){__VA_ARGS__})
 
 const char *hf_service_phase_name(enum hf_service_phase phase)
 {
@@ -79,7 +79,8 @@ static void pause_s(unsigned seconds)
 }
 
 int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, const char *id,
-		   const char *op, struct hf_hlog *log, char *out, size_t len, struct hf_err *err)
+		   const char *op, struct hf_history *log, char *out, size_t len,
+		   struct hf_err *err)
 {
 	const struct hf_cmd *cmd = phase_cmd(site, phase);
 	const char *name = hf_service_phase_name(phase);
@@ -117,7 +118,7 @@ int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, cons
 						&res, err);
 		if (r) {
 			hf_err_prefix(err, "%s command %s: ", name, desc);
-			hf_hlog(log, STEP(.step = name, .reason = err->msg), "%s", err->msg);
+			hf_history_add(log, STEP(.step = name, .reason = err->msg), "%s", err->msg);
 			if (sdir >= 0)
 				close(sdir);
 			return r;
@@ -126,9 +127,9 @@ int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, cons
 			snprintf(out, len, "%s", res.out);
 		hf_hook_outcome(&res, how, sizeof(how));
 		one_line(res.out, line, sizeof(line));
-		hf_hlog(log, STEP(.step = name, .reason = how),
-			"%s command (attempt %u of %u, %.2f s): %s: %s; output: %s", name, a,
-			attempts, res.seconds, desc, how, line[0] ? line : "(none)");
+		hf_history_add(log, STEP(.step = name, .reason = how),
+			       "%s command (attempt %u of %u, %.2f s): %s: %s; output: %s", name, a,
+			       attempts, res.seconds, desc, how, line[0] ? line : "(none)");
 		if (hf_hook_ok(&res) || res.interrupted)
 			break;
 	}

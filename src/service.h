@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "hlog.h"
+#include "history.h"
 #include "site.h"
 
 enum hf_service_phase { HF_SERVICE_STOP, HF_SERVICE_START, HF_SERVICE_HEALTH };
@@ -32,7 +32,7 @@ int hf_service_any(const struct hf_site *site);
  * started, and no further attempt is made), -HF_E_IO (the command could not be started
  * or recorded), -HF_E_UNSAFE (hf_site_trust has not passed on this site: nothing runs). */
 int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, const char *id,
-		   const char *op, struct hf_hlog *log, char *out, size_t len,
+		   const char *op, struct hf_history *log, char *out, size_t len,
 		   struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -1,6 +1,10 @@
 /* txlog: the site's transaction log, hash-chained -- SITE/.hotfix/txlog -- and the signed
  * receipts of its records -- SITE/.hotfix/receipts/.
  *
+ * Read by: auditors -- `audit --verify-log` (auditor.c) proves the site's history was
+ * not edited -- and by txn, only to chain the next record and to tell whether an owed
+ * record is already there.
+ *
  * Owns: the log's on-disk form, appending to it, and verifying it.  One record per
  * transaction outcome (committed or undone, by the command or by recovery), one line
  * each:

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fsop.h"
-#include "hlog.h"
+#include "history.h"
 #include "hookrec.h"
 #include "intr.h"
 #include "name.h"
@@ -26,8 +26,8 @@
 #include "txlog.h"
 #include "utc.h"
 
-/* The syslog fields of a log line (hlog.h). */
-#define STEP(...) (&(const struct hf_hstep){ __VA_ARGS__ })
+/* The syslog fields of a log line (history.h). */
+#define STEP(...) (&(const struct hf_history_step){__VA_ARGS__})
 
 #define LIST_MAX 8 /* files named in one message */
 
@@ -35,7 +35,7 @@
 struct ctx {
 	struct hf_state *st;
 	const struct hf_site *site;
-	struct hf_hlog *log;
+	struct hf_history *log;
 	const char *file; /* the target being worked on, for the failure report */
 	const char *op, *id; /* for the log record of a transaction without a journal yet */
 	unsigned long revision;
@@ -172,11 +172,11 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 			r = hf_err_set(err, HF_E_IO, "%s: fsync failed: %s", display,
 				       strerror(errno));
 		if (!r)
-			hf_hlog(c->log,
-				STEP(.step = "stage", .file = f->path,
-				     .new_ = hf_version_format(&f->version, v2)),
-				"staged %s from %s (%llu bytes, sha256 verified)", f->path,
-				f->source, (unsigned long long)f->size);
+			hf_history_add(c->log,
+				       STEP(.step = "stage", .file = f->path,
+					    .new_ = hf_version_format(&f->version, v2)),
+				       "staged %s from %s (%llu bytes, sha256 verified)", f->path,
+				       f->source, (unsigned long long)f->size);
 	}
 	if (!r)
 		c->file = NULL;
@@ -225,7 +225,7 @@ static int write_journal(struct ctx *c, const struct hf_journal *j, struct hf_er
 
 	if (r)
 		return r;
-	hf_hlog(c->log, STEP(.step = "journal"), "journal written (%zu file(s))", j->n);
+	hf_history_add(c->log, STEP(.step = "journal"), "journal written (%zu file(s))", j->n);
 	return reserve(c, j, err);
 }
 
@@ -286,13 +286,15 @@ static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *er
 			close(kdir);
 		}
 		if (!r)
-			hf_hlog(c->log,
-				STEP(.step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep",
-				     .file = f->path, .old = hf_version_format(&f->from_version, ver)),
-				"kept %s (sha256 %s) in %s%s", f->path, hf_sha256_hex(f->from, hex),
-				j->op == HF_JOURNAL_APPLY ? "backup" : "staging",
-				copied ? " (a copy: others can change the file, or a link is "
-					 "impossible)" : "");
+			hf_history_add(
+			    c->log,
+			    STEP(.step = j->op == HF_JOURNAL_APPLY ? "backup" : "keep",
+				 .file = f->path, .old = hf_version_format(&f->from_version, ver)),
+			    "kept %s (sha256 %s) in %s%s", f->path, hf_sha256_hex(f->from, hex),
+			    j->op == HF_JOURNAL_APPLY ? "backup" : "staging",
+			    copied ? " (a copy: others can change the file, or a link is "
+				     "impossible)"
+				   : "");
 		close(dir);
 	}
 	snprintf(display, sizeof(display), "%s: %s", c->site->code,
@@ -423,10 +425,11 @@ static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_res
 		close(dir);
 		if (!r) {
 			res->changed++;
-			hf_hlog(c->log, STEP(.step = "swap", .file = f->path, .old = v1, .new_ = v2),
-				"swapped %s: %s (sha256 %s) -> %s (sha256 %s)", f->path,
-				hf_version_format(&f->from_version, v1), hf_sha256_hex(f->from, h1),
-				hf_version_format(&f->to_version, v2), hf_sha256_hex(f->to, h2));
+			hf_history_add(
+			    c->log, STEP(.step = "swap", .file = f->path, .old = v1, .new_ = v2),
+			    "swapped %s: %s (sha256 %s) -> %s (sha256 %s)", f->path,
+			    hf_version_format(&f->from_version, v1), hf_sha256_hex(f->from, h1),
+			    hf_version_format(&f->to_version, v2), hf_sha256_hex(f->to, h2));
 		}
 	}
 	snprintf(display, sizeof(display), "%s: the swapped files", c->site->code);
@@ -507,8 +510,8 @@ static int record(struct ctx *c, const struct hf_journal *j, const char *result,
 	owed = j && !strcmp(result, "committed") && e.code == HF_E_IO &&
 	       !(hf_txlog_last_registry(c->st->dirfd, c->sdir, present, rec.registry, &found,
 					&same, &e2) == 0 && same);
-	hf_hlog(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s%s",
-		e.msg, owed ? " (the journal is kept until the record is appended)" : "");
+	hf_history_add(c->log, STEP(.step = "record", .reason = e.msg), "the transaction log: %s%s",
+		       e.msg, owed ? " (the journal is kept until the record is appended)" : "");
 	if (res && !res->warning[0])
 		snprintf(res->warning, sizeof(res->warning), "transaction log: %.900s%s", e.msg,
 			 owed ? "; the journal is kept, and the next command that opens the site "
@@ -616,11 +619,12 @@ static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *r
 				r = hf_swap_place(kdir, kleaf, dir, leaf, display, err);
 			if (!r) {
 				rec->restored++;
-				hf_hlog(c->log,
-					STEP(.step = "undo", .file = f->path,
-					     .new_ = hf_version_format(&f->from_version, ver)),
-					"undo: %s restored (sha256 %s)", f->path,
-					hf_sha256_hex(f->from, hex));
+				hf_history_add(
+				    c->log,
+				    STEP(.step = "undo", .file = f->path,
+					 .new_ = hf_version_format(&f->from_version, ver)),
+				    "undo: %s restored (sha256 %s)", f->path,
+				    hf_sha256_hex(f->from, hex));
 			}
 			close(kdir);
 		}
@@ -720,9 +724,9 @@ static int recover_committed(struct ctx *c, const struct hf_journal *j,
 	int found, same = 0, owed = 0, r;
 
 	rec->finished = 1;
-	hf_hlog(c->log, STEP(.step = "recover", .reason = "committed: finishing"),
-		"the interrupted %s had committed; finishing its clean-up",
-		hf_journal_op_name(j->op));
+	hf_history_add(c->log, STEP(.step = "recover", .reason = "committed: finishing"),
+		       "the interrupted %s had committed; finishing its clean-up",
+		       hf_journal_op_name(j->op));
 	r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, 1, err);
 	if (!r) /* services were started, and healthy, before the commit */
 		r = services_unmark(c, err);
@@ -756,8 +760,9 @@ static int recover_uncommitted(struct ctx *c, const struct hf_journal *j,
 {
 	int r;
 
-	hf_hlog(c->log, STEP(.step = "recover", .reason = "not committed: undoing"),
-		"the interrupted %s had not committed; undoing it", hf_journal_op_name(j->op));
+	hf_history_add(c->log, STEP(.step = "recover", .reason = "not committed: undoing"),
+		       "the interrupted %s had not committed; undoing it",
+		       hf_journal_op_name(j->op));
 	if (services_marked(c))
 		services_stop(c, j->id, rec);
 	r = undo(c, j, rec, err);
@@ -793,7 +798,7 @@ static int recover_held(struct hf_state *st, struct hf_recovery *rec, int record
 	rec->journal = 1;
 	rec->op = j->op;
 	snprintf(rec->id, sizeof(rec->id), "%s", j->id);
-	c.log = hf_hlog_open(st, j->id, "recover");
+	c.log = hf_history_open(st, j->id, "recover");
 	r = settle_hook(&c, rec, err);
 	if (!r)
 		r = registry_hash(&c, &present, reg, err);
@@ -814,14 +819,14 @@ static int recover_held(struct hf_state *st, struct hf_recovery *rec, int record
 				 "backup, then run 'hotfix recover'");
 	}
 	if (r)
-		hf_hlog(c.log, STEP(.step = "failed", .reason = err->msg), "recovery failed: %s",
-			err->msg);
+		hf_history_add(c.log, STEP(.step = "failed", .reason = err->msg),
+			       "recovery failed: %s", err->msg);
 	else
-		hf_hlog(c.log, STEP(.step = "done", .reason = rec->finished ? "finished" : "undone"),
-			"%s %s of %s (%zu file(s) restored)",
-			rec->finished ? "finished" : "undid", hf_journal_op_name(j->op), j->id,
-			rec->restored);
-	hf_hlog_close(c.log);
+		hf_history_add(
+		    c.log, STEP(.step = "done", .reason = rec->finished ? "finished" : "undone"),
+		    "%s %s of %s (%zu file(s) restored)", rec->finished ? "finished" : "undid",
+		    hf_journal_op_name(j->op), j->id, rec->restored);
+	hf_history_close(c.log);
 	hf_journal_free(j);
 	return r;
 }
@@ -855,13 +860,14 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	res->signal = sig;
 	snprintf(res->step, sizeof(res->step), "%s", step);
 	snprintf(res->file, sizeof(res->file), "%s", c->file ? c->file : "");
-	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c->log));
+	snprintf(res->log, sizeof(res->log), "%s", hf_history_path(c->log));
 	snprintf(cause, sizeof(cause), "%s", err->msg);
-	hf_hlog(c->log, STEP(.step = "failed", .reason = cause), "failed at %s: %s", step, cause);
+	hf_history_add(c->log, STEP(.step = "failed", .reason = cause), "failed at %s: %s", step,
+		       cause);
 	hf_err_clear(&again);
 	if (recover(c->st, &res->rec, 0, &again) != 0) {
-		hf_hlog(c->log, STEP(.step = "failed", .reason = again.msg), "could not undo: %s",
-			again.msg);
+		hf_history_add(c->log, STEP(.step = "failed", .reason = again.msg),
+			       "could not undo: %s", again.msg);
 		if (sig)
 			hf_err_set(err, HF_E_TXN,
 				   "%s: interrupted by %s during step '%s' of the %s of %s; undoing "
@@ -944,21 +950,22 @@ static int run(struct ctx *c, struct hf_journal *j, const uint8_t *reg, size_t r
 	if (r)
 		goto failed;
 	owed = record(c, j, "committed", NULL, "command", res, NULL);
-	hf_hlog(c->log, STEP(.step = "commit"), "committed: %s",
-		j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"
-					  : "removed from installed.xml");
+	hf_history_add(c->log, STEP(.step = "commit"), "committed: %s",
+		       j->op == HF_JOURNAL_APPLY ? "recorded in installed.xml"
+						 : "removed from installed.xml");
 	step = "finish";
 	r = finish(c, j, j->op == HF_JOURNAL_ROLLBACK, owed, err);
 	if (r)
 		goto failed;
-	hf_hlog(c->log, STEP(.step = "done"), "done: %zu file(s)", res->changed);
+	hf_history_add(c->log, STEP(.step = "done"), "done: %zu file(s)", res->changed);
 	return 0;
 
 failed:
 	r = fail(c, res, j, step, r, err);
 	if (r == 1) {
-		hf_hlog(c->log, STEP(.step = "done", .reason = "clean-up finished by recovery"),
-			"done after recovery: %zu file(s)", j->n);
+		hf_history_add(c->log,
+			       STEP(.step = "done", .reason = "clean-up finished by recovery"),
+			       "done after recovery: %zu file(s)", j->n);
 		snprintf(res->warning, sizeof(res->warning),
 			 "%s failed after the commit (%.400s); the clean-up was finished%s%.600s", step,
 			 err->msg, res->rec.unrecorded[0] ? "; " : "", res->rec.unrecorded);
@@ -1302,11 +1309,12 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 	c.op = "apply";
 	c.id = m->id;
 	c.revision = m->revision;
-	c.log = hf_hlog_open(st, m->id, "apply");
-	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c.log));
-	hf_hlog(c.log, STEP(.step = "start"),
-		"start: %s revision %lu (manifest sha256 %s), site %s (%s), %zu file(s)",
-		m->id, m->revision, hf_sha256_hex(m->sha256, hex), c.site->code, c.site->root, n);
+	c.log = hf_history_open(st, m->id, "apply");
+	snprintf(res->log, sizeof(res->log), "%s", hf_history_path(c.log));
+	hf_history_add(c.log, STEP(.step = "start"),
+		       "start: %s revision %lu (manifest sha256 %s), site %s (%s), %zu file(s)",
+		       m->id, m->revision, hf_sha256_hex(m->sha256, hex), c.site->code,
+		       c.site->root, n);
 	r = stage(&c, plan, idx, n, tst, err);
 	if (r) {
 		r = fail(&c, res, NULL, "stage", r, err);
@@ -1321,7 +1329,7 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 	}
 	r = run(&c, &j, bytes, len, res, err);
 out:
-	hf_hlog_close(c.log);
+	hf_history_close(c.log);
 	hf_inst_hotfix_clear(&entry);
 	free(bytes);
 	free(j.files);
@@ -1468,13 +1476,14 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 		r = not_begun(&c, "rollback", id, res, err);
 	if (r)
 		goto out;
-	c.log = hf_hlog_open(st, id, "rollback");
-	snprintf(res->log, sizeof(res->log), "%s", hf_hlog_path(c.log));
-	hf_hlog(c.log, STEP(.step = "start"), "start: %s revision %lu, site %s (%s), %zu file(s)",
-		id, j.revision, c.site->code, c.site->root, j.n);
+	c.log = hf_history_open(st, id, "rollback");
+	snprintf(res->log, sizeof(res->log), "%s", hf_history_path(c.log));
+	hf_history_add(c.log, STEP(.step = "start"),
+		       "start: %s revision %lu, site %s (%s), %zu file(s)", id, j.revision,
+		       c.site->code, c.site->root, j.n);
 	r = run(&c, &j, bytes, len, res, err);
 out:
-	hf_hlog_close(c.log);
+	hf_history_close(c.log);
 	free(bytes);
 	free(j.files);
 	hf_registry_free(reg);

@@ -1,5 +1,5 @@
-/* hlog: append-only per-hotfix log lines. */
-#include "hlog.h"
+/* history: append-only per-hotfix log lines. */
+#include "history.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include "fsop.h"
 #include "utc.h"
 
-struct hf_hlog {
+struct hf_history {
 	int fd;
 	char op[16];
 	char site[8];
@@ -22,18 +22,18 @@ struct hf_hlog {
 	char name[4200];
 };
 
-static void disable(struct hf_hlog *log, const char *what)
+static void disable(struct hf_history *log, const char *what)
 {
-	fprintf(stderr, "hotfix: warning: %s: %s: %s; the log misses this run\n", log->name,
-		what, strerror(errno));
+	fprintf(stderr, "hotfix: warning: %s: %s: %s; the log misses this run\n", log->name, what,
+		strerror(errno));
 	if (log->fd >= 0)
 		close(log->fd);
 	log->fd = -1;
 }
 
-struct hf_hlog *hf_hlog_open(const struct hf_state *st, const char *id, const char *op)
+struct hf_history *hf_history_open(const struct hf_state *st, const char *id, const char *op)
 {
-	struct hf_hlog *log = calloc(1, sizeof(*log));
+	struct hf_history *log = calloc(1, sizeof(*log));
 	char file[96];
 	struct hf_err err;
 	int dir = -1;
@@ -80,7 +80,7 @@ static void field(char *buf, size_t len, const char *key, const char *value, int
 	buf[n] = '\0';
 }
 
-static void to_syslog(const struct hf_hlog *log, const struct hf_hstep *s)
+static void to_syslog(const struct hf_history *log, const struct hf_history_step *s)
 {
 	char line[1600];
 
@@ -93,7 +93,7 @@ static void to_syslog(const struct hf_hlog *log, const struct hf_hstep *s)
 	syslog(strcmp(s->step, "failed") ? LOG_INFO : LOG_ERR, "%s", line);
 }
 
-void hf_hlog(struct hf_hlog *log, const struct hf_hstep *s, const char *fmt, ...)
+void hf_history_add(struct hf_history *log, const struct hf_history_step *s, const char *fmt, ...)
 {
 	char line[2048], now[48];
 	va_list ap;
@@ -117,12 +117,12 @@ void hf_hlog(struct hf_hlog *log, const struct hf_hstep *s, const char *fmt, ...
 		disable(log, "write failed");
 }
 
-const char *hf_hlog_path(const struct hf_hlog *log)
+const char *hf_history_path(const struct hf_history *log)
 {
 	return log ? log->name : "";
 }
 
-void hf_hlog_close(struct hf_hlog *log)
+void hf_history_close(struct hf_history *log)
 {
 	if (!log)
 		return;
