@@ -40,7 +40,7 @@ static void judge_plan(struct hf_check *k, const struct hf_site *site)
 /* Would a rollback work?  A failed rehearsal refuses, as apply could not be undone. */
 static void rehearse(struct hf_check *k, const struct hf_site *site)
 {
-	if (hf_rehearse(site, k->plan, &k->rehearsal, &k->err) != 0)
+	if (hf_rehearsal_run(site, k->plan, &k->rehearsal, &k->err) != 0)
 		return;
 	k->rehearsed = 1;
 	if (!k->rehearsal.ok) {

@@ -12,13 +12,13 @@
  *   plan        not applicable, or a file unreadable (plan, HF_HASH_EQUAL);
  *   conflicts   any file in conflict: HF_E_CONFLICT, the files marked 'conflict';
  *   payload     its size and SHA-256, only when something is to install (payload);
- *   rehearsal   with no error so far: would a rollback work (rehearse); failed:
+ *   rehearsal   with no error so far: would a rollback work (rehearsal); failed:
  *               HF_E_CONFLICT naming its problems;
  *   in use      when something is to install: which processes use the present files it
  *               replaces (inuse, under proc); a scan that fails is a warning, no error;
  *   matrix      with the site read: the manifests and the registry (matrix).
  *
- * Calls: inuse, matrix, registry, payload, plan, rehearse, site (hf_site_trust). */
+ * Calls: inuse, matrix, payload, plan, registry, rehearsal, site (hf_site_trust). */
 #ifndef HOTFIX_CHECK_H
 #define HOTFIX_CHECK_H
 
@@ -30,7 +30,7 @@
 #include "matrix.h"
 #include "plan.h"
 #include "registry.h"
-#include "rehearse.h"
+#include "rehearsal.h"
 #include "site.h"
 
 /* One manifest checked against the site. */

@@ -11,7 +11,7 @@
 
 #include "err.h"
 #include "plan.h"
-#include "rehearse.h"
+#include "rehearsal.h"
 #include "txn.h"
 
 enum hf_outcome {

@@ -6,7 +6,7 @@
 
 #include <libxml/xmlwriter.h>
 
-#include "report_json.h"
+#include "json.h"
 #include "version.h"
 
 /* How text and DOT show a verdict (audit.h decides it): the line that ends the text,

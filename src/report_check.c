@@ -4,8 +4,8 @@
 
 #include <string.h>
 
+#include "json.h"
 #include "outcome.h"
-#include "report_json.h"
 #include "version.h"
 
 const char *hf_check_result_word(const struct hf_check_result *r)

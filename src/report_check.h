@@ -16,7 +16,7 @@
 #include "manifest.h"
 #include "matrix.h"
 #include "plan.h"
-#include "rehearse.h"
+#include "rehearsal.h"
 #include "site.h"
 
 /* The outcome of checking one manifest against one site. */
@@ -49,7 +49,7 @@ int hf_report_checks_json(FILE *out, const struct hf_check_result *r, size_t n,
 void hf_report_matrix_text(FILE *out, const struct hf_site *site, const struct hf_matrix *mx);
 int hf_report_check_json(FILE *out, const struct hf_check_result *r, size_t n) HF_MUST_CHECK;
 
-/* For report_txn (apply prints the check first).  json_t is jansson's (report_json.h). */
+/* For report_txn (apply prints the check first).  json_t is jansson's (json.h). */
 struct json_t;
 
 /* The in-use lines: before (check: files the hotfix would replace) or after a swap.

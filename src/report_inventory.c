@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "report_json.h"
+#include "json.h"
 #include "version.h"
 
 void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_registry *inst)

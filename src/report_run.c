@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "report_json.h"
+#include "json.h"
 
 void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
 			    size_t n, int status)

@@ -6,8 +6,8 @@
 
 #include "intr.h"
 #include "journal.h"
+#include "json.h"
 #include "outcome.h"
-#include "report_json.h"
 #include "service.h"
 
 void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct hf_recovery *rec)

@@ -1,11 +1,11 @@
-/* report_json: the JSON helpers every report module shares -- the one place that writes
+/* json: the JSON helpers every report module shares -- the one place that writes
  * a document, turns untrusted bytes into a JSON string, and renders a hash or a version
  * that may be absent.
  *
  * Owns: nothing but these helpers.  Only the report_* modules include this header, and
  * with it jansson, which no other module touches. */
-#ifndef HOTFIX_REPORT_JSON_H
-#define HOTFIX_REPORT_JSON_H
+#ifndef HOTFIX_JSON_H
+#define HOTFIX_JSON_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* rehearse: would a rollback work on this site?  Part of `check`.
+/* rehearsal: would a rollback work on this site?  Part of `check`.
  *
  * Owns: struct hf_rehearsal, a plain value.  Checks, without changing anything: free space
  * where staging and backups go (the new files, plus the originals in case a hard link is
@@ -7,8 +7,8 @@
  * that no target, no directory on the way to one, nor .hotfix is immutable or append-only
  * (FS_IOC_GETFLAGS; a file system without it cannot tell, which is no failure).
  * The lock is the caller's: check holds it shared, so no writer is at work. */
-#ifndef HOTFIX_REHEARSE_H
-#define HOTFIX_REHEARSE_H
+#ifndef HOTFIX_REHEARSAL_H
+#define HOTFIX_REHEARSAL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -31,7 +31,7 @@ struct hf_rehearsal {
 };
 
 /* plan may be NULL (nothing to install).  Errors only for I/O and memory. */
-int hf_rehearse(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *out,
+int hf_rehearsal_run(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *out,
 		struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -1,5 +1,5 @@
-/* report_json: JSON helpers shared by the report modules. */
-#include "report_json.h"
+/* json: JSON helpers shared by the report modules. */
+#include "json.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Unit tests of report_json, the helpers every JSON report uses: a command's output that
+/* Unit tests of json, the helpers every JSON report uses: a command's output that
  * is not UTF-8 still becomes a string (each byte outside printable ASCII as '?', a
  * newline kept), an absent hash or version is null, and a document is written indented,
  * in insertion order, with a final newline. */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "report_json.h"
+#include "json.h"
 
 static void test_any_text(void **state)
 {

@@ -1,5 +1,5 @@
-/* rehearse: space, backups and permissions a rollback (and the apply before it) needs. */
-#include "rehearse.h"
+/* rehearsal: space, backups and permissions a rollback (and the apply before it) needs. */
+#include "rehearsal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,7 +132,7 @@ static int check_backups(const struct hf_site *site, struct hf_rehearsal *r, str
 	return rc;
 }
 
-int hf_rehearse(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *r,
+int hf_rehearsal_run(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *r,
 		struct hf_err *err)
 {
 	struct statvfs vfs;
