@@ -98,7 +98,7 @@ static void site_versions(struct hf_matrix *mx, const struct hf_plan *const *pla
 	}
 }
 
-static int installed_as_manifest(const struct hf_inst_hotfix *h,
+static int installed_as_manifest(const struct hf_registry_entry *h,
 				 const struct hf_manifest *const *ms, size_t nm)
 {
 	for (size_t i = 0; i < nm; i++)
@@ -132,7 +132,7 @@ int hf_matrix_build(const struct hf_registry *inst, const struct hf_manifest *co
 		    (struct hf_matrix_source){ms[i]->id, ms[i]->revision, 0, plans[i] != NULL};
 	/* the rows: installed hotfixes' files, then the manifests' */
 	for (size_t i = 0; i < ninst; i++) {
-		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
+		const struct hf_registry_entry *h = &inst->hotfixes[i];
 
 		if (installed_as_manifest(h, ms, nm))
 			continue;

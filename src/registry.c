@@ -19,7 +19,7 @@
 
 #define REGISTRY ".hotfix/installed.xml"
 
-void hf_inst_hotfix_clear(struct hf_inst_hotfix *h)
+void hf_registry_entry_clear(struct hf_registry_entry *h)
 {
 	for (size_t j = 0; j < h->nfiles; j++)
 		free(h->files[j].path);
@@ -34,7 +34,7 @@ void hf_registry_free(struct hf_registry *inst)
 	if (!inst)
 		return;
 	for (size_t i = 0; i < inst->n; i++)
-		hf_inst_hotfix_clear(&inst->hotfixes[i]);
+		hf_registry_entry_clear(&inst->hotfixes[i]);
 	for (size_t i = 0; i < inst->naccepted; i++)
 		free(inst->accepted[i].id);
 	free(inst->accepted);
@@ -87,7 +87,7 @@ int hf_registry_check_fresh(const struct hf_registry *inst, const char *site_cod
 			     const char *id, unsigned long revision, struct hf_err *err)
 {
 	unsigned long seen = hf_registry_accepted(inst, id);
-	const struct hf_inst_hotfix *h = hf_registry_find(inst, id);
+	const struct hf_registry_entry *h = hf_registry_find(inst, id);
 
 	if (h && h->revision > seen)
 		seen = h->revision;
@@ -101,7 +101,7 @@ int hf_registry_check_fresh(const struct hf_registry *inst, const char *site_cod
 	return -HF_E_STALE;
 }
 
-struct hf_inst_hotfix *hf_registry_find(const struct hf_registry *inst, const char *id)
+struct hf_registry_entry *hf_registry_find(const struct hf_registry *inst, const char *id)
 {
 	for (size_t i = 0; i < inst->n; i++)
 		if (!strcmp(inst->hotfixes[i].id, id))
@@ -109,9 +109,9 @@ struct hf_inst_hotfix *hf_registry_find(const struct hf_registry *inst, const ch
 	return NULL;
 }
 
-int hf_registry_add(struct hf_registry *inst, struct hf_inst_hotfix *h, struct hf_err *err)
+int hf_registry_add(struct hf_registry *inst, struct hf_registry_entry *h, struct hf_err *err)
 {
-	struct hf_inst_hotfix *n = realloc(inst->hotfixes, (inst->n + 1) * sizeof(*n));
+	struct hf_registry_entry *n = realloc(inst->hotfixes, (inst->n + 1) * sizeof(*n));
 
 	if (!n)
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
@@ -123,19 +123,19 @@ int hf_registry_add(struct hf_registry *inst, struct hf_inst_hotfix *h, struct h
 
 int hf_registry_remove(struct hf_registry *inst, const char *id)
 {
-	struct hf_inst_hotfix *h = hf_registry_find(inst, id);
+	struct hf_registry_entry *h = hf_registry_find(inst, id);
 	size_t i;
 
 	if (!h)
 		return 0;
 	i = (size_t)(h - inst->hotfixes);
-	hf_inst_hotfix_clear(h);
+	hf_registry_entry_clear(h);
 	memmove(h, h + 1, (inst->n - i - 1) * sizeof(*h));
 	inst->n--;
 	return 1;
 }
 
-static int write_entry(xmlTextWriter *w, const struct hf_inst_hotfix *h)
+static int write_entry(xmlTextWriter *w, const struct hf_registry_entry *h)
 {
 	char hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN], rev[24];
 	int bad = 0;
@@ -259,7 +259,7 @@ static int parse_file(xmlNode *node, struct hf_inst_file *f, const char *name,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 #endif
-static int parse_hotfix(xmlNode *node, struct hf_inst_hotfix *h, const char *name,
+static int parse_hotfix(xmlNode *node, struct hf_registry_entry *h, const char *name,
 			struct hf_err *err)
 {
 	char *rev = hf_xml_attr(node, "revision");

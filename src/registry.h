@@ -25,7 +25,7 @@ struct hf_inst_file {
 	uint8_t old_sha256[HF_SHA256_LEN], new_sha256[HF_SHA256_LEN];
 };
 
-struct hf_inst_hotfix {
+struct hf_registry_entry {
 	char *id;
 	unsigned long revision;
 	uint8_t manifest_sha256[HF_SHA256_LEN];
@@ -41,7 +41,7 @@ struct hf_accepted {
 
 struct hf_registry {
 	size_t n;
-	struct hf_inst_hotfix *hotfixes;
+	struct hf_registry_entry *hotfixes;
 	size_t naccepted;
 	struct hf_accepted *accepted;
 	int present;                   /* the file existed (hf_registry_load) */
@@ -60,11 +60,11 @@ int hf_registry_parse(const uint8_t *buf, size_t len, const char *name,
 void hf_registry_free(struct hf_registry *inst);
 
 /* The entry for id, or NULL. */
-struct hf_inst_hotfix *hf_registry_find(const struct hf_registry *inst, const char *id);
+struct hf_registry_entry *hf_registry_find(const struct hf_registry *inst, const char *id);
 
 /* Append h (moved in: inst owns its strings afterwards; h is zeroed). */
-int hf_registry_add(struct hf_registry *inst, struct hf_inst_hotfix *h,
-		     struct hf_err *err) HF_MUST_CHECK;
+int hf_registry_add(struct hf_registry *inst, struct hf_registry_entry *h,
+		    struct hf_err *err) HF_MUST_CHECK;
 
 /* Remove and free the entry for id; 0 if there was none. */
 int hf_registry_remove(struct hf_registry *inst, const char *id);
@@ -83,7 +83,7 @@ int hf_registry_check_fresh(const struct hf_registry *inst, const char *site_cod
 			     struct hf_err *err) HF_MUST_CHECK;
 
 /* Free what an entry owns. */
-void hf_inst_hotfix_clear(struct hf_inst_hotfix *h);
+void hf_registry_entry_clear(struct hf_registry_entry *h);
 
 /* The registry as XML bytes (a new buffer; free() it).  hf_registry_parse() reads
  * them back to the same registry. */

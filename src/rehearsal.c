@@ -102,7 +102,7 @@ static int check_backups(const struct hf_site *site, struct hf_rehearsal *r, str
 		return rc;
 	sdir = openat(site->rootfd, HF_STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	for (size_t i = 0; !rc && i < inst->n; i++) {
-		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
+		const struct hf_registry_entry *h = &inst->hotfixes[i];
 
 		for (size_t k = 0; !rc && k < h->nfiles; k++) {
 			uint8_t sha[HF_SHA256_LEN];

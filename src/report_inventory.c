@@ -16,7 +16,7 @@ void hf_report_list_text(FILE *out, const struct hf_site *site, const struct hf_
 		return;
 	}
 	for (size_t i = 0; i < inst->n; i++) {
-		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
+		const struct hf_registry_entry *h = &inst->hotfixes[i];
 
 		fprintf(out, "%s: %s revision %lu installed %s, %zu file%s\n", site->code, h->id,
 			h->revision, h->time, h->nfiles, h->nfiles == 1 ? "" : "s");
@@ -35,7 +35,7 @@ int hf_report_list_json(FILE *out, const struct hf_site *site, const struct hf_r
 	char hex[HF_SHA256_HEX];
 
 	for (size_t i = 0; i < inst->n; i++) {
-		const struct hf_inst_hotfix *h = &inst->hotfixes[i];
+		const struct hf_registry_entry *h = &inst->hotfixes[i];
 		json_t *files = json_array();
 
 		for (size_t j = 0; j < h->nfiles; j++) {

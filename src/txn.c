@@ -1205,7 +1205,7 @@ static int apply_journal(struct ctx *c, struct hf_plan *plan, struct hf_journal 
 
 /* The registry entry apply will add. */
 static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
-		     const uint8_t (*from)[HF_SHA256_LEN], struct hf_inst_hotfix *h,
+		     const uint8_t (*from)[HF_SHA256_LEN], struct hf_registry_entry *h,
 		     struct hf_err *err)
 {
 	const struct hf_manifest *m = plan->manifest;
@@ -1216,7 +1216,7 @@ static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
 	h->time = strdup(hf_utc_now(now, sizeof(now)));
 	h->files = calloc(n, sizeof(*h->files));
 	if (!h->id || !h->time || !h->files) {
-		hf_inst_hotfix_clear(h);
+		hf_registry_entry_clear(h);
 		return hf_err_set(err, HF_E_NOMEM, "out of memory");
 	}
 	h->revision = m->revision;
@@ -1227,7 +1227,7 @@ static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
 
 		f->path = strdup(it->file->path);
 		if (!f->path) {
-			hf_inst_hotfix_clear(h);
+			hf_registry_entry_clear(h);
 			return hf_err_set(err, HF_E_NOMEM, "out of memory");
 		}
 		h->nfiles++;
@@ -1240,7 +1240,7 @@ static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
 }
 
 /* Registry bytes after the change, and the journal's registry fields. */
-static int next_registry(struct ctx *c, struct hf_inst_hotfix *add, const char *remove,
+static int next_registry(struct ctx *c, struct hf_registry_entry *add, const char *remove,
 			 struct hf_journal *j, uint8_t **bytes, size_t *len, struct hf_err *err)
 {
 	struct hf_registry *reg = NULL;
@@ -1269,7 +1269,7 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 {
 	const struct hf_manifest *m = plan->manifest;
 	struct hf_journal j;
-	struct hf_inst_hotfix entry;
+	struct hf_registry_entry entry;
 	struct ctx c;
 	size_t *idx = NULL, n = 0;
 	uint8_t(*from)[HF_SHA256_LEN] = NULL;
@@ -1330,7 +1330,7 @@ int hf_txn_apply(struct hf_state *st, struct hf_plan *plan, struct hf_txn_result
 	r = run(&c, &j, bytes, len, res, err);
 out:
 	hf_history_close(c.log);
-	hf_inst_hotfix_clear(&entry);
+	hf_registry_entry_clear(&entry);
 	free(bytes);
 	free(j.files);
 	free(tst);
@@ -1407,7 +1407,7 @@ static int rollback_check(struct ctx *c, const char *id, const struct hf_inst_fi
 /* Rollback's journal: each file of hotfix h (id) goes from the content h installed back
  * to the original kept in its backup.  A file that is no longer as h left it, or whose
  * backup is missing or damaged, is a reason in why. */
-static int rollback_journal(struct ctx *c, const struct hf_inst_hotfix *h, const char *id,
+static int rollback_journal(struct ctx *c, const struct hf_registry_entry *h, const char *id,
 			    struct hf_journal *j, struct refusal *why, struct hf_err *err)
 {
 	j->files = calloc(h->nfiles, sizeof(*j->files));
@@ -1436,7 +1436,7 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 		    struct hf_err *err)
 {
 	struct hf_registry *reg = NULL;
-	const struct hf_inst_hotfix *h;
+	const struct hf_registry_entry *h;
 	struct refusal why;
 	struct hf_journal j;
 	struct ctx c;

@@ -117,8 +117,8 @@ static void test_installed_sources(void **state)
 {
 	static const char *const p1[] = {"c.dll"}, *const p2[] = {"a.dll", "c.dll"};
 	struct hf_inst_file f1[2] = {{.path = "a.dll"}, {.path = "c.dll"}};
-	struct hf_inst_hotfix h[2] = {{.id = "OLD", .revision = 2, .nfiles = 2, .files = f1},
-				      {.id = "SAME", .revision = 1, .nfiles = 0}};
+	struct hf_registry_entry h[2] = {{.id = "OLD", .revision = 2, .nfiles = 2, .files = f1},
+					 {.id = "SAME", .revision = 1, .nfiles = 0}};
 	struct hf_registry inst = {.n = 2, .hotfixes = h};
 	struct fake y, same;
 	const struct hf_manifest *ms[2];

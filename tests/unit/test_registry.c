@@ -68,7 +68,7 @@ static void test_format_roundtrip(void **state)
 		"<file path=\"bin/a &amp; b.dll\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" "
 		"new-version=\"1.0.0.1\" new-sha256=\"" H1 "\"/></hotfix></installed>";
 	struct hf_registry *a = NULL, *b = NULL;
-	struct hf_inst_hotfix h;
+	struct hf_registry_entry h;
 	struct hf_err err;
 	uint8_t *buf = NULL;
 	size_t len = 0;
