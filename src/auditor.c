@@ -83,9 +83,9 @@ static void verify_log(const struct hf_auditor *ar, struct hf_state *st,
 	lc->site = site;
 	hf_err_clear(&lc->err);
 	snprintf(display, sizeof(display), "%s/%s", site->root, HF_STATE_DIR);
-	if (hf_registry_load(site, &inst, &lc->err) == 0 &&
-	    hf_txlog_verify(st->dirfd, display, inst->present, inst->sha256, ar->trust,
-			    &lc->check, &lc->err) == 0)
+	if (hf_registry_load(site, st->dirfd, &inst, &lc->err) == 0 &&
+	    hf_txlog_verify(st->dirfd, display, inst->present, inst->sha256, ar->trust, &lc->check,
+			    &lc->err) == 0)
 		lc->checked = 1;
 	else
 		lc->message = lc->err.msg;

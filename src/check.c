@@ -38,9 +38,10 @@ static void judge_plan(struct hf_check *k, const struct hf_site *site)
 }
 
 /* Would a rollback work?  A failed rehearsal refuses, as apply could not be undone. */
-static void rehearse(struct hf_check *k, const struct hf_site *site)
+static void rehearse(struct hf_check *k, const struct hf_site *site, int sdir,
+		     const struct hf_registry *inst)
 {
-	if (hf_rehearsal_run(site, k->plan, &k->rehearsal, &k->err) != 0)
+	if (hf_rehearsal_run(site, sdir, inst, k->plan, &k->rehearsal, &k->err) != 0)
 		return;
 	k->rehearsed = 1;
 	if (!k->rehearsal.ok) {
@@ -81,7 +82,7 @@ static void scan_inuse(struct hf_check *k, const char *proc)
 	k->inuse_asked = 1;
 }
 
-static void check_one(struct hf_check *k, const struct hf_site *site,
+static void check_one(struct hf_check *k, const struct hf_site *site, int sdir,
 		      const struct hf_registry *inst, const char *proc)
 {
 	const struct hf_manifest *m = k->manifest;
@@ -90,7 +91,7 @@ static void check_one(struct hf_check *k, const struct hf_site *site,
 	    hf_plan_make(m, site, HF_HASH_EQUAL, &k->plan, &k->err) == 0)
 		judge_plan(k, site);
 	if (k->plan && k->err.code == HF_OK)
-		rehearse(k, site);
+		rehearse(k, site, sdir, inst);
 	if (k->plan && k->plan->count[HF_ACT_INSTALL])
 		scan_inuse(k, proc);
 }
@@ -117,18 +118,18 @@ static int matrix_of(struct hf_checks *cs, struct hf_err *err)
 	return r;
 }
 
-void hf_check_site(struct hf_checks *cs, struct hf_site *site, const char *proc)
+void hf_check_site(struct hf_checks *cs, struct hf_site *site, int sdir, const char *proc)
 {
 	struct hf_err err;
 
 	hf_err_clear(&err);
-	if (hf_site_trust(site, &err) != 0 || hf_registry_load(site, &cs->inst, &err) != 0) {
+	if (hf_site_trust(site, &err) != 0 || hf_registry_load(site, sdir, &cs->inst, &err) != 0) {
 		hf_checks_refuse(cs, &err);
 		return;
 	}
 	cs->site_ok = 1;
 	for (size_t i = 0; i < cs->n; i++)
-		check_one(&cs->c[i], site, cs->inst, proc);
+		check_one(&cs->c[i], site, sdir, cs->inst, proc);
 	/* a matrix that cannot be built leaves the checks as they are */
 	cs->has_matrix = matrix_of(cs, &err) == 0;
 }

@@ -63,9 +63,9 @@ int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n
 		   struct hf_err *err) HF_MUST_CHECK;
 
 /* Check every manifest against site (opened, its lock held; hf_site_trust marks it
- * trusted), under proc ("/proc"; tests
- * give a tree of their own).  Every outcome is in cs, none is returned. */
-void hf_check_site(struct hf_checks *cs, struct hf_site *site, const char *proc);
+ * trusted), whose state directory is sdir (the lock's st->dirfd; -1: none), under proc
+ * ("/proc"; tests give a tree of their own).  Every outcome is in cs, none is returned. */
+void hf_check_site(struct hf_checks *cs, struct hf_site *site, int sdir, const char *proc);
 
 /* The files of plan whose users the in-use scan looks for: the present ones it installs
  * (t has room for plan->n).  Returns how many. */

@@ -2,6 +2,7 @@
 #include "registry.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "fileio.h"
+#include "state.h"
 #include "xml.h"
 
 /* The registry's last line: a checksum of every byte before it. */
@@ -17,7 +19,7 @@
 #define SUM_SUFFIX " -->\n"
 #define SUM_LINE_LEN (sizeof(SUM_PREFIX) - 1 + 64 + sizeof(SUM_SUFFIX) - 1)
 
-#define REGISTRY ".hotfix/installed.xml"
+#define REGISTRY HF_STATE_DIR "/" HF_STATE_REGISTRY /* for messages */
 
 void hf_registry_entry_clear(struct hf_registry_entry *h)
 {
@@ -379,27 +381,43 @@ out:
 	return r;
 }
 
-int hf_registry_load(const struct hf_site *site, struct hf_registry **out, struct hf_err *err)
+/* The registry in the state directory sdir, opened the way site.c opens a site's files: no
+ * symlink followed, and a FIFO in its place does not block (hf_read_fd refuses it).  1:
+ * there is none; 0: *fd is open; < 0: the error. */
+static int open_registry(const struct hf_site *site, int sdir, int *fd, struct hf_err *err)
+{
+	*fd = sdir < 0 ? -1
+		       : openat(sdir, HF_STATE_REGISTRY,
+				O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd >= 0)
+		return 0;
+	if (sdir < 0 || errno == ENOENT)
+		return 1;
+	if (errno == ELOOP || errno == ENOTDIR)
+		return hf_err_set(err, HF_E_IO,
+				  "%s: %s: '%s' is a symbolic link or not a directory; refusing to "
+				  "follow it",
+				  site->code, REGISTRY, HF_STATE_REGISTRY);
+	return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, REGISTRY, strerror(errno));
+}
+
+int hf_registry_load(const struct hf_site *site, int sdir, struct hf_registry **out,
+		     struct hf_err *err)
 {
 	char name[4200];
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	struct hf_err local;
-	int fd = -1, sys_errno = 0, r;
+	int fd = -1, r;
 
 	*out = NULL;
-	hf_err_clear(&local);
 	snprintf(name, sizeof(name), "%s/%s", site->root, REGISTRY);
-	r = hf_site_open_file(site, REGISTRY, &fd, &sys_errno, &local);
-	if (r && sys_errno == ENOENT) {
+	r = open_registry(site, sdir, &fd, err);
+	if (r == 1) {
 		*out = calloc(1, sizeof(**out));
 		return *out ? 0 : hf_err_set(err, HF_E_NOMEM, "out of memory");
 	}
-	if (r) {
-		if (err)
-			*err = local;
+	if (r)
 		return r;
-	}
 	r = hf_read_fd(fd, name, HF_REGISTRY_MAX, &buf, &len, err);
 	close(fd);
 	if (!r)

@@ -48,10 +48,13 @@ struct hf_registry {
 	uint8_t sha256[HF_SHA256_LEN]; /* of its bytes, when present */
 };
 
-/* Read the site's registry; a missing file gives an empty registry.  Errors: -HF_E_IO,
- * -HF_E_SCHEMA, -HF_E_MALFORMED, -HF_E_SIZE. */
-int hf_registry_load(const struct hf_site *site, struct hf_registry **out,
-		      struct hf_err *err) HF_MUST_CHECK;
+/* Read the site's registry from its state directory sdir -- the descriptor the caller
+ * opened, checked and locked (state.h: st->dirfd), never .hotfix looked up again by name,
+ * which a site's owner could have replaced since -- or -1 when the site has none.  A
+ * missing file gives an empty registry.  Errors: -HF_E_IO, -HF_E_SCHEMA, -HF_E_MALFORMED,
+ * -HF_E_SIZE. */
+int hf_registry_load(const struct hf_site *site, int sdir, struct hf_registry **out,
+		     struct hf_err *err) HF_MUST_CHECK;
 
 /* Parse a registry from memory (tests, fuzzing). */
 int hf_registry_parse(const uint8_t *buf, size_t len, const char *name,

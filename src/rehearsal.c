@@ -93,14 +93,11 @@ static void check_path_attrs(const struct hf_site *site, const char *rel, struct
 }
 
 /* Every backup file the registry relies on: present, with the recorded SHA-256. */
-static int check_backups(const struct hf_site *site, struct hf_rehearsal *r, struct hf_err *err)
+static int check_backups(int sdir, const struct hf_registry *inst, struct hf_rehearsal *r,
+			 struct hf_err *err)
 {
-	struct hf_registry *inst = NULL;
-	int sdir, rc = hf_registry_load(site, &inst, err);
+	int rc = 0;
 
-	if (rc)
-		return rc;
-	sdir = openat(site->rootfd, HF_STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	for (size_t i = 0; !rc && i < inst->n; i++) {
 		const struct hf_registry_entry *h = &inst->hotfixes[i];
 
@@ -126,14 +123,11 @@ static int check_backups(const struct hf_site *site, struct hf_rehearsal *r, str
 			}
 		}
 	}
-	if (sdir >= 0)
-		close(sdir);
-	hf_registry_free(inst);
 	return rc;
 }
 
-int hf_rehearsal_run(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *r,
-		struct hf_err *err)
+int hf_rehearsal_run(const struct hf_site *site, int sdir, const struct hf_registry *reg,
+		     const struct hf_plan *plan, struct hf_rehearsal *r, struct hf_err *err)
 {
 	struct statvfs vfs;
 
@@ -179,5 +173,5 @@ int hf_rehearsal_run(const struct hf_site *site, const struct hf_plan *plan, str
 	} else {
 		problem(r, "free space unknown (statvfs failed)");
 	}
-	return check_backups(site, r, err);
+	return check_backups(sdir, reg, r, err);
 }

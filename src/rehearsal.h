@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "plan.h"
+#include "registry.h"
 #include "site.h"
 
 struct hf_rehearsal {
@@ -30,8 +31,11 @@ struct hf_rehearsal {
 	char problems[600];       /* "; "-separated, empty when ok */
 };
 
-/* plan may be NULL (nothing to install).  Errors only for I/O and memory. */
-int hf_rehearsal_run(const struct hf_site *site, const struct hf_plan *plan, struct hf_rehearsal *out,
-		struct hf_err *err) HF_MUST_CHECK;
+/* Rehearse on site, whose state directory is sdir (the lock's st->dirfd; -1: none) and
+ * whose registry, read from it, is reg (its backups are looked for under sdir).  plan may
+ * be NULL (nothing to install).  Errors only for I/O and memory. */
+int hf_rehearsal_run(const struct hf_site *site, int sdir, const struct hf_registry *reg,
+		     const struct hf_plan *plan, struct hf_rehearsal *out,
+		     struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -78,8 +78,8 @@ static void pause_s(unsigned seconds)
 		;
 }
 
-int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, const char *id,
-		   const char *op, struct hf_history *log, char *out, size_t len,
+int hf_service_run(const struct hf_site *site, int sdir, enum hf_service_phase phase,
+		   const char *id, const char *op, struct hf_history *log, char *out, size_t len,
 		   struct hf_err *err)
 {
 	const struct hf_cmd *cmd = phase_cmd(site, phase);
@@ -89,7 +89,7 @@ int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, cons
 	struct hf_hook_result res;
 	struct hf_hookrec_watch watch;
 	char *root, sname[4200];
-	int r, sdir;
+	int r;
 
 	memset(&res, 0, sizeof(res));
 	if (out && len)
@@ -106,7 +106,6 @@ int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, cons
 	free(root);
 	hf_cmd_describe(cmd, desc, sizeof(desc));
 	/* each run is recorded in SITE/.hotfix/hook while it runs (hookrec.h) */
-	sdir = openat(site->rootfd, HF_STATE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	snprintf(sname, sizeof(sname), "%s/%s", site->root, HF_STATE_DIR);
 	hf_hookrec_watch_init(&watch, sdir, sname, op, id, name, desc);
 	for (unsigned a = 1; a <= attempts; a++) {
@@ -119,8 +118,6 @@ int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, cons
 		if (r) {
 			hf_err_prefix(err, "%s command %s: ", name, desc);
 			hf_history_add(log, STEP(.step = name, .reason = err->msg), "%s", err->msg);
-			if (sdir >= 0)
-				close(sdir);
 			return r;
 		}
 		if (out && len)
@@ -133,8 +130,6 @@ int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, cons
 		if (hf_hook_ok(&res) || res.interrupted)
 			break;
 	}
-	if (sdir >= 0)
-		close(sdir);
 	if (res.interrupted)
 		return hf_err_set(err, HF_E_INTR, "%s command %s: ended: interrupted by %s", name,
 				  desc, hf_intr_name(res.interrupted));

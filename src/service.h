@@ -27,12 +27,13 @@ int hf_service_any(const struct hf_site *site);
 /* Run one phase for hotfix id during operation op ("apply", "rollback", "recover").
  * A phase the site does not name succeeds at once.  out (len bytes, may be NULL) gets
  * the output of the last attempt.  While a command runs, SITE/.hotfix/hook records it
- * (hookrec.h).  Errors: -HF_E_HOOK ("health check failed after 3 attempt(s): exit
- * status 1"), -HF_E_INTR (hotfix was interrupted (intr.h): the command was ended, or not
- * started, and no further attempt is made), -HF_E_IO (the command could not be started
- * or recorded), -HF_E_UNSAFE (hf_site_trust has not passed on this site: nothing runs). */
-int hf_service_run(const struct hf_site *site, enum hf_service_phase phase, const char *id,
-		   const char *op, struct hf_history *log, char *out, size_t len,
+ * (hookrec.h) in sdir, the state directory the caller locked (st->dirfd; -1: no record).  Errors:
+ * -HF_E_HOOK ("health check failed after 3 attempt(s): exit status 1"), -HF_E_INTR (hotfix was
+ * interrupted (intr.h): the command was ended, or not started, and no further attempt is made),
+ * -HF_E_IO (the command could not be started or recorded), -HF_E_UNSAFE (hf_site_trust has not
+ * passed on this site: nothing runs). */
+int hf_service_run(const struct hf_site *site, int sdir, enum hf_service_phase phase,
+		   const char *id, const char *op, struct hf_history *log, char *out, size_t len,
 		   struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -331,8 +331,8 @@ static int services_mark(struct ctx *c, const char *id, struct hf_err *err)
 static int site_command(struct ctx *c, const struct hf_journal *j, enum hf_service_phase phase,
 			struct hf_txn_result *res, struct hf_err *err)
 {
-	return hf_service_run(c->site, phase, j->id, hf_journal_op_name(j->op), c->log, res->output,
-			      sizeof(res->output), err);
+	return hf_service_run(c->site, c->st->dirfd, phase, j->id, hf_journal_op_name(j->op),
+			      c->log, res->output, sizeof(res->output), err);
 }
 
 /* .hotfix/services first -- from now on recovery runs stop and start -- then the stop
@@ -643,8 +643,8 @@ static void services_stop(struct ctx *c, const char *id, struct hf_recovery *rec
 	struct hf_err e;
 
 	hf_err_clear(&e);
-	if (hf_service_restarts(c->site) &&
-	    hf_service_run(c->site, HF_SERVICE_STOP, id, "recover", c->log, NULL, 0, &e) != 0)
+	if (hf_service_restarts(c->site) && hf_service_run(c->site, c->st->dirfd, HF_SERVICE_STOP,
+							   id, "recover", c->log, NULL, 0, &e) != 0)
 		snprintf(rec->services, sizeof(rec->services), "stop failed: %s", e.msg);
 }
 
@@ -660,7 +660,8 @@ static int services_back(struct ctx *c, const char *id, struct hf_recovery *rec,
 		return 0;
 	hf_err_clear(&e);
 	if (hf_service_restarts(c->site) &&
-	    hf_service_run(c->site, HF_SERVICE_START, id, "recover", c->log, NULL, 0, &e) != 0) {
+	    hf_service_run(c->site, c->st->dirfd, HF_SERVICE_START, id, "recover", c->log, NULL, 0,
+			   &e) != 0) {
 		snprintf(rec->services, sizeof(rec->services),
 			 "the services could not be started again: %s", e.msg);
 		return 0;
@@ -1119,7 +1120,7 @@ static int apply_refused(const struct ctx *c, const struct hf_plan *plan, struct
 {
 	const struct hf_manifest *m = plan->manifest;
 	struct hf_registry *reg = NULL;
-	int r = hf_registry_load(c->site, &reg, err);
+	int r = hf_registry_load(c->site, c->st->dirfd, &reg, err);
 
 	if (!r)
 		r = hf_registry_check_fresh(reg, c->site->code, m->id, m->revision, err);
@@ -1244,7 +1245,7 @@ static int next_registry(struct ctx *c, struct hf_registry_entry *add, const cha
 			 struct hf_journal *j, uint8_t **bytes, size_t *len, struct hf_err *err)
 {
 	struct hf_registry *reg = NULL;
-	int r = hf_registry_load(c->site, &reg, err);
+	int r = hf_registry_load(c->site, c->st->dirfd, &reg, err);
 
 	if (r)
 		return r;
@@ -1448,7 +1449,7 @@ int hf_txn_rollback(struct hf_state *st, const char *id, struct hf_txn_result *r
 	memset(&j, 0, sizeof(j));
 	memset(&why, 0, sizeof(why));
 	ctx_init(&c, st);
-	r = hf_registry_load(c.site, &reg, err);
+	r = hf_registry_load(c.site, c.st->dirfd, &reg, err);
 	if (r)
 		return r;
 	h = hf_registry_find(reg, id);

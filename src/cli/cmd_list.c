@@ -25,7 +25,7 @@ int cmd_list(int argc, char **argv)
 	status = 0;
 	hf_err_clear(&err);
 	if (cli_open_site(o.site, HF_LOCK_SHARED, &site, &st, &err) ||
-	    hf_registry_load(site, &inst, &err)) {
+	    hf_registry_load(site, st->dirfd, &inst, &err)) {
 		status = cli_fail(&err);
 	} else if (o.json) {
 		status = hf_report_list_json(stdout, site, inst) ? 1 : 0;

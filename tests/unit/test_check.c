@@ -134,7 +134,7 @@ static void test_conflict_refuses(void **state)
 
 	(void)state;
 	assert_int_equal(hf_checks_init(&cs, &m, 1, &err), 0);
-	hf_check_site(&cs, s, proc());
+	hf_check_site(&cs, s, -1, proc());
 	assert_true(cs.site_ok);
 	assert_non_null(cs.c[0].plan);
 	assert_int_equal(cs.c[0].err.code, HF_E_CONFLICT);
@@ -175,7 +175,7 @@ static void test_install_verifies_and_rehearses(void **state)
 	snprintf(path, sizeof(path), "%s/bin/a.dll", root);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(hf_checks_init(&cs, &m, 1, &err), 0);
-	hf_check_site(&cs, s, proc());
+	hf_check_site(&cs, s, -1, proc());
 	assert_int_equal(cs.c[0].err.code, HF_OK);
 	assert_int_equal(cs.c[0].plan->count[HF_ACT_INSTALL], 1);
 	assert_int_equal(cs.c[0].plan->count[HF_ACT_CURRENT], 1);
@@ -196,7 +196,7 @@ static void test_install_verifies_and_rehearses(void **state)
 	hf_checks_free(&cs);
 
 	assert_int_equal(hf_checks_init(&cs, &m, 1, &err), 0);
-	hf_check_site(&cs, s, "/nonexistent-proc");
+	hf_check_site(&cs, s, -1, "/nonexistent-proc");
 	assert_int_equal(cs.c[0].err.code, HF_OK);
 	assert_true(cs.c[0].inuse_asked);
 	assert_non_null(strstr(cs.c[0].inuse_warning, "/nonexistent-proc"));
@@ -220,7 +220,7 @@ static void test_bad_payload(void **state)
 	dll("bin/a.dll", 1, old);
 	put("p.cab", "other bytes, same len", 20); /* shorter: size mismatch */
 	assert_int_equal(hf_checks_init(&cs, &m, 1, &err), 0);
-	hf_check_site(&cs, s, proc());
+	hf_check_site(&cs, s, -1, proc());
 	assert_int_not_equal(cs.c[0].err.code, HF_OK);
 	assert_false(cs.c[0].payload_checked);
 	assert_false(cs.c[0].rehearsed);
@@ -245,7 +245,7 @@ static void test_current(void **state)
 	(void)state;
 	put("p.cab", "x", 1); /* would fail, were it read */
 	assert_int_equal(hf_checks_init(&cs, &m, 1, &err), 0);
-	hf_check_site(&cs, s, proc());
+	hf_check_site(&cs, s, -1, proc());
 	assert_int_equal(cs.c[0].err.code, HF_OK);
 	assert_int_equal(cs.c[0].plan->count[HF_ACT_CURRENT], 1);
 	assert_false(cs.c[0].payload_checked);

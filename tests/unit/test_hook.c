@@ -287,13 +287,13 @@ static void test_health_retries(void **state)
 	hf_err_clear(&err);
 	/* not checked by hf_site_trust: refused, and nothing ran */
 	assert_int_equal(
-	    hf_service_run(s, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
+	    hf_service_run(s, -1, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
 	    -HF_E_UNSAFE);
 	assert_int_equal(access(n, F_OK), -1);
 	assert_int_equal(hf_site_trust(s, &err), 0);
 	assert_non_null(s->svc.health.path); /* /bin/sh, resolved */
 	assert_int_equal(
-	    hf_service_run(s, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
+	    hf_service_run(s, -1, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
 	    -HF_E_HOOK);
 	assert_non_null(strstr(err.msg, "health check failed after 2 attempt(s)"));
 	assert_non_null(strstr(err.msg, "exit status 1"));
@@ -304,10 +304,12 @@ static void test_health_retries(void **state)
 	assert_non_null(s);
 	assert_int_equal(hf_site_trust(s, &err), 0);
 	assert_int_equal(
-	    hf_service_run(s, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err), 0);
+	    hf_service_run(s, -1, HF_SERVICE_HEALTH, "KB1", "apply", NULL, out, sizeof(out), &err),
+	    0);
 	/* no stop/start named: those phases succeed without running anything */
 	assert_int_equal(
-	    hf_service_run(s, HF_SERVICE_STOP, "KB1", "apply", NULL, out, sizeof(out), &err), 0);
+	    hf_service_run(s, -1, HF_SERVICE_STOP, "KB1", "apply", NULL, out, sizeof(out), &err),
+	    0);
 	hf_site_free(s);
 	unlink(n);
 	snprintf(n, sizeof(n), "%s/site/site.xml", dir);

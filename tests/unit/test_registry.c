@@ -1,15 +1,21 @@
-/* Unit tests of installed (and err): registry parsing, and error records. */
+/* Unit tests of registry (and err): registry parsing, loading from the locked state
+ * directory, and error records. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "hash.h"
 #include "registry.h"
+#include "site.h"
 #include "xml.h"
 
 #define H1 "e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4"
@@ -188,6 +194,75 @@ static void test_err_record(void **state)
 	assert_memory_equal(err.msg, "PRE: aaa", 8);
 }
 
+/* Write DIR/installed.xml: one hotfix, id, with its checksum line. */
+static void write_summed(const char *dir, const char *id)
+{
+	char xml[1024], path[512], hex[HF_SHA256_HEX];
+	uint8_t sum[HF_SHA256_LEN];
+	struct hf_err err;
+	FILE *f;
+
+	snprintf(xml, sizeof(xml),
+		 "<installed xmlns=\"urn:hotfix:installed:1\">"
+		 "<hotfix id=\"%s\" revision=\"1\" manifest-sha256=\"" H1 "\" "
+		 "time=\"2026-11-28T10:00:00Z\">"
+		 "<file path=\"bin/a.dll\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" "
+		 "new-version=\"1.0.0.1\" new-sha256=\"" H1 "\"/></hotfix></installed>",
+		 id);
+	assert_int_equal(hf_sha256_buf(xml, strlen(xml), sum, &err), 0);
+	snprintf(path, sizeof(path), "%s/installed.xml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s<!-- sha256 %s -->\n", xml, hf_sha256_hex(sum, hex));
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The registry is read from the state directory the caller opened and locked, never
+ * from .hotfix looked up again: a site's owner who renames .hotfix away and puts a
+ * forged one in its place is not believed.  No state directory: an empty registry. */
+static void test_load_from_locked_dir(void **state)
+{
+	char root[] = "/tmp/hotfix-registry-XXXXXX", a[128], b[128], cmd[160];
+	struct hf_site site;
+	struct hf_registry *reg = NULL;
+	struct hf_err err;
+	int sdir;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	memset(&site, 0, sizeof(site));
+	site.root = root;
+	memcpy(site.code, "S01", 4);
+	snprintf(a, sizeof(a), "%s/.hotfix", root);
+	snprintf(b, sizeof(b), "%s/.hotfix.old", root);
+	assert_int_equal(mkdir(a, 0700), 0);
+	write_summed(a, "KB1");
+	sdir = open(a, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(sdir >= 0);
+	assert_int_equal(rename(a, b), 0); /* the owner's swap, after the lock was taken */
+	assert_int_equal(mkdir(a, 0700), 0);
+	write_summed(a, "FORGED");
+	assert_int_equal(hf_registry_load(&site, sdir, &reg, &err), 0);
+	assert_true(reg->present);
+	assert_int_equal(reg->n, 1);
+	assert_string_equal(reg->hotfixes[0].id, "KB1");
+	hf_registry_free(reg);
+	assert_int_equal(hf_registry_load(&site, -1, &reg, &err), 0);
+	assert_false(reg->present);
+	assert_int_equal(reg->n, 0);
+	hf_registry_free(reg);
+	/* a symlink in the locked directory is refused, not followed */
+	assert_int_equal(unlinkat(sdir, "installed.xml", 0), 0);
+	assert_int_equal(symlinkat(a, sdir, "installed.xml"), 0);
+	hf_err_clear(&err);
+	assert_int_equal(hf_registry_load(&site, sdir, &reg, &err), -HF_E_IO);
+	assert_null(reg);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	close(sdir);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static int cleanup(void **state)
 {
 	(void)state;
@@ -203,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_err_record),
+		cmocka_unit_test(test_load_from_locked_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, cleanup);
