@@ -20,20 +20,28 @@
 
 #define H1 "e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4"
 
-/* Parse xml with hotfix's checksum line appended, as hotfix writes the registry. */
-static int parse_summed(const char *xml, const char *name, struct hf_registry **out,
-			struct hf_err *err)
+/* xml with hotfix's checksum line appended, as hotfix writes the registry (free it). */
+static char *summed(const char *xml)
 {
 	size_t n = strlen(xml);
 	char *buf = malloc(n + 90);
 	uint8_t sum[HF_SHA256_LEN];
 	char hex[HF_SHA256_HEX];
-	int r;
+	struct hf_err err;
 
 	assert_non_null(buf);
-	assert_int_equal(hf_sha256_buf(xml, n, sum, err), 0);
+	assert_int_equal(hf_sha256_buf(xml, n, sum, &err), 0);
 	snprintf(buf, n + 90, "%s<!-- sha256 %s -->\n", xml, hf_sha256_hex(sum, hex));
-	r = hf_registry_parse((const uint8_t *)buf, strlen(buf), name, out, err);
+	return buf;
+}
+
+/* Parse xml with its checksum line appended. */
+static int parse_summed(const char *xml, const char *name, struct hf_registry **out,
+			struct hf_err *err)
+{
+	char *buf = summed(xml);
+	int r = hf_registry_parse((const uint8_t *)buf, strlen(buf), name, out, err);
+
 	free(buf);
 	return r;
 }
@@ -197,9 +205,7 @@ static void test_err_record(void **state)
 /* Write DIR/installed.xml: one hotfix, id, with its checksum line. */
 static void write_summed(const char *dir, const char *id)
 {
-	char xml[1024], path[512], hex[HF_SHA256_HEX];
-	uint8_t sum[HF_SHA256_LEN];
-	struct hf_err err;
+	char xml[1024], path[512], *text;
 	FILE *f;
 
 	snprintf(xml, sizeof(xml),
@@ -209,12 +215,13 @@ static void write_summed(const char *dir, const char *id)
 		 "<file path=\"bin/a.dll\" old-version=\"1.0.0.0\" old-sha256=\"" H1 "\" "
 		 "new-version=\"1.0.0.1\" new-sha256=\"" H1 "\"/></hotfix></installed>",
 		 id);
-	assert_int_equal(hf_sha256_buf(xml, strlen(xml), sum, &err), 0);
+	text = summed(xml);
 	snprintf(path, sizeof(path), "%s/installed.xml", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "%s<!-- sha256 %s -->\n", xml, hf_sha256_hex(sum, hex));
+	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
+	free(text);
 }
 
 /* The registry is read from the state directory the caller opened and locked, never
