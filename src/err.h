@@ -37,6 +37,20 @@ enum hf_code {
 	HF_E_INTR,            /* interrupted by SIGINT, SIGTERM or SIGHUP (intr.h): exit 128+N */
 };
 
+/* Exit statuses (doc/DESIGN.md "Exit codes", hotfix(1) EXIT STATUS).  The table in err.c
+ * maps each error code to one; a hierarchy run adds HF_EXIT_PARTIAL (cli/hier.c). */
+enum hf_exit {
+	HF_EXIT_OK = 0,             /* done; nothing to do; audit: seen and compliant */
+	HF_EXIT_FAILED = 1,         /* conflict, failed (and undone), not compliant, internal */
+	HF_EXIT_USAGE = 2,          /* bad command line */
+	HF_EXIT_NOTAPPLICABLE = 3,  /* not applicable; rollback: not installed */
+	HF_EXIT_UNUSABLE = 4,       /* verification failed or input unusable; nothing changed */
+	HF_EXIT_BUSY = 5,           /* the site is locked by another process */
+	HF_EXIT_PARTIAL = 6,        /* hierarchy: some sites failed or were skipped, some not */
+	HF_EXIT_INCOMPLETE = 7,     /* audit only: something could not be seen (unknown) */
+	HF_EXIT_SIGNAL_BASE = 128,  /* interrupted by signal N: HF_EXIT_SIGNAL_BASE + N */
+};
+
 struct hf_err {
 	enum hf_code code;
 	char msg[1024];  /* "where: what failed: why" */
@@ -56,8 +70,9 @@ int hf_err_prefix(struct hf_err *err, const char *fmt, ...) HF_PRINTF(2, 3);
 /* Set the "what to do next" hint. */
 void hf_err_hint(struct hf_err *err, const char *fmt, ...) HF_PRINTF(2, 3);
 
-/* The exit status of an error code (doc/DESIGN.md "Exit codes"; 0 for HF_OK). */
-int hf_exit_code(enum hf_code code);
+/* The exit status of an error code (doc/DESIGN.md "Exit codes"; HF_EXIT_OK for HF_OK,
+ * HF_EXIT_FAILED for a code not in the table). */
+enum hf_exit hf_exit_code(enum hf_code code);
 
 /* Short name of an error code, for JSON output and tests ("signature", "io", ...). */
 const char *hf_code_name(enum hf_code code);

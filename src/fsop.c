@@ -74,7 +74,7 @@ static void fault_setup(void)
 		/* allocation failures: tests/unit/faultmalloc.c */
 	} else {
 		fprintf(stderr, "hotfix-fault: unknown HOTFIX_FAULT '%s'\n", s);
-		_exit(2);
+		_exit(HF_EXIT_USAGE); /* the test harness was misused */
 	}
 }
 

@@ -50,7 +50,7 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct cli_txn_report rep;
 	struct hf_err err;
 	char say[200];
-	int status = 0, r;
+	int status = HF_EXIT_OK, r;
 
 	status = cli_load_manifest(c, manifest, &m);
 	if (status)
