@@ -78,7 +78,7 @@ static void verify_log(const struct hf_auditor *ar, struct hf_state *st,
 		       const struct hf_site *site, struct hf_auditor_log *lc)
 {
 	struct hf_installed *inst = NULL;
-	char display[4200];
+	char display[HF_SITE_NAME_MAX];
 
 	lc->site = site;
 	hf_err_clear(&lc->err);

@@ -51,6 +51,27 @@ enum hf_exit {
 	HF_EXIT_SIGNAL_BASE = 128,  /* interrupted by signal N: HF_EXIT_SIGNAL_BASE + N */
 };
 
+/* Sizes of the strings messages are made of (doc/DESIGN.md "Sizes").  Files are opened
+ * relative to a directory's descriptor; a file's whole name exists only to be shown, so
+ * these bound what a message says, and a name cut short is still a name (fsop's and
+ * fileio's "display" and "name" arguments).  A site's root is an absolute path of at most
+ * HF_TP_PATH_MAX (4096, PATH_MAX) bytes, a manifest's path at most HF_PATH_MAX_LEN (1024),
+ * and what hotfix appends is short (".hotfix/lock", "log/ID.log": under 100 bytes).
+ *   HF_SITE_NAME_MAX     a site's root and up to 100 bytes below it (SITE/site.xml,
+ *                        SITE/.hotfix, SITE/.hotfix/lock, SITE/.hotfix/log/ID.log), or
+ *                        "CODE: PATH" of a file of the site
+ *   HF_STATE_NAME_MAX    a name of SITE/.hotfix (HF_SITE_NAME_MAX) and up to 100 bytes
+ *                        more (the registry, the txlog, the hook record below it); txn's
+ *                        "CODE: PATH" of a file of the site (both sizes serve it);
+ *                        rehearse's SITE/PATH in a hint (cut short when both are long)
+ *   HF_RECEIPT_NAME_MAX  a name below SITE/.hotfix/receipts (txlog)
+ *   HF_NOTE_MAX          a sentence a result carries to its printer (txn.h: what recovery
+ *                        did, a warning): an error's message (msg, 1024) and a few words */
+#define HF_SITE_NAME_MAX 4200
+#define HF_STATE_NAME_MAX (HF_SITE_NAME_MAX + 100)
+#define HF_RECEIPT_NAME_MAX (HF_STATE_NAME_MAX + 100)
+#define HF_NOTE_MAX 1100
+
 struct hf_err {
 	enum hf_code code;
 	char msg[1024];  /* "where: what failed: why" */

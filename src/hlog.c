@@ -18,7 +18,7 @@ struct hf_hlog {
 	char op[16];
 	char site[8];
 	char id[72];
-	char name[4200];
+	char name[HF_SITE_NAME_MAX];
 };
 
 char *hf_utc_now(char *buf, size_t len)

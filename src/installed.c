@@ -381,7 +381,7 @@ out:
 
 int hf_installed_load(const struct hf_site *site, struct hf_installed **out, struct hf_err *err)
 {
-	char name[4200];
+	char name[HF_SITE_NAME_MAX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct hf_err local;
