@@ -78,7 +78,7 @@ static void verify_log(const struct hf_auditor *ar, struct hf_state *st,
 		       const struct hf_site *site, struct hf_auditor_log *lc)
 {
 	struct hf_registry *inst = NULL;
-	char display[4200];
+	char display[HF_SITE_NAME_MAX];
 
 	lc->site = site;
 	hf_err_clear(&lc->err);
@@ -101,7 +101,7 @@ static int audit_site(struct hf_auditor *ar, struct hf_site *site, const char *u
 	struct hf_state *st = NULL;
 	struct hf_recovery rec;
 	struct hf_err err;
-	int status = 0;
+	int status = HF_EXIT_OK;
 
 	hf_err_clear(&err);
 	if (unseen) {
@@ -140,7 +140,7 @@ static int audit_site(struct hf_auditor *ar, struct hf_site *site, const char *u
 int hf_auditor_run(struct hf_auditor *ar, struct hf_manifest *const *ms, size_t nm)
 {
 	const struct hf_hierarchy *h = ar->h;
-	int status = 0, st;
+	int status = HF_EXIT_OK, st;
 
 	if (!h) { /* opened, or a stand-in */
 		return ar->site ? audit_site(ar, ar->site, ar->unseen, ms, nm, ar->logs) : 0;
@@ -172,7 +172,8 @@ int hf_auditor_status(const struct hf_auditor *ar, size_t nm, int logs_bad)
 {
 	if (nm > 0 && !hf_audit_complete(&ar->audit, NULL))
 		return hf_exit_code(HF_E_INCOMPLETE); /* whatever else: the report says */
-	return (nm == 0 || hf_audit_compliant(&ar->audit, NULL)) && !logs_bad ? 0 : 1;
+	return (nm == 0 || hf_audit_compliant(&ar->audit, NULL)) && !logs_bad ? HF_EXIT_OK
+									      : HF_EXIT_FAILED;
 }
 
 void hf_auditor_free(struct hf_auditor *ar)

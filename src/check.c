@@ -142,17 +142,18 @@ void hf_checks_refuse(struct hf_checks *cs, const struct hf_err *why)
 
 int hf_checks_status(const struct hf_checks *cs)
 {
-	int status = 0, any = 0, na = 0;
+	int status = HF_EXIT_OK, any = 0, na = 0;
 
 	for (size_t i = 0; i < cs->n; i++) {
-		int s = cs->c[i].err.code != HF_OK ? hf_exit_code(cs->c[i].err.code) : 0;
+		int s =
+		    cs->c[i].err.code != HF_OK ? (int)hf_exit_code(cs->c[i].err.code) : HF_EXIT_OK;
 
-		any |= s != 3;
-		na += s == 3;
-		if (s != 3 && s > status)
+		any |= s != HF_EXIT_NOTAPPLICABLE;
+		na += s == HF_EXIT_NOTAPPLICABLE;
+		if (s != HF_EXIT_NOTAPPLICABLE && s > status)
 			status = s;
 	}
-	return !any && na ? 3 : status;
+	return !any && na ? HF_EXIT_NOTAPPLICABLE : status;
 }
 
 void hf_checks_free(struct hf_checks *cs)

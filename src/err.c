@@ -1,6 +1,7 @@
 /* err: error records, context prefixes and the code-to-exit-status table. */
 #include "err.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,37 +62,39 @@ void hf_err_hint(struct hf_err *err, const char *fmt, ...)
 static const struct {
 	enum hf_code code;
 	const char *name;
-	int exit_code;
+	enum hf_exit exit_code;
 } table[] = {
-	{ HF_OK, "ok", 0 },
-	{ HF_E_NOMEM, "nomem", 1 },
-	{ HF_E_IO, "io", 4 },
-	{ HF_E_USAGE, "usage", 2 },
-	{ HF_E_SIGNATURE, "signature", 4 },
-	{ HF_E_SCHEMA, "schema", 4 },
-	{ HF_E_MALFORMED, "malformed", 4 },
-	{ HF_E_HASH, "hash", 4 },
-	{ HF_E_SIZE, "size", 4 },
-	{ HF_E_NOTPE, "not-pe", 4 },
-	{ HF_E_NOVERSION, "no-version", 4 },
-	{ HF_E_NOTAPPLICABLE, "not-applicable", 3 },
-	{ HF_E_CONFLICT, "conflict", 1 },
-	{ HF_E_NONCOMPLIANT, "noncompliant", 1 },
-	{ HF_E_BUSY, "busy", 5 },
-	{ HF_E_TXN, "failed", 1 },
-	{ HF_E_STALE, "stale", 4 },
-	{ HF_E_HOOK, "hook", 1 },
-	{ HF_E_UNSAFE, "unsafe", 4 },
-	{ HF_E_INCOMPLETE, "incomplete", 7 }, /* audit's alone: no other command sets it */
-	{ HF_E_INTR, "interrupted", 130 }, /* the caller exits 128 + the signal (intr.h) */
+	{ HF_OK, "ok", HF_EXIT_OK },
+	{ HF_E_NOMEM, "nomem", HF_EXIT_FAILED },
+	{ HF_E_IO, "io", HF_EXIT_UNUSABLE },
+	{ HF_E_USAGE, "usage", HF_EXIT_USAGE },
+	{ HF_E_SIGNATURE, "signature", HF_EXIT_UNUSABLE },
+	{ HF_E_SCHEMA, "schema", HF_EXIT_UNUSABLE },
+	{ HF_E_MALFORMED, "malformed", HF_EXIT_UNUSABLE },
+	{ HF_E_HASH, "hash", HF_EXIT_UNUSABLE },
+	{ HF_E_SIZE, "size", HF_EXIT_UNUSABLE },
+	{ HF_E_NOTPE, "not-pe", HF_EXIT_UNUSABLE },
+	{ HF_E_NOVERSION, "no-version", HF_EXIT_UNUSABLE },
+	{ HF_E_NOTAPPLICABLE, "not-applicable", HF_EXIT_NOTAPPLICABLE },
+	{ HF_E_CONFLICT, "conflict", HF_EXIT_FAILED },
+	{ HF_E_NONCOMPLIANT, "noncompliant", HF_EXIT_FAILED },
+	{ HF_E_BUSY, "busy", HF_EXIT_BUSY },
+	{ HF_E_TXN, "failed", HF_EXIT_FAILED },
+	{ HF_E_STALE, "stale", HF_EXIT_UNUSABLE },
+	{ HF_E_HOOK, "hook", HF_EXIT_FAILED },
+	{ HF_E_UNSAFE, "unsafe", HF_EXIT_UNUSABLE },
+	/* audit's alone: no other command sets it */
+	{ HF_E_INCOMPLETE, "incomplete", HF_EXIT_INCOMPLETE },
+	/* 130; the caller exits 128 + the signal it caught (cli_signal_status, intr.h) */
+	{ HF_E_INTR, "interrupted", HF_EXIT_SIGNAL_BASE + SIGINT },
 };
 
-int hf_exit_code(enum hf_code code)
+enum hf_exit hf_exit_code(enum hf_code code)
 {
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (table[i].code == code)
 			return table[i].exit_code;
-	return 1;
+	return HF_EXIT_FAILED;
 }
 
 const char *hf_code_name(enum hf_code code)

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ static void fault_setup(void)
 		/* allocation failures: tests/unit/faultmalloc.c */
 	} else {
 		fprintf(stderr, "hotfix-fault: unknown HOTFIX_FAULT '%s'\n", s);
-		_exit(2);
+		_exit(HF_EXIT_USAGE); /* the test harness was misused */
 	}
 }
 
@@ -274,7 +275,7 @@ int hf_fs_mkdirs(int dirfd, const char *rel, int *out, const char *name, struct 
 int hf_fs_opendirs(int dirfd, const char *rel, int create, int *out, const char *name,
 		   struct hf_err *err)
 {
-	char comp[256];
+	char comp[NAME_MAX + 1]; /* one component of rel */
 	const char *p = rel;
 	int dir = dirfd;
 
@@ -461,7 +462,7 @@ int hf_fs_copy_meta(int fd, const struct stat *st, int times, const char *name,
 int hf_fs_write_atomic(int dirfd, const char *name, const void *buf, size_t len,
 		       const char *display, struct hf_err *err)
 {
-	char tmp[300];
+	char tmp[HF_FS_TMP_NAME_MAX];
 	int fd, r = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp))

@@ -29,6 +29,10 @@
 #include "err.h"
 #include "hash.h"
 
+/* A temporary's name beside a file: the file's name (at most NAME_MAX, 255 bytes) and a
+ * suffix (".tmp"; swap's ".hotfix-tmp").  A name that does not fit is refused. */
+#define HF_FS_TMP_NAME_MAX 300
+
 /* Create name in dirfd exclusively (O_EXCL, no symlink), read-write.  Returns the fd. */
 int hf_fs_create(int dirfd, const char *name, mode_t mode);
 /* Open name in dirfd for appending, creating it if missing. */

@@ -19,7 +19,7 @@ struct hf_history {
 	char op[16];
 	char site[8];
 	char id[72];
-	char name[4200];
+	char name[HF_SITE_NAME_MAX];
 };
 
 static void disable(struct hf_history *log, const char *what)

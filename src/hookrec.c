@@ -394,7 +394,7 @@ static int drop(int dirfd, const char *display, struct hf_err *err)
 int hf_hookrec_settle(int dirfd, const char *display, const char *procdir, struct hf_history *log,
 		      char *said, size_t len, struct hf_err *err)
 {
-	char buf[HF_HOOKREC_MAX + 2], where[4300], boot[37], what[700];
+	char buf[HF_HOOKREC_MAX + 2], where[HF_STATE_NAME_MAX], boot[37], what[700];
 	struct hf_hookrec r;
 	struct hf_err bad;
 	enum hf_hook_verdict v = HF_HOOK_GONE;

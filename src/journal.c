@@ -194,7 +194,7 @@ int hf_journal_parse(const uint8_t *buf, size_t len, const char *name, struct hf
 {
 	struct cursor c = { (const char *)buf, (const char *)buf + len, name, 0 };
 	struct hf_journal *j = NULL;
-	char line[1200] = "";
+	char line[1200] = ""; /* one line: a key and a value (a path: HF_NAME_PATH_MAX) */
 	const char *v = "", *body_end;
 	uint8_t sum[HF_SHA256_LEN], want[HF_SHA256_LEN];
 	unsigned long n = 0;
@@ -275,7 +275,7 @@ int hf_journal_parse(const uint8_t *buf, size_t len, const char *name, struct hf
 int hf_journal_write(int dirfd, const struct hf_journal *j, const char *display,
 		     struct hf_err *err)
 {
-	char *buf = NULL, name[4200];
+	char *buf = NULL, name[HF_SITE_NAME_MAX];
 	size_t len = 0;
 	int r;
 
@@ -290,7 +290,7 @@ int hf_journal_write(int dirfd, const struct hf_journal *j, const char *display,
 int hf_journal_read(int dirfd, const char *display, struct hf_journal **out,
 		    struct hf_err *err)
 {
-	char name[4200];
+	char name[HF_SITE_NAME_MAX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int fd, r;

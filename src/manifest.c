@@ -382,6 +382,7 @@ int hf_manifest_load(const char *path, const struct hf_trust *trust, struct hf_m
 	if (r || !m)
 		goto out;
 	m->signature_skipped = trust->skip_signature;
+	_Static_assert(sizeof(m->signer) == HF_SIG_SUBJECT_MAX, "the signer is copied whole");
 	memcpy(m->signer, info.signer, sizeof(m->signer));
 	if (m->expires && (int64_t)time(NULL) > m->expires && !trust->allow_expired) {
 		r = hf_err_set(err, HF_E_STALE, "%s: %s revision %lu expired at %s; refused", path,

@@ -404,7 +404,7 @@ static int open_registry(const struct hf_site *site, int sdir, int *fd, struct h
 int hf_registry_load(const struct hf_site *site, int sdir, struct hf_registry **out,
 		     struct hf_err *err)
 {
-	char name[4200];
+	char name[HF_SITE_NAME_MAX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int fd = -1, r;

@@ -56,7 +56,7 @@ static void check_attrs(const struct hf_site *site, const char *rel, int dir,
 			O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
 			    (dir ? O_DIRECTORY : 0));
 	int flags = 0, root = !strcmp(rel, ".");
-	char what[1200], path[4300];
+	char what[1200], path[HF_STATE_NAME_MAX];
 
 	if (fd < 0)
 		return; /* a missing target is created; other errors show elsewhere */
@@ -81,7 +81,7 @@ static void check_attrs(const struct hf_site *site, const char *rel, int dir,
 /* The target rel and every directory on the way to it below the site root. */
 static void check_path_attrs(const struct hf_site *site, const char *rel, struct hf_rehearsal *r)
 {
-	char dir[1100];
+	char dir[HF_SITE_REL_MAX];
 
 	for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
 		if ((size_t)(p - rel) >= sizeof(dir))
@@ -103,7 +103,7 @@ static int check_backups(int sdir, const struct hf_registry *inst, struct hf_reh
 
 		for (size_t k = 0; !rc && k < h->nfiles; k++) {
 			uint8_t sha[HF_SHA256_LEN];
-			char rel[1200];
+			char rel[HF_STATE_REL_MAX];
 			const char *leaf;
 			int dir = -1, present = 0;
 			struct hf_err quiet;
@@ -136,7 +136,7 @@ int hf_rehearsal_run(const struct hf_site *site, int sdir, const struct hf_regis
 	r->writable = 1;
 	for (size_t i = 0; plan && i < plan->n; i++) {
 		const struct hf_plan_item *it = &plan->items[i];
-		char dir[1100];
+		char dir[HF_SITE_REL_MAX];
 		const char *slash;
 
 		if (it->action != HF_ACT_INSTALL)

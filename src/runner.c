@@ -18,7 +18,7 @@
 
 int hf_status_failed(int status)
 {
-	return status != 0 && status != 3;
+	return status != HF_EXIT_OK && status != HF_EXIT_NOTAPPLICABLE;
 }
 
 void hf_run_free(struct hf_job *jobs, size_t n)
@@ -141,7 +141,7 @@ static void child(struct run *r, size_t i, int out[2], int errp[2], int res[2])
 	close(errp[0]);
 	close(res[0]);
 	if (dup2(out[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0)
-		_exit(1);
+		_exit(HF_EXIT_FAILED);
 	close(out[1]);
 	close(errp[1]);
 	/* the caller's mask and dispositions: a writer's worker catches SIGINT, SIGTERM and
@@ -236,7 +236,7 @@ static void reap(struct run *r, size_t i)
 	if (WIFEXITED(ws)) {
 		j->status = WEXITSTATUS(ws);
 	} else {
-		j->status = 1;
+		j->status = HF_EXIT_FAILED;
 		snprintf(j->reason, sizeof(j->reason), "the worker died of signal %d",
 			 WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
 	}

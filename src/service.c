@@ -88,7 +88,7 @@ int hf_service_run(const struct hf_site *site, int sdir, enum hf_service_phase p
 	char envbuf[4096], *env[HF_HOOK_ENV_MAX], how[200], desc[600], line[1200];
 	struct hf_hook_result res;
 	struct hf_hookrec_watch watch;
-	char *root, sname[4200];
+	char *root, sname[HF_SITE_NAME_MAX];
 	int r;
 
 	memset(&res, 0, sizeof(res));

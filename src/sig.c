@@ -17,6 +17,8 @@
 
 #include "fileio.h"
 
+#define WHY_MAX 512 /* drain_errors' line, quoted in one message (hf_err's msg: 1024) */
+
 /* The OpenSSL error queue as one line ("reason (detail); reason"), then cleared. */
 static void drain_errors(char *out, size_t outlen)
 {
@@ -138,7 +140,7 @@ static int key_ok(EVP_PKEY *key)
 struct chain_fail {
 	int error; /* X509_V_ERR_*, 0: none */
 	int depth;
-	char subject[256];
+	char subject[HF_SIG_SUBJECT_MAX];
 	char what[160]; /* the key or the signature algorithm */
 };
 
@@ -282,7 +284,7 @@ static int check_shape(CMS_ContentInfo *cms, const char *name, struct hf_err *er
 static int load_trust(X509_STORE *store, const char *trust_path, struct chain_fail *chain,
 		      const char *name, struct hf_err *err)
 {
-	char why[512];
+	char why[WHY_MAX];
 	mode_t type;
 	int probe = hf_open_reg(AT_FDCWD, trust_path, O_RDONLY, 0, &type); /* no FIFO */
 	int r;
@@ -345,14 +347,14 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 		  const char *name, const char *trust_path, struct hf_sig_info *info,
 		  int codesign, struct hf_err *err)
 {
-	char why[512];
+	char why[WHY_MAX];
 	BIO *sigbio = NULL, *content = NULL, *mem = NULL;
 	CMS_ContentInfo *cms = NULL;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *signers = NULL;
 	struct chain_fail chain = { 0, 0, "", "" };
 	X509 *signer;
-	char subject[256] = "";
+	char subject[HF_SIG_SUBJECT_MAX] = "";
 	int r = 0;
 
 	ERR_clear_error();
@@ -444,7 +446,7 @@ int hf_sig_verify_receipt(const uint8_t *data, size_t len, const uint8_t *sig, s
 static int load_pem(const char *path, int want_key, EVP_PKEY **key, X509 **cert,
 		    struct hf_err *err)
 {
-	char why[512];
+	char why[WHY_MAX];
 	mode_t type;
 	int fd = hf_open_reg(AT_FDCWD, path, O_RDONLY, 0, &type); /* a FIFO must not block */
 	BIO *b;
@@ -510,7 +512,7 @@ int hf_sig_check_signing_key(const char *cert_path, const char *key_path, struct
 int hf_sig_sign(const uint8_t *data, size_t len, const char *cert_path, const char *key_path,
 		uint8_t **der, size_t *derlen, struct hf_err *err)
 {
-	char why[512];
+	char why[WHY_MAX];
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
 	BIO *in = NULL;

@@ -32,8 +32,11 @@ int hf_sig_set_level(int level) HF_MUST_CHECK;
 /* The security level in force. */
 int hf_sig_level(void);
 
+/* A certificate's subject on one line (X509_NAME_oneline), cut short when longer. */
+#define HF_SIG_SUBJECT_MAX 256
+
 struct hf_sig_info {
-	char signer[256]; /* signer certificate's subject, one line */
+	char signer[HF_SIG_SUBJECT_MAX]; /* signer certificate's subject, one line */
 };
 
 /* Verify sig (DER, siglen bytes) as a detached signature of data.  name is the manifest

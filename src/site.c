@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,7 @@ static int open_root(const char *root, int *out, struct hf_err *err)
 
 	*out = -1;
 	while (dir >= 0 && *p) {
-		char comp[256];
+		char comp[NAME_MAX + 1]; /* one component of the path */
 		size_t n;
 		int next, e;
 
@@ -232,7 +233,7 @@ int hf_site_open(const char *root, struct hf_site **out, struct hf_err *err)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	xmlDoc *doc = NULL;
-	char name[4200];
+	char name[HF_SITE_NAME_MAX];
 	struct stat st;
 	int fd = -1, r;
 
@@ -288,7 +289,7 @@ out:
 int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,
 		      struct hf_err *err)
 {
-	char comp[256];
+	char comp[NAME_MAX + 1]; /* one component of rel */
 	const char *p = rel;
 	int dir = site->rootfd, next;
 

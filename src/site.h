@@ -12,6 +12,9 @@
 #include "cmd.h"
 
 #define HF_SITE_XML_MAX (64 * 1024)
+/* A path relative to the site's root that a file set names (at most HF_NAME_PATH_MAX,
+ * manifest.h, and a NUL), or one of its directories: the buffers that hold one. */
+#define HF_SITE_REL_MAX 1100
 
 enum hf_site_type { HF_SITE_CENTRAL, HF_SITE_PRIMARY, HF_SITE_SECONDARY };
 

@@ -204,7 +204,7 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 							   : O_RDONLY | O_NOFOLLOW,
 				 0644, &type);
 	if (st->lockfd < 0 && type) { /* planted: refused, like a planted .hotfix */
-		char name[4200];
+		char name[HF_SITE_NAME_MAX];
 
 		snprintf(name, sizeof(name), "%s/%s/%s", site->root, HF_STATE_DIR, HF_STATE_LOCK);
 		r = hf_err_notreg(err, HF_E_MALFORMED, name, type);
@@ -241,7 +241,7 @@ int hf_state_upgrade(struct hf_state *st, struct hf_err *err)
 		st->lockfd = hf_open_reg(st->dirfd, HF_STATE_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW,
 					 0644, &type);
 		if (st->lockfd < 0 && type) {
-			char name[4200];
+			char name[HF_SITE_NAME_MAX];
 
 			snprintf(name, sizeof(name), "%s/%s/%s", st->site->root, HF_STATE_DIR,
 				 HF_STATE_LOCK);
@@ -270,7 +270,7 @@ int hf_state_pending(const struct hf_state *st)
 
 int hf_state_subdir(const struct hf_state *st, const char *name, int *fd, struct hf_err *err)
 {
-	char display[4200];
+	char display[HF_SITE_NAME_MAX];
 
 	snprintf(display, sizeof(display), "%s/%s", st->site->root, HF_STATE_DIR);
 	return hf_fs_mkdirs(st->dirfd, name, fd, display, err);

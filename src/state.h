@@ -22,6 +22,9 @@
 #define HF_STATE_BACKUP "backup"
 #define HF_STATE_LOG "log"
 #define HF_STATE_SERVICES "services" /* present while a transaction has stopped services */
+/* A path relative to .hotfix that holds a file set's path: HF_STATE_BACKUP/ID/PATH (an id
+ * of at most 64 bytes, a path of at most HF_NAME_PATH_MAX) -- the buffers that hold one. */
+#define HF_STATE_REL_MAX 1200
 
 enum hf_lock_mode { HF_LOCK_SHARED, HF_LOCK_EXCLUSIVE };
 

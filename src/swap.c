@@ -223,7 +223,7 @@ static int sync_dir(int dir, const char *display, struct hf_err *err)
 int hf_swap_place_nosync(int sdir, const char *sleaf, int tdir, const char *tleaf,
 			 const char *display, struct hf_err *err)
 {
-	char tmp[300];
+	char tmp[HF_FS_TMP_NAME_MAX];
 	int r = tmp_name(tleaf, tmp, sizeof(tmp), err);
 
 	if (!r)
@@ -245,7 +245,7 @@ int hf_swap_place(int sdir, const char *sleaf, int tdir, const char *tleaf, cons
 /* Remove the swap's temporary beside dir/leaf, durably if there was one. */
 int hf_swap_drop_tmp(int dir, const char *leaf, const char *display, struct hf_err *err)
 {
-	char tmp[300];
+	char tmp[HF_FS_TMP_NAME_MAX];
 	int r = tmp_name(leaf, tmp, sizeof(tmp), err);
 
 	if (r)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -210,7 +211,7 @@ int hf_trustpath_check(const char *path, uid_t also, unsigned flags, struct hf_t
 		       struct hf_err *err)
 {
 	struct walk w = {.dir = -1, .also = also, .flags = flags};
-	char comp[256];
+	char comp[NAME_MAX + 1]; /* one component of the path */
 	int r, done = 0;
 
 	memset(out, 0, sizeof(*out));

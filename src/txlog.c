@@ -175,7 +175,7 @@ static int receipt(int dirfd, const char *display, unsigned long seq, const char
 		   size_t len, const struct hf_receipt_key *key, char *path, size_t plen,
 		   struct hf_err *err)
 {
-	char name[64], where[4400];
+	char name[64], where[HF_RECEIPT_NAME_MAX];
 	uint8_t *der = NULL;
 	size_t derlen = 0;
 	int rdir = -1, r;
@@ -204,7 +204,7 @@ static int append(int dirfd, const char *display, const struct hf_txrec *rec,
 		  const struct hf_receipt_key *key, char *path, size_t plen, unsigned long *seqp,
 		  struct hf_err *err)
 {
-	char name[4300], prev[HF_SHA256_HEX] = ZERO_HASH, *buf = NULL, *line = NULL;
+	char name[HF_STATE_NAME_MAX], prev[HF_SHA256_HEX] = ZERO_HASH, *buf = NULL, *line = NULL;
 	const char *last = NULL;
 	size_t lastlen = 0, tail = 0, len = 0;
 	unsigned long seq = 1;
@@ -271,7 +271,7 @@ int hf_txlog_append(int dirfd, const char *display, const struct hf_txrec *rec,
 int hf_txlog_reserve(int dirfd, const char *display, const struct hf_txrec *rec, int *reserved,
 		     struct hf_err *err)
 {
-	char name[4300], *line = NULL;
+	char name[HF_STATE_NAME_MAX], *line = NULL;
 	size_t len = 0;
 	struct stat sb;
 	int fd, r;
@@ -303,7 +303,7 @@ int hf_txlog_last_registry(int dirfd, const char *display, int present,
 			   const uint8_t reg[HF_SHA256_LEN], int *found, int *same,
 			   struct hf_err *err)
 {
-	char name[4300], hex[HF_SHA256_HEX], *buf = NULL;
+	char name[HF_STATE_NAME_MAX], hex[HF_SHA256_HEX], *buf = NULL;
 	const char *last = NULL, *v;
 	size_t lastlen = 0, tail = 0, vl;
 	struct stat sb;
@@ -368,7 +368,7 @@ static void check_receipts(int dirfd, const char *display, const struct line *li
 		return;
 	}
 	while ((e = readdir(d)) && c->receipts < HF_TXLOG_RECEIPTS_MAX) {
-		char txt[64], where[4400];
+		char txt[64], where[HF_RECEIPT_NAME_MAX];
 		uint8_t *body = NULL, *sig = NULL;
 		size_t blen = 0, slen = 0, nl = strlen(e->d_name);
 		unsigned long seq = 0;
@@ -502,7 +502,7 @@ int hf_txlog_verify(int dirfd, const char *display, int present,
 		    const uint8_t reg[HF_SHA256_LEN], const char *trust,
 		    struct hf_txlog_check *c, struct hf_err *err)
 {
-	char name[4300], prev[HF_SHA256_HEX] = ZERO_HASH;
+	char name[HF_STATE_NAME_MAX], prev[HF_SHA256_HEX] = ZERO_HASH;
 	uint8_t *buf = NULL;
 	struct line *lines = NULL;
 	const char *p, *end, *regv = NULL, *pregv;

@@ -30,6 +30,7 @@
 #define STEP(...) (&(const struct hf_history_step){__VA_ARGS__})
 
 #define LIST_MAX 8 /* files named in one message */
+#define REASONS_MAX 900 /* those files and why, "; " between them: one message (1024) */
 
 /* One transaction at work on one site. */
 struct ctx {
@@ -39,7 +40,7 @@ struct ctx {
 	const char *file; /* the target being worked on, for the failure report */
 	const char *op, *id; /* for the log record of a transaction without a journal yet */
 	unsigned long revision;
-	char sdir[4200];  /* "SITE/.hotfix", for messages */
+	char sdir[HF_SITE_NAME_MAX];  /* "SITE/.hotfix", for messages */
 };
 
 static void ctx_init(struct ctx *c, struct hf_state *st)
@@ -54,7 +55,7 @@ static void ctx_init(struct ctx *c, struct hf_state *st)
 static int site_parent(const struct ctx *c, const char *path, int *dir, const char **leaf,
 		       struct hf_err *err)
 {
-	char display[4200];
+	char display[HF_SITE_NAME_MAX];
 
 	snprintf(display, sizeof(display), "%s: %s", c->site->code, path);
 	return hf_fs_open_parent(c->site->rootfd, path, 0, dir, leaf, display, err);
@@ -64,7 +65,7 @@ static int site_parent(const struct ctx *c, const char *path, int *dir, const ch
 static int registry_hash(const struct ctx *c, int *present, uint8_t sha[HF_SHA256_LEN],
 			 struct hf_err *err)
 {
-	char display[4300];
+	char display[HF_STATE_NAME_MAX];
 
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
 	return hf_swap_hash(c->st->dirfd, HF_STATE_REGISTRY, present, sha, NULL, display, err);
@@ -126,7 +127,7 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 		 const struct stat *st_target, struct hf_err *err)
 {
 	struct hf_payload_want *want = calloc(n, sizeof(*want));
-	char name[32], display[4300], v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN];
+	char name[32], display[HF_STATE_NAME_MAX], v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN];
 	int sdir = -1, r;
 
 	if (!want)
@@ -253,7 +254,8 @@ static int backup_private(const struct ctx *c, struct hf_err *err)
  * durable (one fsync per directory) before the first swap. */
 static int keep_all(struct ctx *c, const struct hf_journal *j, struct hf_err *err)
 {
-	char display[4300], hex[HF_SHA256_HEX], rel[1200], ver[HF_VERSION_STRLEN];
+	char display[HF_STATE_NAME_MAX], hex[HF_SHA256_HEX], rel[HF_STATE_REL_MAX],
+	    ver[HF_VERSION_STRLEN];
 	struct hf_fs_syncset dirs;
 	int r = j->op == HF_JOURNAL_APPLY ? backup_private(c, err) : 0;
 
@@ -395,8 +397,8 @@ static void note_replaced(struct hf_txn_result *res, const struct hf_journal *j,
 static int swap_all(struct ctx *c, const struct hf_journal *j, struct hf_txn_result *res,
 		    struct hf_err *err)
 {
-	char display[4300], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX], v1[HF_VERSION_STRLEN],
-	    v2[HF_VERSION_STRLEN], name[1200];
+	char display[HF_STATE_NAME_MAX], h1[HF_SHA256_HEX], h2[HF_SHA256_HEX],
+	    v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN], name[HF_STATE_REL_MAX];
 	struct hf_fs_syncset dirs;
 	int r = replaced_alloc(res, j, err);
 
@@ -457,7 +459,7 @@ static int services_unmark(struct ctx *c, struct hf_err *err)
  * finishes. */
 static int commit(struct ctx *c, const uint8_t *reg, size_t reglen, struct hf_err *err)
 {
-	char display[4300];
+	char display[HF_STATE_NAME_MAX];
 	int r = hf_intr_check(err);
 
 	snprintf(display, sizeof(display), "%s/%s", c->sdir, HF_STATE_REGISTRY);
@@ -529,7 +531,7 @@ static int record(struct ctx *c, const struct hf_journal *j, const char *result,
 static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, int keep_journal,
 		  struct hf_err *err)
 {
-	char display[4300];
+	char display[HF_STATE_NAME_MAX];
 	int r = 0;
 
 	for (size_t i = 0; !r && i < j->n; i++) {
@@ -578,14 +580,14 @@ static int finish(struct ctx *c, const struct hf_journal *j, int drop_backup, in
 static int undo(struct ctx *c, const struct hf_journal *j, struct hf_recovery *rec,
 		struct hf_err *err)
 {
-	char hex[HF_SHA256_HEX], display[4300], ver[HF_VERSION_STRLEN];
+	char hex[HF_SHA256_HEX], display[HF_STATE_NAME_MAX], ver[HF_VERSION_STRLEN];
 	int r = 0;
 
 	for (size_t k = j->n; !r && k-- > 0;) {
 		const struct hf_jfile *f = &j->files[k];
 		uint8_t cur[HF_SHA256_LEN], kept[HF_SHA256_LEN];
 		const char *leaf, *kleaf;
-		char kname[1200];
+		char kname[HF_STATE_REL_MAX];
 		int dir, kdir, present = 0, kpresent = 0;
 
 		snprintf(display, sizeof(display), "%s: %s", c->site->code, f->path);
@@ -1086,7 +1088,7 @@ static int not_begun(const struct ctx *c, const char *op, const char *id,
 
 static int conflict_message(const struct hf_plan *plan, struct hf_err *err)
 {
-	char list[900] = "", hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN];
+	char list[REASONS_MAX] = "", hex[HF_SHA256_HEX], v[HF_VERSION_STRLEN];
 	size_t shown = 0, len = 0;
 
 	for (size_t i = 0; i < plan->n && shown < LIST_MAX; i++) {
@@ -1165,7 +1167,7 @@ static int apply_journal(struct ctx *c, struct hf_plan *plan, struct hf_journal 
 			 uint8_t (*from)[HF_SHA256_LEN], struct stat *tst, struct hf_err *err)
 {
 	const struct hf_manifest *m = plan->manifest;
-	char display[4300];
+	char display[HF_STATE_NAME_MAX];
 	int r;
 
 	j->op = HF_JOURNAL_APPLY;
@@ -1342,7 +1344,7 @@ out:
 
 /* What a rollback is refused for: one reason per file, before anything is touched. */
 struct refusal {
-	char list[900]; /* the reasons, "; " between them (cut short when long) */
+	char list[REASONS_MAX]; /* the reasons, "; " between them (cut short when long) */
 	size_t len;     /* the length of the list, had it not been cut */
 	size_t bad;     /* files with a reason */
 };
@@ -1354,7 +1356,7 @@ static int rollback_check(struct ctx *c, const char *id, const struct hf_inst_fi
 			  struct refusal *why, struct hf_err *err)
 {
 	uint8_t cur[HF_SHA256_LEN];
-	char display[4300], what[160], rel[1200];
+	char display[HF_STATE_NAME_MAX], what[160], rel[HF_STATE_REL_MAX];
 	const char *leaf;
 	int dir, present = 0, problem = 0, r;
 

@@ -71,25 +71,27 @@ struct hf_recovery {
 	int deferred;    /* (readers, with damaged) recovery would run the site's stop and
 			  * start commands, which a reader never does: nothing was touched,
 			  * and damage names the command that recovers */
-	char damage[1100];
-	char services[1100]; /* what recovery did with the site's services, or "" */
+	char damage[HF_NOTE_MAX];
+	char services[HF_NOTE_MAX]; /* what recovery did with the site's services, or "" */
 	int recorded;    /* (finished) recovery appended the committed record to the log */
 	char unrecorded[1200]; /* (finished) that record could not be appended: why (the
 				* journal is kept until it is; a command fails), or "" */
-	char hook[1100];     /* what recovery did about a command a dead run left running
-			      * (hookrec.h), or "" */
+	char hook[HF_NOTE_MAX]; /* what recovery did about a command a dead run left running
+				 * (hookrec.h), or "" */
 };
 
 /* The outcome of apply or rollback. */
 struct hf_txn_result {
 	size_t changed;  /* files replaced; 0 with success = nothing to do */
 	char step[16];   /* on failure: the step that failed */
-	char file[1100]; /* on failure: the target it failed on, "" when not one file's */
-	char log[4300];  /* the site's log of this hotfix (SITE/.hotfix/log/ID.log), or "" */
+	char file[HF_SITE_REL_MAX]; /* on failure: the target it failed on, "" when not one
+				     * file's */
+	char log[HF_STATE_NAME_MAX]; /* the site's log of this hotfix (SITE/.hotfix/log/ID.log),
+				      * or "" */
 	int undone;      /* on failure: the site was put back as before */
 	int signal;      /* interrupted (-HF_E_INTR) by this signal (intr.h), or 0 */
 	struct hf_recovery rec; /* what the in-process recovery did, on failure */
-	char warning[1100];     /* success, but a step after the commit failed: why */
+	char warning[HF_NOTE_MAX]; /* success, but a step after the commit failed: why */
 	int restarted;          /* the site's services were stopped and started */
 	int health;             /* a health command ran and passed */
 	char output[HF_HOOK_OUT_MAX + 1]; /* failed at stop, start or health: the

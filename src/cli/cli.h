@@ -89,6 +89,7 @@ void cli_catch_signals(void);
  * caught (intr.h), else status.  When say is not NULL and a signal was caught, first
  * prints "hotfix: CODE: interrupted by SIG...: SAY" (the one line saying what was done). */
 int cli_signal_status(const char *code, const char *say, int status);
+#define CLI_SAY_MAX 200 /* the buffers apply and rollback build say in */
 
 /* main: the exit status after stdout could not be written (e is the errno, or 0).  A
  * reader's output is its result: 1 with a message.  A command that changed sites keeps

@@ -49,8 +49,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
 	struct cli_txn_report rep;
 	struct hf_err err;
-	char say[200];
-	int status = 0, r;
+	char say[CLI_SAY_MAX];
+	int status = HF_EXIT_OK, r;
 
 	status = cli_load_manifest(c, manifest, &m);
 	if (status)

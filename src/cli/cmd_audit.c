@@ -119,7 +119,7 @@ int cmd_audit(int argc, char **argv)
 	if (o.nargs == 0 && !o.verify_log)
 		return cli_usage_error(cli_find("audit"), "at least one MANIFEST is needed (or "
 							  "--verify-log)");
-	status = 0;
+	status = HF_EXIT_OK;
 	format = o.format ? o.format : "text";
 	hf_err_clear(&err);
 	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
@@ -166,7 +166,7 @@ int cmd_audit(int argc, char **argv)
 			bad_input = 1;
 	}
 	if (nm > 0 && print(format, &ar.audit))
-		status = 1;
+		status = HF_EXIT_FAILED;
 	if (!bad_input)
 		status = hf_auditor_status(&ar, nm, logs_bad);
 out:

@@ -73,7 +73,7 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 	struct hf_site *site = NULL;
 	struct hf_state *st = NULL;
 	struct hf_err err;
-	int status = 0, s;
+	int status = HF_EXIT_OK, s;
 
 	memset(&cs, 0, sizeof(cs));
 	hf_err_clear(&err);
@@ -104,12 +104,12 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 	}
 	hf_state_close(st); /* the lock is not needed for printing */
 	if (print(o, &cs, results, site))
-		status = 1;
+		status = HF_EXIT_FAILED;
 	for (size_t i = 0; i < n; i++)
 		if (cs.c[i].err.code != HF_OK)
 			(void)cli_fail(&cs.c[i].err);
 	s = hf_checks_status(&cs);
-	status = s == 3 || s > status ? s : status;
+	status = s == HF_EXIT_NOTAPPLICABLE || s > status ? s : status;
 	cli_result(n == 1 ? hf_check_result_word(&results[0]) : hf_outcome_word(HF_OUT_CHECKED), 0);
 out:
 	hf_checks_free(&cs);

@@ -33,7 +33,7 @@ int cmd_inventory(int argc, char **argv)
 	hf_err_clear(&err);
 	if (hf_hierarchy_load(o.hierarchy, &h, &err))
 		return cli_fail(&err);
-	status = hf_report_inventory_ansible(stdout, h) ? 1 : 0;
+	status = hf_report_inventory_ansible(stdout, h) ? HF_EXIT_FAILED : HF_EXIT_OK;
 	hf_hierarchy_free(h);
 	return status;
 }

@@ -22,13 +22,13 @@ int cmd_list(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
-	status = 0;
+	status = HF_EXIT_OK;
 	hf_err_clear(&err);
 	if (cli_open_site(o.site, HF_LOCK_SHARED, &site, &st, &err) ||
 	    hf_registry_load(site, st->dirfd, &inst, &err)) {
 		status = cli_fail(&err);
 	} else if (o.json) {
-		status = hf_report_list_json(stdout, site, inst) ? 1 : 0;
+		status = hf_report_list_json(stdout, site, inst) ? HF_EXIT_FAILED : HF_EXIT_OK;
 	} else {
 		hf_report_list_text(stdout, site, inst);
 	}

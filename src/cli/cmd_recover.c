@@ -21,7 +21,7 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 	struct hf_state *st = NULL;
 	struct hf_recovery rec = { 0 };
 	struct hf_err err;
-	int status = 0, r;
+	int status = HF_EXIT_OK, r;
 
 	(void)unused;
 	hf_err_clear(&err);

@@ -44,7 +44,7 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
 	struct cli_txn_report rep;
 	struct hf_err err;
-	char say[200];
+	char say[CLI_SAY_MAX];
 	int status, r;
 
 	hf_err_clear(&err);

@@ -16,7 +16,7 @@ int cmd_version(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
-	status = 0;
+	status = HF_EXIT_OK;
 	for (int i = 0; i < o.nargs; i++) {
 		struct hf_pe_info pe;
 		struct hf_err err;
@@ -25,7 +25,7 @@ int cmd_version(int argc, char **argv)
 		if (hf_pe_read_path(o.args[i], &pe, &err)) {
 			printf("%s\t-\t-\n", o.args[i]);
 			fprintf(stderr, "hotfix: %s\n", err.msg);
-			status = 4;
+			status = HF_EXIT_UNUSABLE;
 			continue;
 		}
 		printf("%s\t%s\t%s\n", o.args[i], hf_version_format(&pe.file_version, fv),

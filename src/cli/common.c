@@ -37,7 +37,7 @@ int cli_signal_status(const char *code, const char *say, int status)
 		return status;
 	if (say)
 		fprintf(stderr, "hotfix: %s: interrupted by %s: %s\n", code, hf_intr_name(sig), say);
-	return 128 + sig;
+	return HF_EXIT_SIGNAL_BASE + sig;
 }
 
 int cli_output_status(int status, int e)
@@ -46,7 +46,7 @@ int cli_output_status(int status, int e)
 
 	if (!changes_sites) {
 		fprintf(stderr, "hotfix: writing the output: %s\n", strerror(e ? e : EIO));
-		return status ? status : 1;
+		return status ? status : HF_EXIT_FAILED;
 	}
 	/* a pipe whose reader has gone shows POLLERR on the writing end */
 	if (e == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
@@ -73,12 +73,12 @@ int cli_txn_end(const struct cli_opts *o, const struct cli_txn_report *rep,
 		const struct hf_txn_result *txn, const struct hf_err *err,
 		const struct hf_site *site, const char *say)
 {
-	int status = 0;
+	int status = HF_EXIT_OK;
 
 	if (o->json) {
 		/* an output that cannot be written changes no status (main) */
 		if (rep->json(stdout, rep->res) && !ferror(stdout))
-			status = 1;
+			status = HF_EXIT_FAILED;
 	} else if (rep->text_shown) {
 		rep->text(stdout, rep->res);
 	}
@@ -311,7 +311,7 @@ int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nusage: hotfix %s\nTry 'hotfix %s --help'.\n", cmd->usage, cmd->name);
-	return 2;
+	return HF_EXIT_USAGE;
 }
 
 int cli_help(const struct cli_cmd *cmd, const char *options_text)
@@ -332,7 +332,7 @@ int cli_help(const struct cli_cmd *cmd, const char *options_text)
 	       "unreadable input, 5 site busy.\n"
 	       "See hotfix(1).\n",
 	       cmd->usage, cmd->summary, options_text, HOTFIX_DEFAULT_TRUST);
-	return 0;
+	return HF_EXIT_OK;
 }
 
 int cli_open_site(const char *root, enum hf_lock_mode mode, struct hf_site **site,
@@ -405,5 +405,5 @@ int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_ma
 
 	hf_err_clear(&err);
 	cli_trust(c, &trust);
-	return hf_manifest_load(path, &trust, m, &err) ? cli_fail(&err) : 0;
+	return hf_manifest_load(path, &trust, m, &err) ? cli_fail(&err) : HF_EXIT_OK;
 }

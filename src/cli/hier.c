@@ -36,19 +36,19 @@ static int run_one(void *ctx, size_t i, int result_fd)
 	/* under a parent that is not applicable: only a site that is not applicable either
 	 * may go on (it changes nothing); any other would get newer files than its parent */
 	if (x->cmd->under_na_parent && s->parent != HF_NO_PARENT &&
-	    x->jobs[s->parent].status == 3) {
+	    x->jobs[s->parent].status == HF_EXIT_NOTAPPLICABLE) {
 		status = x->cmd->under_na_parent(x->o, x->arg, s->site->root);
 		cli_result_fd = result_fd;
-		if (status == 3) {
+		if (status == HF_EXIT_NOTAPPLICABLE) {
 			cli_result(hf_outcome_word(HF_OUT_NOT_APPLICABLE), 0);
-			return 3;
+			return HF_EXIT_NOTAPPLICABLE;
 		}
 		fprintf(stderr,
 			"hotfix: %s: not %s: its parent %s is not applicable, and a child never "
 			"gets newer hotfix files than its parent\n",
 			s->site->code, x->cmd->done, x->h->sites[s->parent].site->code);
 		cli_result(hf_outcome_word(HF_OUT_SKIPPED), 0);
-		return 1;
+		return HF_EXIT_FAILED;
 	}
 	cli_result_fd = result_fd;
 	return x->cmd->run(x->o, x->arg, s->site->root);
@@ -60,7 +60,7 @@ static int run_one(void *ctx, size_t i, int result_fd)
 static int allows(void *ctx, const struct hf_job *job)
 {
 	(void)ctx;
-	return job->status == 0 || job->status == 3;
+	return job->status == HF_EXIT_OK || job->status == HF_EXIT_NOTAPPLICABLE;
 }
 
 static void bar(const struct hctx *x)
@@ -122,20 +122,20 @@ static int overall(const struct hf_job *jobs, size_t n)
 	int common = -1;
 
 	for (size_t i = 0; i < n; i++) {
-		int st = jobs[i].state == HF_JOB_SKIPPED ? 1 : jobs[i].status;
+		int st = jobs[i].state == HF_JOB_SKIPPED ? HF_EXIT_FAILED : jobs[i].status;
 
-		if (st == 0)
+		if (st == HF_EXIT_OK)
 			ok++;
-		else if (st == 3)
+		else if (st == HF_EXIT_NOTAPPLICABLE)
 			na++;
 		else {
 			bad++;
-			common = common < 0 || common == st ? st : 1;
+			common = common < 0 || common == st ? st : HF_EXIT_FAILED;
 		}
 	}
 	if (!bad)
-		return ok ? 0 : 3;
-	return ok ? 6 : common;
+		return ok ? HF_EXIT_OK : HF_EXIT_NOTAPPLICABLE;
+	return ok ? HF_EXIT_PARTIAL : common;
 }
 
 int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, const char *arg)
@@ -185,7 +185,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		fprintf(stderr, "\r\033[K");
 	status = overall(jobs, h->n);
 	if (hf_intr_signal()) /* the summary still says what ran, what was undone, what not */
-		status = 128 + hf_intr_signal();
+		status = HF_EXIT_SIGNAL_BASE + hf_intr_signal();
 	for (size_t i = 0; i < h->n; i++) {
 		int st = jobs[i].status;
 
@@ -194,10 +194,10 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 				 : jobs[i].state == HF_JOB_SKIPPED ? hf_outcome_word(HF_OUT_SKIPPED)
 				 : jobs[i].word[0]		   ? jobs[i].word
 								   : hf_outcome_word(HF_OUT_FAILED);
-		if (jobs[i].state == HF_JOB_DONE && st > 128 && st < 128 + NSIG &&
-		    !jobs[i].reason[0])
+		if (jobs[i].state == HF_JOB_DONE && st > HF_EXIT_SIGNAL_BASE &&
+		    st < HF_EXIT_SIGNAL_BASE + NSIG && !jobs[i].reason[0])
 			snprintf(jobs[i].reason, sizeof(jobs[i].reason), "interrupted by %s%s",
-				 hf_intr_name(st - 128),
+				 hf_intr_name(st - HF_EXIT_SIGNAL_BASE),
 				 !strcmp(jobs[i].word, hf_outcome_word(HF_OUT_INTERRUPTED))
 					 ? ": undone, the site is as before"
 					 : ": it had finished first");
@@ -212,7 +212,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		if (hf_report_hierarchy_json(stdout, cmd->name, h->path, (const char *const *)docs,
 					     rows, h->n, status) &&
 		    !ferror(stdout))
-			status = 1;
+			status = HF_EXIT_FAILED;
 	} else {
 		hf_report_summary_text(stdout, cmd->name, rows, h->n, status);
 	}

@@ -58,7 +58,7 @@ static int print_version(void)
 {
 	printf("hotfix %s\nlibxml2 %s\n%s\n%s\n", HOTFIX_VERSION, LIBXML_DOTTED_VERSION,
 	       archive_version_details(), OpenSSL_version(OPENSSL_VERSION));
-	return 0;
+	return HF_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -67,15 +67,15 @@ int main(int argc, char **argv)
 	int status;
 
 	if (argc < 2)
-		return usage(stderr, 2);
+		return usage(stderr, HF_EXIT_USAGE);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
-		return usage(stdout, 0);
+		return usage(stdout, HF_EXIT_OK);
 	if (!strcmp(argv[1], "--version"))
 		return print_version();
 	cmd = cli_find(argv[1]);
 	if (!cmd) {
 		fprintf(stderr, "hotfix: unknown command '%s'\n", argv[1]);
-		return usage(stderr, 2);
+		return usage(stderr, HF_EXIT_USAGE);
 	}
 	status = cmd->run(argc - 1, argv + 1);
 	hf_xml_cleanup();
