@@ -55,8 +55,8 @@ enum hf_exit {
  * relative to a directory's descriptor; a file's whole name exists only to be shown, so
  * these bound what a message says, and a name cut short is still a name (fsop's and
  * fileio's "display" and "name" arguments).  A site's root is an absolute path of at most
- * HF_TRUSTPATH_PATH_MAX (4096, PATH_MAX) bytes, a manifest's path at most HF_NAME_PATH_MAX (1024),
- * and what hotfix appends is short (".hotfix/lock", "log/ID.log": under 100 bytes).
+ * HF_TRUSTPATH_PATH_MAX (4096, PATH_MAX) bytes, a manifest's path at most
+ * HF_NAME_PATH_MAX (1024), and what hotfix appends is short (".hotfix/lock", "log/ID.log": under 100 bytes).
  *   HF_SITE_NAME_MAX     a site's root and up to 100 bytes below it (SITE/site.xml,
  *                        SITE/.hotfix, SITE/.hotfix/lock, SITE/.hotfix/log/ID.log), or
  *                        "CODE: PATH" of a file of the site
