@@ -173,11 +173,99 @@ const char *hf_xml_schema_text(enum hf_schema which, size_t *len)
 	return schema_text(which, len);
 }
 
+/* Each format: its schema file, root element, namespace, and whether a document in no
+ * namespace is read as if it were in it (only site.xml: sites made before the namespace
+ * have none; manifests, hierarchy files and registries always had theirs). */
+static const struct format {
+	const char *xsd, *file, *root, *ns;
+	int legacy_no_ns;
+} formats[] = {
+	[HF_SCHEMA_MANIFEST] = { "manifest.xsd", "a manifest", "hotfix", "urn:hotfix:manifest:1",
+				 0 },
+	[HF_SCHEMA_SITE] = { "site.xsd", "site.xml", "site", "urn:hotfix:site:1", 1 },
+	[HF_SCHEMA_HIERARCHY] = { "hierarchy.xsd", "a hierarchy file", "hierarchy",
+				  "urn:hotfix:hierarchy:1", 0 },
+	[HF_SCHEMA_INSTALLED] = { "installed.xsd", "installed.xml", "installed",
+				  "urn:hotfix:installed:1", 0 },
+};
+
 static const char *schema_file(enum hf_schema which)
 {
-	static const char *const names[] = { "manifest.xsd", "site.xsd", "hierarchy.xsd",
-					     "installed.xsd" };
-	return names[which];
+	return formats[which].xsd;
+}
+
+const char *hf_xml_namespace(enum hf_schema which)
+{
+	return formats[which].ns;
+}
+
+/* Put every element of the tree under node that is in no namespace into ns. */
+static void adopt_ns(xmlNode *node, xmlNs *ns)
+{
+	xmlNode *n = node;
+
+	while (n) {
+		if (n->type == XML_ELEMENT_NODE && !n->ns)
+			xmlSetNs(n, ns);
+		if (n->type == XML_ELEMENT_NODE && n->children) {
+			n = n->children;
+			continue;
+		}
+		while (n && n != node && !n->next)
+			n = n->parent;
+		n = (n && n != node) ? n->next : NULL;
+	}
+}
+
+int hf_xml_check_root(xmlDoc *doc, enum hf_schema which, const char *name, struct hf_err *err)
+{
+	const struct format *f = &formats[which];
+	xmlNode *root = xmlDocGetRootElement(doc);
+	const char *href;
+	int line;
+
+	if (!root)
+		return hf_err_set(err, HF_E_SCHEMA, "%s: does not match %s: no root element", name,
+				  f->xsd);
+	line = xmlGetLineNo(root) > 0 ? (int)xmlGetLineNo(root) : 0;
+	href = root->ns && root->ns->href ? (const char *)root->ns->href : NULL;
+	if (strcmp((const char *)root->name, f->root) != 0) {
+		hf_err_set(err, HF_E_SCHEMA,
+			   "%s:%d: does not match %s: the root element is <%.64s>; expected <%s>",
+			   name, line, f->xsd, (const char *)root->name, f->root);
+		hf_err_hint(err, "the root element of %s is <%s xmlns=\"%s\">", f->file, f->root,
+			    f->ns);
+		return -HF_E_SCHEMA;
+	}
+	if (!href && f->legacy_no_ns) {
+		xmlNs *ns = xmlNewNs(root, (const xmlChar *)f->ns, NULL);
+
+		if (!ns)
+			return hf_err_set(err, HF_E_NOMEM, "%s: out of memory", name);
+		adopt_ns(root, ns);
+		return 0;
+	}
+	if (!href || strcmp(href, f->ns) != 0) {
+		if (href)
+			hf_err_set(err, HF_E_SCHEMA,
+				   "%s:%d: does not match %s: root element <%s> is in namespace "
+				   "'%.200s'; expected '%s'",
+				   name, line, f->xsd, f->root, href, f->ns);
+		else
+			hf_err_set(err, HF_E_SCHEMA,
+				   "%s:%d: does not match %s: root element <%s> is in no namespace; "
+				   "expected '%s'",
+				   name, line, f->xsd, f->root, f->ns);
+		if (f->legacy_no_ns)
+			hf_err_hint(err, "write the root element as <%s xmlns=\"%s\"> (or, as "
+					 "older sites do, with no xmlns at all)",
+				    f->root, f->ns);
+		else
+			hf_err_hint(err, "write the root element as <%s xmlns=\"%s\">", f->root,
+				    f->ns);
+		return -HF_E_SCHEMA;
+	}
+	return 0;
 }
 
 /* Compiled schemas, built on first use and kept until hf_xml_cleanup(). */
@@ -214,8 +302,10 @@ int hf_xml_validate(xmlDoc *doc, enum hf_schema which, const char *name, struct 
 	struct collector c = { .msg = "", .line = 0, .count = 0 };
 	xmlSchemaValidCtxtPtr vc;
 	xmlSchemaPtr schema = NULL;
-	int r = get_schema(which, &schema, err);
+	int r = hf_xml_check_root(doc, which, name, err);
 
+	if (!r)
+		r = get_schema(which, &schema, err);
 	if (r)
 		return r;
 	vc = xmlSchemaNewValidCtxt(schema);

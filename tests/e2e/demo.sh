@@ -1,0 +1,39 @@
+# make demo's story (scripts/demo) shows what it claims: it exits 0; its dry run is
+# labelled as one and changes no site; its kill -9 lands inside the transaction (journal
+# and health hook there, the new files in place, uncommitted) and `hotfix recover`
+# undoes it, the site then as before (nothing installed, the SP3 originals), and the
+# apply run again installs it.  The sample sites it makes (make-sample-site) are in
+# urn:hotfix:site:1.
+. "$HOTFIX_TOP/tests/lib.sh"
+
+TMPDIR=$T "$TOP/scripts/demo" "$BIN" > "$T/out" 2> "$T/err"
+RC=$?
+expect_rc 0
+demo=$(ls -d "$T"/hotfix-demo.*) || fail "the demo left no directory under TMPDIR"
+
+# the dry run: labelled, and no site written by it (the apply after it is step 2)
+sed -n '/^== 1\./,/^== 2\./p' "$T/out" > "$T/dry"
+grep -q 'DRY RUN (apply --dry-run)' "$T/dry" || fail "step 1 is not labelled a dry run"
+grep -q '^-- that was a dry run' "$T/dry" || fail "the dry run is not said to be one after it"
+grep -q -- '--dry-run' "$T/dry" || fail "step 1 does not run apply --dry-run"
+
+# the kill scene: inside the transaction, then undone by recover
+sed -n '/^== Also: kill -9/,/^== Done/p' "$T/out" > "$T/kill"
+grep -q '^\$ kill -9 [0-9]*    # journal and hook there' "$T/kill" || fail "no kill inside the transaction"
+grep -q 'CRA/.hotfix holds: .*hook, journal' "$T/kill" || fail "no journal when the kill landed"
+grep -q 'Distmgr.dll	2.50.4253.3104' "$T/kill" || fail "the new file was not in place at the kill"
+grep -q 'undid the interrupted apply of KB936465 (3 file(s) restored)' "$T/kill" ||
+    fail "recover did not undo the interrupted apply"
+sed -n '/^\$ hotfix recover/,/^\$ hotfix apply/p' "$T/kill" > "$T/after"
+grep -q 'CRA: no hotfixes installed' "$T/after" || fail "CRA not as before after recover"
+[ "$(grep -c 'bin/i386/[A-Za-z]*.dll *2.50.4253.3000 .* outdated' "$T/after")" = 3 ] ||
+    fail "CRA's files are not the SP3 originals after recover"
+grep -q 'CRA: KB936465 revision 1 installed' "$T/kill" || fail "the apply run again did not install"
+
+# the site on disk: installed, no journal or hook left, its site.xml namespaced
+installed "$demo/CRA" KB936465 || fail "KB936465 not in CRA's registry"
+[ ! -e "$demo/CRA/.hotfix/journal" ] && [ ! -e "$demo/CRA/.hotfix/hook" ] ||
+    fail "CRA still has a journal or a hook record"
+grep -q '<site xmlns="urn:hotfix:site:1"' "$demo/CEN/site.xml" ||
+    fail "make-sample-site's site.xml is not in urn:hotfix:site:1"
+echo "ok: the demo's dry run is labelled, its kill lands inside the transaction and recover undoes it"
