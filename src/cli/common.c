@@ -688,6 +688,8 @@ int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_ma
 	cli_trust(c, &trust);
 	if (!hf_manifest_load(path, &trust, m, &err))
 		return 0;
-	cli_error_file(path);
+	/* the file it concerns: the trust file when it could not be used (sig.c says so
+	 * first), else the manifest */
+	cli_error_file(!strncmp(err.msg, "trust file ", 11) ? c->trust : path);
 	return cli_fail(&err);
 }
