@@ -73,8 +73,11 @@ static int usage_error(const char *what, const char *word, const char *const *wo
 
 	hf_err_clear(&err);
 	err.code = HF_E_USAGE;
-	snprintf(err.msg, sizeof(err.msg), "unknown %s '%s'%s%s%s", what, word,
-		 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+	if (!strcmp(word, "--trust")) /* the last word: its argument is missing */
+		snprintf(err.msg, sizeof(err.msg), "--trust needs an argument (PEM)");
+	else
+		snprintf(err.msg, sizeof(err.msg), "unknown %s '%s'%s%s%s", what, word,
+			 near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 	(void)cli_fail(&err);
 	fprintf(stderr, "Try 'hotfix --help'.\n");
 	cli_json_error(2);
@@ -133,8 +136,15 @@ int main(int argc, char **argv)
 			return usage_error("option", argv[g], globals,
 					   sizeof(globals) / sizeof(globals[0]));
 	}
-	if (g >= argc) {
+	if (g >= argc) { /* no command: the usage (and, in JSON mode, the document) */
+		if (g > 1) {
+			struct hf_err err;
+
+			hf_err_set(&err, HF_E_USAGE, "no command given");
+			(void)cli_fail(&err);
+		}
 		usage(stderr, 2);
+		cli_json_error(2);
 		return 2;
 	}
 	if (!strcmp(argv[g], "help")) { /* hotfix help [COMMAND] = hotfix [COMMAND --help] */

@@ -194,6 +194,13 @@ hf check "$KB" --site "$H/CEN" --bogus --json
 expect_rc 2
 jqt '.error == "usage" and (.message | test("unknown option")) and (.hint | test("usage: hotfix check"))' \
     "usage error document"
+hf --json
+expect_rc 2
+onedoc "--json and no command"
+jqt '.error == "usage" and .exit == 2' "no command document"
+hf -q --trust
+expect_rc 2
+expect_err "--trust needs an argument"
 hf --json aply
 expect_rc 2
 onedoc "--json aply"
