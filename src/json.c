@@ -4,9 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+static unsigned long dumped; /* documents begun on stdout */
+
+unsigned long hf_json_dumped(void)
+{
+	return dumped;
+}
+
 int hf_json_dump(FILE *out, json_t *doc)
 {
-	int r = doc ? json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
+	int r;
+
+	if (doc && out == stdout)
+		dumped++;
+	r = doc ? json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : -1;
 
 	if (r == 0)
 		fputc('\n', out);

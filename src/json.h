@@ -21,6 +21,10 @@
  * -HF_E_NOMEM ("JSON output failed"). */
 int hf_json_dump(FILE *out, json_t *doc) HF_MUST_CHECK;
 
+/* How many documents hf_json_dump began on stdout in this process (a hierarchy worker
+ * counts its own): the CLI prints an error document only when no report was. */
+unsigned long hf_json_dumped(void);
+
 /* text as a JSON string: as it is when it is UTF-8, else with every byte outside
  * printable ASCII (but '\n') as '?'.  For what a command or a process wrote. */
 json_t *hf_json_any_text(const char *text);

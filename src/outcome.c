@@ -23,6 +23,7 @@ const char *hf_outcome_word(enum hf_outcome o)
 		[HF_OUT_SKIPPED] = "skipped",
 		[HF_OUT_NOT_STARTED] = "not-started",
 		[HF_OUT_CHECKED] = "checked",
+		[HF_OUT_LISTED] = "listed",
 	};
 
 	return (unsigned)o < HF_OUTCOMES && words[o] ? words[o] : "?";

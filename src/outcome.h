@@ -35,12 +35,13 @@ enum hf_outcome {
 				  * (apply) was not applicable where this site is */
 	HF_OUT_NOT_STARTED,      /* hierarchy: not started, a signal came first */
 	HF_OUT_CHECKED,          /* check of several manifests on one site */
+	HF_OUT_LISTED,           /* list: the site's registry was read */
 };
-#define HF_OUTCOMES (HF_OUT_CHECKED + 1)
+#define HF_OUTCOMES (HF_OUT_LISTED + 1)
 
 /* "install", "current", "conflict", "not-applicable", "rehearsal-failed", "error",
  * "applied", "failed", "interrupted", "busy", "rolled-back", "not-installed", "nothing",
- * "cleaned", "finished", "undone", "skipped", "not-started", "checked"; "?" for a value
+ * "cleaned", "finished", "undone", "skipped", "not-started", "checked", "listed"; "?" for a value
  * out of range. */
 const char *hf_outcome_word(enum hf_outcome o);
 

@@ -93,3 +93,61 @@ int hf_report_inventory_ansible(FILE *out, const struct hf_hierarchy *h)
 	json_object_set_new(doc, "all", all);
 	return hf_json_dump(out, doc);
 }
+
+int hf_report_inventory_json(FILE *out, const struct hf_hierarchy *h)
+{
+	json_t *sites = json_array();
+
+	for (size_t k = 0; k < h->n; k++) {
+		const struct hf_hsite *hs = &h->sites[h->order[k]];
+		const struct hf_site *s = hs->site;
+		char *abs = realpath(s->root, NULL);
+
+		json_array_append_new(
+			sites, json_pack("{s:s, s:s, s:s, s:o, s:i, s:i}", "site", s->code, "root",
+					 abs ? abs : s->root, "type", hf_site_type_name(s->type),
+					 "parent",
+					 s->parent[0] ? json_string(s->parent) : json_null(),
+					 "servicepack", (int)s->servicepack, "tier", (int)hs->depth));
+		free(abs);
+	}
+	return hf_json_dump(out, json_pack("{s:s, s:s, s:o}", "schema", "urn:hotfix:inventory:1",
+					   "hierarchy", h->path, "sites", sites));
+}
+
+void hf_report_version_text(FILE *out, const struct hf_pe_version_row *rows, size_t n,
+			    int quiet)
+{
+	char fv[HF_VERSION_STRLEN], pv[HF_VERSION_STRLEN];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].ok && quiet)
+			continue;
+		if (!rows[i].ok)
+			fprintf(out, "%s\t-\t-\n", rows[i].path);
+		else
+			fprintf(out, "%s\t%s\t%s\n", rows[i].path,
+				hf_version_format(&rows[i].file_version, fv),
+				hf_version_format(&rows[i].product_version, pv));
+	}
+}
+
+int hf_report_version_json(FILE *out, const struct hf_pe_version_row *rows, size_t n)
+{
+	json_t *files = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct hf_pe_version_row *r = &rows[i];
+
+		json_array_append_new(
+			files,
+			json_pack("{s:o, s:o, s:o, s:o, s:o}", "path", hf_json_any_text(r->path),
+				  "file_version", hf_json_version_or_null(r->ok, &r->file_version),
+				  "product_version",
+				  hf_json_version_or_null(r->ok, &r->product_version), "error",
+				  r->ok ? json_null() : hf_json_any_text(r->err.msg), "error_code",
+				  r->ok ? json_null() : json_string(hf_code_name(r->err.code))));
+	}
+	return hf_json_dump(out, json_pack("{s:s, s:o}", "schema", "urn:hotfix:version:1",
+					   "files", files));
+}

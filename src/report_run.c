@@ -18,7 +18,8 @@ void hf_report_summary_text(FILE *out, const char *command, const struct hf_summ
 			hf_site_type_name(r->site->type), r->site->servicepack, r->result,
 			r->changed, r->seconds, r->reason ? r->reason : "");
 	}
-	fprintf(out, "exit status %d\n", status);
+	if (status >= 0) /* -q: the exit status is the process's own (hier.c) */
+		fprintf(out, "exit status %d\n", status);
 }
 
 static const char *run_schema(const char *command)
@@ -29,6 +30,8 @@ static const char *run_schema(const char *command)
 		return "urn:hotfix:rollback:1";
 	if (!strcmp(command, "recover"))
 		return "urn:hotfix:recover:1";
+	if (!strcmp(command, "list"))
+		return "urn:hotfix:list:1";
 	return "urn:hotfix:check:1";
 }
 
@@ -43,7 +46,11 @@ int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarc
 		json_t *one = docs[i] ? json_loads(docs[i], 0, NULL) : NULL;
 		json_t *site = one ? json_array_get(json_object_get(one, "sites"), 0) : NULL;
 
-		if (one && !doc) {
+		if (one && !json_object_get(one, "sites")) {
+			/* a document of one site (list's, or an error's): it is the site's
+			 * object, its schema in "schema" */
+			site = one;
+		} else if (one && !doc) {
 			doc = json_deep_copy(one);
 			json_object_del(doc, "sites");
 		}

@@ -23,14 +23,15 @@ struct hf_summary_row {
 	int status;            /* the site's exit status; -1 when skipped */
 };
 
-/* The summary table of a hierarchy run, and its exit status. */
+/* The summary table of a hierarchy run, and its exit status (status < 0: none, -q). */
 void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
 			    size_t n, int status);
 
 /* One JSON document for a hierarchy run: the per-site documents the workers printed
  * (docs[i] may be NULL: skipped) merged into one "sites" array, plus "summary".  The
  * schema is the command's (urn:hotfix:apply:1, ...); a worker's document that does not
- * parse counts as none. */
+ * parse counts as none; one without a "sites" array (list's, urn:hotfix:list:1, or an
+ * error document, urn:hotfix:error:1) is itself the site's object, schema included. */
 int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
 			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
 			     int status) HF_MUST_CHECK;

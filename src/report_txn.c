@@ -199,3 +199,22 @@ int hf_report_rollback_json(FILE *out, const struct hf_rollback_result *r)
 	return hf_json_dump(out, json_pack("{s:s, s:s, s:[o]}", "schema", "urn:hotfix:rollback:1",
 				   "hotfix", r->id, "sites", site));
 }
+
+int hf_report_recover_json(FILE *out, const char *root, const struct hf_site *site,
+			   const char *result, const struct hf_recovery *rec,
+			   const struct hf_err *err)
+{
+	int ok = err->code == HF_OK, journal = ok && rec->pending && rec->journal;
+	json_t *one = json_pack("{s:s, s:s?, s:s, s:b, s:o, s:o, s:I, s:o, s:o, s:o}", "root",
+				root, "site", site ? site->code : NULL, "result", result,
+				"pending", ok && rec->pending, "operation",
+				journal ? json_string(hf_journal_op_name(rec->op)) : json_null(),
+				"hotfix", journal ? json_string(rec->id) : json_null(), "restored",
+				(json_int_t)(ok ? rec->restored : 0), "services",
+				ok && rec->services[0] ? hf_json_any_text(rec->services) : json_null(),
+				"error", ok ? json_null() : hf_json_any_text(err->msg),
+				"error_code", ok ? json_null() : json_string(hf_code_name(err->code)));
+
+	return hf_json_dump(out, json_pack("{s:s, s:[o]}", "schema", "urn:hotfix:recover:1",
+					   "sites", one));
+}

@@ -1,6 +1,7 @@
 /* report_txn: what the transactions print -- `apply` (the check, then what the
- * transaction did), `rollback`, and the line saying what recovery did -- as text and
- * JSON (urn:hotfix:apply:1, urn:hotfix:rollback:1; doc/hotfix.1 JSON).
+ * transaction did), `rollback`, and what recovery did (the line of every command, and
+ * `recover`'s report) -- as text and JSON (urn:hotfix:apply:1, urn:hotfix:rollback:1,
+ * urn:hotfix:recover:1; doc/hotfix.1 JSON).
  *
  * Owns: struct hf_apply_result, struct hf_rollback_result and every format of them, and
  * of struct hf_recovery.  It decides nothing: the result words are outcome's
@@ -18,6 +19,13 @@
 
 /* One line saying what recovery did ("" when nothing was pending). */
 void hf_report_recovery_text(FILE *out, const struct hf_site *site, const struct hf_recovery *rec);
+
+/* `recover`'s JSON document (urn:hotfix:recover:1) for the site at root (site: opened, or
+ * NULL): its result word (outcome's), what was pending and what was done, or the error
+ * (err->code != HF_OK; rec is then not read). */
+int hf_report_recover_json(FILE *out, const char *root, const struct hf_site *site,
+			   const char *result, const struct hf_recovery *rec,
+			   const struct hf_err *err) HF_MUST_CHECK;
 
 /* apply: the plan (as check prints it) and what the transaction did. */
 struct hf_apply_result {

@@ -20,11 +20,13 @@
 /* The system trust file: a compile-time constant, never overridden (cli_parse). */
 #define HOTFIX_DEFAULT_TRUST "/etc/hotfix/trust.pem"
 
+struct cli_syntax;
 struct cli_cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *usage;   /* one line of synopsis */
-	const char *summary; /* one line of purpose */
+	const struct cli_syntax *syn; /* its options and operands: the usage line and the
+				       * option list of --help are made from it (cli_usage) */
+	const char *summary;          /* one line of purpose */
 };
 
 /* Options every command takes. */
@@ -36,19 +38,24 @@ struct cli_common {
 	int help;
 };
 
-/* Options a command may accept besides the common ones (a bit set for cli_parse). */
-enum { CLI_SITE = 1, CLI_JSON = 2, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8, CLI_FORMAT = 16,
-       CLI_HIERARCHY = 32, /* --hierarchy FILE (instead of --site), --jobs N, --keep-going */
+/* Options a command may accept besides the common ones (a bit set for cli_parse; the
+ * table of every option, with its argument and help text, is all_options[] in common.c).
+ * --json and --format FORMAT are common: every command reports, in the formats of its
+ * cli_syntax. */
+enum { CLI_SITE = 1, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8,
+       CLI_HIERARCHY = 32, /* --hierarchy FILE (instead of --site, or required alone) */
        CLI_RECEIPT = 64,   /* --receipt-key FILE, --receipt-cert FILE */
-       CLI_VERIFY_LOG = 128 };
+       CLI_VERIFY_LOG = 128,
+       CLI_JOBS = 256 };   /* with --hierarchy: --jobs N, --keep-going (the runner's) */
 
 /* A parsed command line. */
 struct cli_opts {
 	struct cli_common c;
 	const char *site, *hierarchy;
-	int json, dry_run, verify_hashes, keep_going;
-	int jobs; /* --jobs N, default 1 */
-	const char *format; /* NULL unless given */
+	int json; /* --json, or --format json */
+	int dry_run, verify_hashes, keep_going;
+	int jobs, jobs_given; /* --jobs N, default 1 */
+	const char *format; /* the format: --format, "json" for --json, else the first */
 	const char *receipt_key, *receipt_cert; /* sign receipts (txlog.h), or NULL */
 	int verify_log;
 	char **args;        /* the operands */
@@ -61,24 +68,56 @@ struct cli_opts {
 struct cli_syntax {
 	unsigned accept;
 	int min, max;
-	const char *operand; /* "MANIFEST", "HOTFIX-ID", "FILE" */
-	const char *options; /* help text of the options */
+	const char *operand;  /* "MANIFEST", "HOTFIX-ID", "FILE" */
+	const char *operands; /* as in the usage line: "MANIFEST...", "[MANIFEST...]" */
+	const char *const *formats; /* --format's values, NULL-terminated; the first is the
+				     * default, and "json" is --json */
+	const char *about;    /* help text after the options: what the command does */
 };
 
-/* Parse argv for command `name`, and set the signature policy level (--security-level).
- * Returns -1 to go on, else the exit status to return at once: 0 after --help, 2 after
- * a usage error, 4 when --receipt-key cannot sign (all already printed). */
-int cli_parse(int argc, char **argv, const char *name, const struct cli_syntax *syn,
-	      struct cli_opts *o);
+/* Parse argv for command `name` (its cli_syntax is the command table's), and set the
+ * signature policy level (--security-level).  Returns -1 to go on, else the exit status
+ * to return at once: 0 after --help, 2 after a usage error, 4 when --receipt-key cannot
+ * sign or the trust file is unsafe (all already printed). */
+int cli_parse(int argc, char **argv, const char *name, struct cli_opts *o);
+
+/* The usage line of cmd, from its cli_syntax and the option table ("check MANIFEST...
+ * (--site DIR | ...) [--format text|json]", without "hotfix "): what hotfix(1) SYNOPSIS
+ * says (tests/e2e/cli.sh compares them). */
+void cli_usage(const struct cli_cmd *cmd, char *buf, size_t size);
 
 /* Print a usage error for cmd (and the hint to run --help); returns 2. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *fmt, ...) HF_PRINTF(2, 3);
 
 /* Print the command's help text to stdout; returns 0. */
-int cli_help(const struct cli_cmd *cmd, const char *options_text);
+int cli_help(const struct cli_cmd *cmd);
 
-/* Print an error record to stderr ("hotfix: msg" + hint); returns its exit status. */
+/* Print an error record to stderr ("hotfix: msg" + hint); returns its exit status.
+ * In JSON mode (cli_json_mode) the first error is also kept for cli_json_error. */
 int cli_fail(const struct hf_err *err);
+
+/* The nearest of the n words to word (Damerau-Levenshtein, optimal string alignment),
+ * when it is close enough to be a typo (at most 2 edits, and fewer than half the
+ * word), else NULL. */
+const char *cli_nearest(const char *word, const char *const *words, size_t n);
+
+/* JSON mode (hotfix(1) JSON, "Errors"): set from the whole command line, before any
+ * parsing, by main (--json or --format json anywhere before "--"), so that even an
+ * unknown option is told as a document.  Every failure then also goes into one
+ * urn:hotfix:error:1 document on stdout -- unless a report was printed (the report is
+ * the document). */
+extern int cli_json_mode;
+
+/* Where the error concerns, for the error document (copied; NULL: unknown).  The
+ * commands set them where they know: the site's root, the manifest or trust file. */
+void cli_error_site(const char *site);
+void cli_error_file(const char *file);
+
+/* In JSON mode, after a command returned status: when it is not 0 and no JSON document
+ * was written on stdout (hf_json_dumped()), print the error document of the first error
+ * (cli_fail, cli_usage_error), with "exit": status.  main calls it, and the hierarchy
+ * runner in each worker (the document is then that site's). */
+void cli_json_error(int status);
 
 /* A command that changes sites (apply, rollback, recover) calls this first: SIGINT,
  * SIGTERM and SIGHUP are caught and SIGPIPE ignored (intr.h), and an output that cannot
@@ -169,6 +208,9 @@ struct cli_hier_cmd {
 	 * skipped, a site never starts (runner.h). */
 	cli_site_fn *under_na_parent;
 	const char *done; /* with under_na_parent: what a skipped site was not ("applied") */
+	int tree_order;   /* a reader (list): the sites' reports, the JSON's sites and the
+			   * summary in tree order (parents first), once the run is over --
+			   * else each report as its site ends, the rest in the file's order */
 };
 
 extern const struct cli_hier_cmd cli_check_hier; /* check, and apply --dry-run */
@@ -176,6 +218,15 @@ extern const struct cli_hier_cmd cli_check_hier; /* check, and apply --dry-run *
 /* Run cmd on every site of o->hierarchy (see hier.c); returns the exit status of the
  * whole run. */
 int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, const char *arg);
+
+/* The syntax of each command (its cmd_*.c), for the command table (main.c). */
+extern const struct cli_syntax cli_check_syntax, cli_apply_syntax, cli_rollback_syntax,
+	cli_recover_syntax, cli_audit_syntax, cli_list_syntax, cli_inventory_syntax,
+	cli_version_syntax;
+
+/* The command table (main.c), for usage, help and suggestions. */
+extern const struct cli_cmd cli_commands[];
+extern const size_t cli_ncommands;
 
 int cmd_check(int argc, char **argv);
 int cmd_apply(int argc, char **argv);

@@ -1,4 +1,5 @@
-/* cli/apply: `hotfix apply MANIFEST --site DIR [--dry-run] [--json]`. */
+/* cli/apply: `hotfix apply MANIFEST (--site DIR | --hierarchy FILE) [--dry-run] ...` (its usage
+ * line is made from cli_apply_syntax: cli_usage). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,21 +10,17 @@
 #include "txlog.h"
 #include "cli.h"
 
-static const char options[] =
-	"Options:\n"
-	"  --site DIR   the site's root directory (holds site.xml)\n"
-	"  --hierarchy FILE  every site of a hierarchy, parents before children;\n"
-	"               --jobs N sites at once, --keep-going past failures\n"
-	"  --dry-run    only check: the same as 'hotfix check' (nothing on disk changes)\n"
-	"  --json       print the result as one JSON document on stdout\n"
-	"  --receipt-key PEM  sign a receipt of the outcome with this private key\n"
-	"               (.hotfix/receipts/; see hotfix(1) RECEIPTS)\n"
-	"  --receipt-cert PEM its certificate, when the key file does not hold it\n"
-	"  -v           also print each file's size and SHA-256\n\n"
-	"The site is locked, anything a crash left pending is recovered, the plan is made\n"
-	"from the files' version resources and hashes, then the new files are staged,\n"
-	"verified and swapped in under a journal.  Any failure is undone: the site ends\n"
-	"exactly as before or as after.\n\n";
+static const char *const formats[] = { "text", "json", NULL };
+
+const struct cli_syntax cli_apply_syntax = {
+	CLI_SITE | CLI_HIERARCHY | CLI_JOBS | CLI_DRY_RUN | CLI_RECEIPT, 1, 1, "MANIFEST",
+	"MANIFEST", formats,
+	"With -v, also each file's size and SHA-256.  A hierarchy is applied parents\n"
+	"before children.  The site is locked, anything a crash left pending is\n"
+	"recovered, the plan is made from the files' version resources and hashes, then\n"
+	"the new files are staged, verified and swapped in under a journal.  Any\n"
+	"failure is undone: the site ends exactly as before or as after.\n\n"
+};
 
 /* report_txn's printers of an apply, for cli_txn_end */
 static int apply_json(FILE *out, const void *res)
@@ -102,15 +99,12 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 
 /* parents first; a child of a site that is not applicable is checked first (cli.h) */
 static const struct cli_hier_cmd hier = { "apply", HF_ORDER_PARENTS_FIRST, 1, cli_apply,
-					  cli_check, "applied" };
+					  cli_check, "applied", 0 };
 
 int cmd_apply(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_DRY_RUN |
-						       CLI_RECEIPT,
-					       1, 1, "MANIFEST", options };
 	struct cli_opts o;
-	int r = cli_parse(argc, argv, "apply", &syn, &o);
+	int r = cli_parse(argc, argv, "apply", &o);
 
 	if (r >= 0)
 		return r;

@@ -1,5 +1,5 @@
-/* cli/audit: `hotfix audit MANIFEST... (--site DIR | --hierarchy FILE) [--verify-hashes]
- * [--format text|json|csv|xml|dot]`: the options, the manifests loaded, the core
+/* cli/audit: `hotfix audit [MANIFEST...] (--site DIR | --hierarchy FILE) [--verify-hashes]
+ * [--verify-log] [--format text|json|csv|xml|dot]`: the options, the manifests loaded, the core
  * (auditor.h: hf_auditor_open, hf_auditor_run -- the walk and drift -- and the exit
  * status), the report.
  *
@@ -18,20 +18,17 @@
 #include "report_txn.h"
 #include "cli.h"
 
-static const char options[] =
-	"Options:\n"
-	"  --site DIR        the site's root directory (holds site.xml)\n"
-	"  --hierarchy FILE  every site of a hierarchy, parents first; files that differ\n"
-	"                    from the parent site's (same service pack) are flagged: drift\n"
-	"  --verify-hashes   also compare each file's SHA-256 (reads every file whole)\n"
-	"  --verify-log      check each site's hash-chained transaction log and its signed\n"
-	"                    receipts (against --trust); MANIFESTs are then optional\n"
-	"  --format FORMAT   text (default), json, csv (RFC 4180), xml (manifests/audit.xsd)\n"
-	"                    or dot (Graphviz: the tree, coloured by compliance)\n\n"
-	"A site that is busy, damaged or unreadable, or a file that cannot be read, is\n"
-	"reported unknown, never compliant; audit then exits 7 (incomplete).\n\n";
+static const char *const formats[] = { "text", "json", "csv", "xml", "dot", NULL };
 
-static const char *const formats[] = { "text", "json", "csv", "xml", "dot" };
+const struct cli_syntax cli_audit_syntax = {
+	CLI_SITE | CLI_HIERARCHY | CLI_VERIFY_HASHES | CLI_VERIFY_LOG, 0, -1, "MANIFEST",
+	"[MANIFEST...]", formats,
+	"Formats: text (default), json, csv (RFC 4180), xml (manifests/audit.xsd) or dot\n"
+	"(Graphviz: the tree, coloured by compliance).  With --hierarchy, parents first;\n"
+	"files that differ from the parent site's (same service pack) are flagged: drift.\n"
+	"A site that is busy, damaged or unreadable, or a file that cannot be read, is\n"
+	"reported unknown, never compliant; audit then exits 7 (incomplete).\n\n"
+};
 
 static int print(const char *format, const struct hf_audit *a)
 {
@@ -79,7 +76,7 @@ static int print_logs(const char *format, const struct hf_auditor *ar)
 
 		hf_err_set(&err, HF_E_NOMEM, "out of memory");
 		(void)cli_fail(&err);
-		return 1;
+		return HF_EXIT_FAILED;
 	}
 	for (size_t i = 0; i < ar->nsites; i++) {
 		lc[i].site = ar->logs[i].site;
@@ -99,9 +96,6 @@ static int print_logs(const char *format, const struct hf_auditor *ar)
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_VERIFY_HASHES |
-						       CLI_FORMAT | CLI_VERIFY_LOG,
-					       0, -1, "MANIFEST", options };
 	const struct cli_cmd *cmd = cli_find("audit");
 	struct cli_opts o;
 	struct hf_trust trust;
@@ -110,8 +104,8 @@ int cmd_audit(int argc, char **argv)
 	struct hf_auditor_hooks hooks = { recovered, unseen, failed, &o };
 	struct hf_err err;
 	const char *format;
-	size_t nm = 0, known = 0;
-	int bad_input = 0, logs_bad = 0, st, status = cli_parse(argc, argv, "audit", &syn, &o);
+	size_t nm = 0;
+	int bad_input = 0, logs_bad = 0, st, status = cli_parse(argc, argv, "audit", &o);
 
 	memset(&ar, 0, sizeof(ar));
 	if (status >= 0)
@@ -120,13 +114,8 @@ int cmd_audit(int argc, char **argv)
 		return cli_usage_error(cli_find("audit"), "at least one MANIFEST is needed (or "
 							  "--verify-log)");
 	status = HF_EXIT_OK;
-	format = o.format ? o.format : "text";
+	format = o.format; /* one of formats[] (cli_parse) */
 	hf_err_clear(&err);
-	for (size_t k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
-		known |= !strcmp(format, formats[k]);
-	if (!known)
-		return cli_usage_error(cmd, "unknown format '%s' (text, json, csv, xml or dot)",
-				       format);
 	if (o.verify_log && strcmp(format, "text") != 0 &&
 	    (o.nargs > 0 || strcmp(format, "json") != 0))
 		return cli_usage_error(cmd, "--verify-log prints text, or JSON when no MANIFEST "
@@ -134,6 +123,10 @@ int cmd_audit(int argc, char **argv)
 	/* with MANIFESTs, a site that cannot be read is in the report, unknown */
 	if (hf_auditor_open(&ar, o.hierarchy, o.site, (size_t)o.nargs, o.verify_log, &err)) {
 		hf_auditor_free(&ar);
+		if (o.hierarchy)
+			cli_error_file(o.hierarchy);
+		else
+			cli_error_site(o.site);
 		return cli_fail(&err);
 	}
 	ar.audit.verify_hashes = o.verify_hashes;
@@ -149,6 +142,7 @@ int cmd_audit(int argc, char **argv)
 	cli_trust(&o.c, &trust);
 	for (int i = 0; i < o.nargs; i++) {
 		if (hf_manifest_load(o.args[i], &trust, &ms[nm], &err)) {
+			cli_error_file(o.args[i]);
 			status = cli_fail(&err);
 			bad_input = 1;
 			continue;

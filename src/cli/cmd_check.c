@@ -1,7 +1,7 @@
-/* cli/check: `hotfix check MANIFEST... --site DIR [--json]` -- the plan, changing nothing;
- * with several manifests (or hotfixes installed), the overlap matrix too.  What is
- * refused and why is decided by the core (check.h); this file opens the site, calls
- * hf_check_site and prints. */
+/* cli/check: `hotfix check MANIFEST... (--site DIR | --hierarchy FILE)` -- the plan,
+ * changing nothing; with several manifests (or hotfixes installed), the overlap matrix
+ * too.  What is refused and why is decided by the core (check.h); this file opens the
+ * site, calls hf_check_site and prints. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +12,16 @@
 #include "site.h"
 #include "cli.h"
 
-static const char options[] = "Options:\n"
-			      "  --site DIR   the site's root directory (holds site.xml)\n"
-			      "  --hierarchy FILE  every site of a hierarchy (see hotfix(1));\n"
-			      "               --jobs N sites at once, --keep-going past failures\n"
-			      "  --json       print the result as one JSON document on stdout\n"
-			      "  -v           also print each file's size and SHA-256, installed and\n"
-			      "               in the hotfix\n\n"
-			      "With several MANIFESTs (--site only): each is checked, then a matrix\n"
-			      "of the files each hotfix touches, installed ones included, flags two\n"
-			      "hotfixes owning a file, a file that would go down in version (in the\n"
-			      "order given), and a hotfix a newer one supersedes.\n\n";
+static const char *const formats[] = { "text", "json", NULL };
+
+const struct cli_syntax cli_check_syntax = {
+	CLI_SITE | CLI_HIERARCHY | CLI_JOBS, 1, -1, "MANIFEST", "MANIFEST...", formats,
+	"With -v, also each file's size and SHA-256, installed and in the hotfix.\n"
+	"With several MANIFESTs (--site only): each is checked, then a matrix\n"
+	"of the files each hotfix touches, installed ones included, flags two\n"
+	"hotfixes owning a file, a file that would go down in version (in the\n"
+	"order given), and a hotfix a newer one supersedes.\n\n"
+};
 
 /* What report prints of check i (site: opened, or NULL). */
 static void to_result(const struct hf_checks *cs, size_t i, const struct hf_site *site,
@@ -128,14 +127,13 @@ int cli_check(const struct cli_opts *o, const char *manifest, const char *site_r
 	return check_site(o, one, 1, site_root);
 }
 
-const struct cli_hier_cmd cli_check_hier = { "check", HF_ORDER_ANY, 1, cli_check, NULL, NULL };
+const struct cli_hier_cmd cli_check_hier = { "check", HF_ORDER_ANY, 1, cli_check, NULL, NULL,
+					     0 };
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON, 1, -1,
-					       "MANIFEST", options };
 	struct cli_opts o;
-	int r = cli_parse(argc, argv, "check", &syn, &o);
+	int r = cli_parse(argc, argv, "check", &o);
 
 	if (r >= 0)
 		return r;

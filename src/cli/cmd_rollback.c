@@ -1,4 +1,5 @@
-/* cli/rollback: `hotfix rollback HOTFIX-ID --site DIR [--json]`. */
+/* cli/rollback: `hotfix rollback HOTFIX-ID (--site DIR | --hierarchy FILE) ...` (its usage
+ * line is made from cli_rollback_syntax: cli_usage). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,19 +10,16 @@
 #include "txlog.h"
 #include "cli.h"
 
-static const char options[] =
-	"Options:\n"
-	"  --site DIR   the site's root directory (holds site.xml)\n"
-	"  --hierarchy FILE  every site of a hierarchy, children before parents;\n"
-	"               --jobs N sites at once, --keep-going past failures\n"
-	"  --json       print the result as one JSON document on stdout\n"
-	"  --receipt-key PEM  sign a receipt of the outcome with this private key\n"
-	"               (.hotfix/receipts/; see hotfix(1) RECEIPTS)\n"
-	"  --receipt-cert PEM its certificate, when the key file does not hold it\n\n"
+static const char *const formats[] = { "text", "json", NULL };
+
+const struct cli_syntax cli_rollback_syntax = {
+	CLI_SITE | CLI_HIERARCHY | CLI_JOBS | CLI_RECEIPT, 1, 1, "HOTFIX-ID", "HOTFIX-ID", formats,
+	"A hierarchy is rolled back children before parents.\n"
 	"Restores the originals the hotfix replaced (content, mode, owner and times), only\n"
 	"if every file is still the one the hotfix installed (checked by SHA-256), and\n"
 	"removes the hotfix from the site's registry; its log keeps the history.\n"
-	"A hotfix that is not installed: exit 3.\n\n";
+	"A hotfix that is not installed: exit 3.\n\n"
+};
 
 /* report_txn's printers of a rollback, for cli_txn_end */
 static int rollback_json(FILE *out, const void *res)
@@ -83,14 +81,12 @@ int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root
 
 /* children first; the operand is a HOTFIX-ID, nothing to verify first */
 static const struct cli_hier_cmd hier = { "rollback", HF_ORDER_CHILDREN_FIRST, 0, cli_rollback,
-					  NULL, NULL };
+					  NULL, NULL, 0 };
 
 int cmd_rollback(int argc, char **argv)
 {
-	static const struct cli_syntax syn = { CLI_SITE | CLI_HIERARCHY | CLI_JSON | CLI_RECEIPT,
-					       1, 1, "HOTFIX-ID", options };
 	struct cli_opts o;
-	int r = cli_parse(argc, argv, "rollback", &syn, &o);
+	int r = cli_parse(argc, argv, "rollback", &o);
 
 	if (r >= 0)
 		return r;

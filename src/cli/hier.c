@@ -51,7 +51,9 @@ static int run_one(void *ctx, size_t i, int result_fd)
 		return HF_EXIT_FAILED;
 	}
 	cli_result_fd = result_fd;
-	return x->cmd->run(x->o, x->arg, s->site->root);
+	status = x->cmd->run(x->o, x->arg, s->site->root);
+	cli_json_error(status); /* a failure without a report: the site's document */
+	return status;
 }
 
 /* May the sites that wait for this one start?  Success, or not applicable: under apply,
@@ -87,7 +89,7 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 	if (x->tty && !x->o->c.quiet)
 		fprintf(stderr, "\r\033[K");
 	if (job->state == HF_JOB_DONE) { /* the site's own report, whole */
-		if (job->out && !x->o->json)
+		if (job->out && !x->o->json && !x->cmd->tree_order)
 			fputs(job->out, stdout);
 		fflush(stdout);
 		if (job->errtext)
@@ -150,8 +152,10 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	int status;
 
 	hf_err_clear(&err);
-	if (hf_hierarchy_load(o->hierarchy, &h, &err))
+	if (hf_hierarchy_load(o->hierarchy, &h, &err)) {
+		cli_error_file(o->hierarchy);
 		return cli_fail(&err);
+	}
 	if (arg && cmd->verify_first) { /* verify the manifest once, first */
 		struct hf_manifest *m = NULL;
 
@@ -186,11 +190,14 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	status = overall(jobs, h->n);
 	if (hf_intr_signal()) /* the summary still says what ran, what was undone, what not */
 		status = HF_EXIT_SIGNAL_BASE + hf_intr_signal();
-	for (size_t i = 0; i < h->n; i++) {
+	for (size_t k = 0; k < h->n; k++) {
+		size_t i = cmd->tree_order ? h->order[k] : k;
 		int st = jobs[i].status;
 
-		rows[i].site = h->sites[i].site;
-		rows[i].result = jobs[i].interrupted ? hf_outcome_word(HF_OUT_NOT_STARTED)
+		if (cmd->tree_order && jobs[i].out && !o->json)
+			fputs(jobs[i].out, stdout);
+		rows[k].site = h->sites[i].site;
+		rows[k].result = jobs[i].interrupted ? hf_outcome_word(HF_OUT_NOT_STARTED)
 				 : jobs[i].state == HF_JOB_SKIPPED ? hf_outcome_word(HF_OUT_SKIPPED)
 				 : jobs[i].word[0]		   ? jobs[i].word
 								   : hf_outcome_word(HF_OUT_FAILED);
@@ -201,11 +208,11 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 				 !strcmp(jobs[i].word, hf_outcome_word(HF_OUT_INTERRUPTED))
 					 ? ": undone, the site is as before"
 					 : ": it had finished first");
-		rows[i].changed = jobs[i].changed;
-		rows[i].seconds = jobs[i].seconds;
-		rows[i].reason = jobs[i].reason;
-		rows[i].status = jobs[i].state == HF_JOB_SKIPPED ? -1 : jobs[i].status;
-		docs[i] = jobs[i].out;
+		rows[k].changed = jobs[i].changed;
+		rows[k].seconds = jobs[i].seconds;
+		rows[k].reason = jobs[i].reason;
+		rows[k].status = jobs[i].state == HF_JOB_SKIPPED ? -1 : jobs[i].status;
+		docs[k] = jobs[i].out;
 	}
 	if (o->json) {
 		/* an output that cannot be written changes no status (main) */
@@ -214,7 +221,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		    !ferror(stdout))
 			status = HF_EXIT_FAILED;
 	} else {
-		hf_report_summary_text(stdout, cmd->name, rows, h->n, status);
+		hf_report_summary_text(stdout, cmd->name, rows, h->n, o->c.quiet ? -1 : status);
 	}
 out:
 	hf_run_free(jobs, h->n);

@@ -69,5 +69,5 @@ expect_out_count "KB936465 .* outdated" 3
 
 hf audit "$KB" --site "$T/pri" --trust "$TRUST" --format yaml
 expect_rc 2
-expect_err "unknown format 'yaml'"
+expect_err "--format: 'yaml' is not one of text, json, csv, xml, dot"
 echo PASS

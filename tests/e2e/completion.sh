@@ -32,11 +32,18 @@ echo "--- ids"; complete_line "hotfix rollback --site sites/S1 "
 echo "--- ids K"; complete_line "hotfix rollback --site sites/S1 KB99"
 echo "--- version"; complete_line "hotfix version "
 echo "--- inventory format"; complete_line "hotfix inventory --hierarchy h.xml --format "
+echo "--- list format"; complete_line "hotfix list --format "
+echo "--- global"; complete_line "hotfix -"
+echo "--- after trust"; complete_line "hotfix --trust ca.pem ch"
+echo "--- help"; complete_line "hotfix help ro"
+for c in check apply rollback recover audit list inventory version; do
+    echo "--- opts $c"; complete_line "hotfix $c -"
+done
 BASH
 (cd "$T/w" && TOP=$TOP bash "$T/complete.bash") > "$T/out" 2> "$T/err" || fail "bash failed"
 section() { sed -n "/^--- $1\$/,/^---/p" "$T/out" | grep -v '^---'; }
 grep -q -- "-F _hotfix hotfix" "$T/out" || fail "complete -p does not show _hotfix"
-[ "$(section commands | tr '\n' ' ')" = "--help --version apply audit check inventory list recover rollback version " ] ||
+[ "$(section commands | tr '\n' ' ')" = "--help --version apply audit check help inventory list recover rollback version " ] ||
     fail "commands: $(section commands | tr '\n' ' ')"
 [ "$(section ap)" = apply ] || fail "ap: $(section ap)"
 [ "$(section format | tr '\n' ' ')" = "csv dot json text xml " ] || fail "format: $(section format)"
@@ -52,5 +59,23 @@ section manifest | grep -q "notes.txt" && fail "check offers a .txt file"
 [ "$(section ids | tr '\n' ' ')" = "KB936465 KB999999 " ] || fail "ids: $(section ids)"
 [ "$(section 'ids K')" = KB999999 ] || fail "ids K: $(section 'ids K')"
 section version | grep -qx "a.dll" || fail "version does not offer the DLL"
-[ "$(section 'inventory format')" = ansible ] || fail "inventory --format: $(section 'inventory format')"
+[ "$(section 'inventory format' | tr '\n' ' ')" = "ansible json " ] || fail "inventory --format: $(section 'inventory format')"
+[ "$(section 'list format' | tr '\n' ' ')" = "json text " ] || fail "list --format: $(section 'list format')"
+[ "$(section global | tr '\n' ' ')" = "--help --json --quiet --trust --verbose --version -q -v " ] ||
+    fail "global options: $(section global | tr '\n' ' ')"
+[ "$(section 'after trust')" = check ] || fail "the argument of --trust taken for the command"
+[ "$(section help)" = rollback ] || fail "help ro: $(section help)"
+# the options offered are exactly those of the command's --help (the option table) --
+# and its --format values those of its usage line
+for c in check apply rollback recover audit list inventory version; do
+    "$BIN" $c --help | sed -n 's/^  \(-[a-z], \)\{0,1\}\(--[a-z-]*\).*/\1\2/p' | tr ', ' '\n\n' | grep . |
+        sort > "$T/help.$c"
+    section "opts $c" > "$T/comp.$c"
+    diff "$T/help.$c" "$T/comp.$c" > "$T/d" || fail "completion of $c differs from its --help: $(cat "$T/d")"
+    want=$("$BIN" $c --help | head -n 1 | sed 's/.*--format \([a-z|]*\).*/\1/' | tr '|' '\n' | sort | tr '\n' ' ')
+    got=$(cd "$T/w" && TOP=$TOP bash -c '. /usr/share/bash-completion/bash_completion; . "$TOP/contrib/bash-completion/hotfix"
+        COMP_WORDS=(hotfix '"$c"' --format ""); COMP_CWORD=3; COMP_LINE="hotfix '"$c"' --format "; COMP_POINT=${#COMP_LINE}
+        _hotfix hotfix "" --format; printf "%s\n" "${COMPREPLY[@]}"' | sort | tr '\n' ' ')
+    [ "$want" = "$got" ] || fail "$c --format: completion offers '$got', the usage line '$want'"
+done
 echo "completion: ok"

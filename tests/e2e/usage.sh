@@ -3,7 +3,7 @@
 
 hf
 expect_rc 2
-expect_err "usage: hotfix COMMAND"
+expect_err "usage: hotfix .*COMMAND"
 hf --help
 expect_rc 0
 expect_out "hotfix check MANIFEST"

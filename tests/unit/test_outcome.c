@@ -17,7 +17,7 @@ static void test_words(void **state)
 		"install", "current",	  "conflict",	   "not-applicable", "rehearsal-failed",
 		"error",   "applied",	  "failed",	   "interrupted",    "busy",
 		"rolled-back", "not-installed", "nothing", "cleaned",	     "finished",
-		"undone", "skipped", "not-started", "checked",
+		"undone", "skipped", "not-started", "checked", "listed",
 	};
 
 	(void)state;
