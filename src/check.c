@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "payload.h"
+#include "state.h"
 
 int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n,
 		   struct hf_err *err)
@@ -122,7 +123,10 @@ void hf_check_site(struct hf_checks *cs, struct hf_site *site, const char *proc)
 	struct hf_err err;
 
 	hf_err_clear(&err);
-	if (hf_site_trust(site, &err) != 0 || hf_registry_load(site, &cs->inst, &err) != 0) {
+	/* apply's order: the site's trust, then its lock (a user who could not take it as a
+	 * writer is told so once, not through the rehearsal's every directory) */
+	if (hf_site_trust(site, &err) != 0 || hf_state_writable(site, &err) != 0 ||
+	    hf_registry_load(site, &cs->inst, &err) != 0) {
 		hf_checks_refuse(cs, &err);
 		return;
 	}

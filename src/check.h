@@ -6,8 +6,9 @@
  * is the caller's (a shared one; txn's hf_txn_open); check writes nothing, not even a log.
  *
  * hf_check_site decides, in this order, as hf_txn_apply would refuse:
- *   the site    hf_site_trust (check refuses what apply would refuse), the registry
- *               (registry); either failing is every manifest's error (site_ok 0);
+ *   the site    hf_site_trust (check refuses what apply would refuse), whether this
+ *               user could take the lock as a writer (hf_state_writable: -HF_E_ACCESS),
+ *               the registry (registry); any failing is every manifest's error (site_ok 0);
  *   revision    an older revision than the site accepted: -HF_E_STALE (registry);
  *   plan        not applicable, or a file unreadable (plan, HF_HASH_EQUAL);
  *   conflicts   any file in conflict: HF_E_CONFLICT, the files marked 'conflict';
@@ -18,7 +19,8 @@
  *               replaces (inuse, under proc); a scan that fails is a warning, no error;
  *   matrix      with the site read: the manifests and the registry (matrix).
  *
- * Calls: inuse, matrix, payload, plan, registry, rehearsal, site (hf_site_trust). */
+ * Calls: inuse, matrix, payload, plan, registry, rehearsal, site (hf_site_trust), state
+ * (hf_state_writable). */
 #ifndef HOTFIX_CHECK_H
 #define HOTFIX_CHECK_H
 

@@ -84,6 +84,7 @@ static const struct {
 	{ HF_E_UNSAFE, "unsafe", 4 },
 	{ HF_E_INCOMPLETE, "incomplete", 7 }, /* audit's alone: no other command sets it */
 	{ HF_E_INTR, "interrupted", 130 }, /* the caller exits 128 + the signal (intr.h) */
+	{ HF_E_ACCESS, "access", 4 }, /* input unusable by this user; nothing changed */
 };
 
 int hf_exit_code(enum hf_code code)

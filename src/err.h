@@ -35,6 +35,7 @@ enum hf_code {
 	HF_E_UNSAFE,          /* a file that decides what runs is owned or writable by others */
 	HF_E_INCOMPLETE,      /* (audit only) a site or file could not be seen: unknown */
 	HF_E_INTR,            /* interrupted by SIGINT, SIGTERM or SIGHUP (intr.h): exit 128+N */
+	HF_E_ACCESS,          /* the user may not take the site's lock (not root, not its owner) */
 };
 
 struct hf_err {

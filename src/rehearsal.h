@@ -27,7 +27,7 @@ struct hf_rehearsal {
 	int writable;
 	size_t attrs_bad;         /* immutable or append-only targets and directories */
 	size_t attrs_unknown;     /* inodes whose flags the file system cannot tell */
-	char problems[600];       /* "; "-separated, empty when ok */
+	char problems[600];       /* "; "-separated, each once, empty when ok */
 };
 
 /* plan may be NULL (nothing to install).  Errors only for I/O and memory. */
