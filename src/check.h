@@ -54,6 +54,8 @@ struct hf_checks {
 	struct hf_check *c;      /* one per manifest, in the order given */
 	int site_ok;             /* the site was trusted and its registry read */
 	int has_matrix;          /* matrix was built (site_ok, and no error building it) */
+	const struct hf_progress *progress; /* the caller's, set before hf_check_site: told
+					     * how verifying a payload goes; NULL: nobody */
 	struct hf_matrix matrix; /* with site_ok: as built (has_matrix), or as a failed
 				  * build left it; else zeroed */
 	/* private */

@@ -29,11 +29,14 @@
 enum hf_lock_mode { HF_LOCK_SHARED, HF_LOCK_EXCLUSIVE };
 
 struct hf_receipt_key;
+struct hf_progress;
 
 struct hf_state {
 	const struct hf_site *site;
 	const struct hf_receipt_key *receipt; /* sign each transaction's log record
 					       * (txlog.h); NULL: no receipts */
+	const struct hf_progress *progress;   /* told how staging goes (progress.h,
+					       * payload.h); NULL: nobody */
 	int dirfd;  /* SITE/.hotfix, or -1 when a reader found none */
 	int lockfd; /* -1 when not locked */
 	enum hf_lock_mode mode;

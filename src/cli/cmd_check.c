@@ -100,10 +100,12 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 		status = cli_fail(&err);
 		goto out;
 	}
+	cs.progress = cli_progress(o);
 	if (cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err))
 		hf_checks_refuse(&cs, &err);
 	else
 		hf_check_site(&cs, site, "/proc");
+	cli_progress_clear();
 	for (size_t i = 0; i < n; i++) {
 		if (cs.c[i].inuse_warning[0])
 			cli_warn(&o->c, "cannot tell which processes use the files: %s",

@@ -22,8 +22,9 @@ struct hctx {
 	const struct cli_opts *o;
 	const char *arg;
 	const struct hf_hierarchy *h;
-	size_t started, ended;
-	int tty;
+	size_t started, ended, failed, skipped;
+	int live; /* the progress line: stderr is a terminal, no --json (-q or not) */
+	int drawn; /* it is on the terminal now */
 	const struct hf_job *jobs; /* the parent's view; a worker sees it as of its fork */
 };
 
@@ -64,16 +65,22 @@ static int allows(void *ctx, const struct hf_job *job)
 	return job->status == 0 || job->status == 3;
 }
 
-static void bar(const struct hctx *x)
+/* The run's one progress line, redrawn in place after each event. */
+static void progress_line(const struct hctx *x)
 {
-	char line[80];
-	size_t width = 30, fill = x->h->n ? x->ended * width / x->h->n : width;
-
-	memset(line, '#', fill);
-	memset(line + fill, '.', width - fill);
-	line[width] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu sites", line, x->ended, x->h->n);
+	fprintf(stderr, "\r\033[Ksites: %zu of %zu done, %zu running, %zu failed", x->ended,
+		x->h->n, x->started - (x->ended - x->skipped), x->failed);
+	if (x->skipped)
+		fprintf(stderr, ", %zu skipped", x->skipped);
 	fflush(stderr);
+}
+
+static void progress_clear(struct hctx *x)
+{
+	if (!x->drawn)
+		return;
+	fprintf(stderr, "\r\033[K");
+	x->drawn = 0;
 }
 
 static void event(void *ctx, size_t i, const struct hf_job *job)
@@ -85,8 +92,11 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 		x->started++;
 	else
 		x->ended++;
-	if (x->tty && !x->o->c.quiet)
-		fprintf(stderr, "\r\033[K");
+	if (job->state == HF_JOB_SKIPPED)
+		x->skipped++;
+	if (job->state == HF_JOB_DONE && hf_status_failed(job->status))
+		x->failed++;
+	progress_clear(x); /* the reports below never share a line with it */
 	if (job->state == HF_JOB_DONE) { /* the site's own report, whole */
 		if (job->out && !x->o->json)
 			fputs(job->out, stdout);
@@ -109,8 +119,10 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 		else
 			fprintf(stderr, "hotfix: %s: skipped (%zu of %zu done): %s\n", s->code,
 				x->ended, x->h->n, job->reason);
-		if (x->tty)
-			bar(x);
+	}
+	if (x->live) {
+		progress_line(x);
+		x->drawn = 1;
 	}
 }
 
@@ -179,7 +191,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	x.o = o;
 	x.arg = arg;
 	x.h = h;
-	x.tty = isatty(STDERR_FILENO);
+	x.live = isatty(STDERR_FILENO) && !o->json;
 	jobs = calloc(h->n, sizeof(*jobs));
 	x.jobs = jobs;
 	rows = calloc(h->n, sizeof(*rows));
@@ -193,8 +205,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (x.tty && !o->c.quiet)
-		fprintf(stderr, "\r\033[K");
+	progress_clear(&x); /* nothing of it stays */
 	status = overall(jobs, h->n);
 	if (hf_intr_signal()) /* the summary still says what ran, what was undone, what not */
 		status = 128 + hf_intr_signal();
