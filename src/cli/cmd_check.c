@@ -49,7 +49,7 @@ static void to_result(const struct hf_checks *cs, size_t i, const struct hf_site
 /* How many files apply would replace: those to install, when nothing refuses it. */
 static unsigned long would_change(const struct hf_check_result *r)
 {
-	if (hf_outcome_check(r->code, r->plan, r->rehearsal) != HF_OUT_INSTALL)
+	if (!r->plan || hf_outcome_check(r->code, r->plan, r->rehearsal) != HF_OUT_INSTALL)
 		return 0;
 	return (unsigned long)r->plan->count[HF_ACT_INSTALL];
 }
