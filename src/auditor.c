@@ -61,12 +61,12 @@ static int failed(const struct hf_auditor *ar, const struct hf_err *err)
 /* The site could not be audited (why: busy, damaged, unreadable): each manifest is
  * unknown there.  Returns 0, or the exit status of running out of memory. */
 static int not_seen(struct hf_auditor *ar, const struct hf_site *site,
-		    struct hf_manifest *const *ms, size_t nm, const char *why)
+		    struct hf_manifest *const *ms, size_t nm, const char *why, const char *hint)
 {
 	struct hf_err err;
 
 	if (ar->hooks && ar->hooks->unseen)
-		ar->hooks->unseen(ar->hooks->ctx, site, why);
+		ar->hooks->unseen(ar->hooks->ctx, site, why, hint);
 	for (size_t k = 0; k < nm; k++)
 		if (hf_audit_unknown(&ar->audit, ms[k], site, why, &err))
 			return failed(ar, &err);
@@ -109,7 +109,7 @@ static int audit_site(struct hf_auditor *ar, struct hf_site *site, const char *u
 			lc->site = site;
 			lc->message = unseen;
 		}
-		return not_seen(ar, site, ms, nm, unseen);
+		return not_seen(ar, site, ms, nm, unseen, "");
 	}
 	if (hf_txn_open(site, HF_LOCK_SHARED, &st, &rec, &err)) {
 		if (lc) {
@@ -119,11 +119,12 @@ static int audit_site(struct hf_auditor *ar, struct hf_site *site, const char *u
 		}
 		if (nm == 0)
 			return failed(ar, &err);
-		return not_seen(ar, site, ms, nm, err.msg); /* never waits: busy is unknown */
+		/* never waits: busy is unknown */
+		return not_seen(ar, site, ms, nm, err.msg, err.hint);
 	}
 	if (rec.damaged && nm > 0) {
 		/* an interrupted transaction left the files in between: not audited */
-		status = not_seen(ar, site, ms, nm, rec.damage);
+		status = not_seen(ar, site, ms, nm, rec.damage, "");
 	} else {
 		if (ar->hooks && ar->hooks->recovered)
 			ar->hooks->recovered(ar->hooks->ctx, site, &rec);

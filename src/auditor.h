@@ -45,8 +45,9 @@ struct hf_auditor_log {
 struct hf_auditor_hooks {
 	/* the site was opened: what its recovery did (hf_report_recovery_text) */
 	void (*recovered)(void *ctx, const struct hf_site *site, const struct hf_recovery *rec);
-	/* the site is not audited, and reported unknown, for this reason */
-	void (*unseen)(void *ctx, const struct hf_site *site, const char *why);
+	/* the site is not audited, and reported unknown, for this reason; hint: what to do
+	 * (the error's hint, e.g. whom to run as), or "" */
+	void (*unseen)(void *ctx, const struct hf_site *site, const char *why, const char *hint);
 	/* an error that is not in the audit (cli_fail) */
 	void (*failed)(void *ctx, const struct hf_err *err);
 	void *ctx;

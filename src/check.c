@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "payload.h"
+#include "state.h"
 
 int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n,
 		   struct hf_err *err)
@@ -23,7 +24,8 @@ int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n
 }
 
 /* The plan's verdict: conflicts refuse; else the payload, when something is to install. */
-static void judge_plan(struct hf_check *k, const struct hf_site *site)
+static void judge_plan(struct hf_check *k, const struct hf_site *site,
+		       const struct hf_progress *pr)
 {
 	const struct hf_plan *p = k->plan;
 
@@ -33,7 +35,7 @@ static void judge_plan(struct hf_check *k, const struct hf_site *site)
 			   p->count[HF_ACT_CONFLICT], k->manifest->id);
 		hf_err_hint(&k->err, "restore or investigate the files marked 'conflict'");
 	} else if (p->count[HF_ACT_INSTALL]) {
-		k->payload_checked = hf_payload_verify(k->manifest, &k->err) == 0;
+		k->payload_checked = hf_payload_verify(k->manifest, pr, &k->err) == 0;
 	}
 }
 
@@ -83,13 +85,14 @@ static void scan_inuse(struct hf_check *k, const char *proc)
 }
 
 static void check_one(struct hf_check *k, const struct hf_site *site, int sdir,
-		      const struct hf_registry *inst, const char *proc)
+		      const struct hf_registry *inst, const char *proc,
+		      const struct hf_progress *pr)
 {
 	const struct hf_manifest *m = k->manifest;
 
 	if (hf_registry_check_fresh(inst, site->code, m->id, m->revision, &k->err) == 0 &&
 	    hf_plan_make(m, site, HF_HASH_EQUAL, &k->plan, &k->err) == 0)
-		judge_plan(k, site);
+		judge_plan(k, site, pr);
 	if (k->plan && k->err.code == HF_OK)
 		rehearse(k, site, sdir, inst);
 	if (k->plan && k->plan->count[HF_ACT_INSTALL])
@@ -123,13 +126,16 @@ void hf_check_site(struct hf_checks *cs, struct hf_site *site, int sdir, const c
 	struct hf_err err;
 
 	hf_err_clear(&err);
-	if (hf_site_trust(site, &err) != 0 || hf_registry_load(site, sdir, &cs->inst, &err) != 0) {
+	/* apply's order: the site's trust, then its lock (a user who could not take it as a
+	 * writer is told so once, not through the rehearsal's every directory) */
+	if (hf_site_trust(site, &err) != 0 || hf_state_writable(site, &err) != 0 ||
+	    hf_registry_load(site, sdir, &cs->inst, &err) != 0) {
 		hf_checks_refuse(cs, &err);
 		return;
 	}
 	cs->site_ok = 1;
 	for (size_t i = 0; i < cs->n; i++)
-		check_one(&cs->c[i], site, sdir, cs->inst, proc);
+		check_one(&cs->c[i], site, sdir, cs->inst, proc, cs->progress);
 	/* a matrix that cannot be built leaves the checks as they are */
 	cs->has_matrix = matrix_of(cs, &err) == 0;
 }

@@ -6,8 +6,9 @@
  * is the caller's (a shared one; txn's hf_txn_open); check writes nothing, not even a log.
  *
  * hf_check_site decides, in this order, as hf_txn_apply would refuse:
- *   the site    hf_site_trust (check refuses what apply would refuse), the registry
- *               (registry); either failing is every manifest's error (site_ok 0);
+ *   the site    hf_site_trust (check refuses what apply would refuse), whether this
+ *               user could take the lock as a writer (hf_state_writable: -HF_E_ACCESS),
+ *               the registry (registry); any failing is every manifest's error (site_ok 0);
  *   revision    an older revision than the site accepted: -HF_E_STALE (registry);
  *   plan        not applicable, or a file unreadable (plan, HF_HASH_EQUAL);
  *   conflicts   any file in conflict: HF_E_CONFLICT, the files marked 'conflict';
@@ -18,7 +19,8 @@
  *               replaces (inuse, under proc); a scan that fails is a warning, no error;
  *   matrix      with the site read: the manifests and the registry (matrix).
  *
- * Calls: inuse, matrix, payload, plan, registry, rehearsal, site (hf_site_trust). */
+ * Calls: inuse, matrix, payload, plan, registry, rehearsal, site (hf_site_trust), state
+ * (hf_state_writable). */
 #ifndef HOTFIX_CHECK_H
 #define HOTFIX_CHECK_H
 
@@ -52,6 +54,8 @@ struct hf_checks {
 	struct hf_check *c;      /* one per manifest, in the order given */
 	int site_ok;             /* the site was trusted and its registry read */
 	int has_matrix;          /* matrix was built (site_ok, and no error building it) */
+	const struct hf_progress *progress; /* the caller's, set before hf_check_site: told
+					     * how verifying a payload goes; NULL: nobody */
 	struct hf_matrix matrix; /* with site_ok: as built (has_matrix), or as a failed
 				  * build left it; else zeroed */
 	/* private */

@@ -87,6 +87,8 @@ static const struct {
 	{ HF_E_INCOMPLETE, "incomplete", HF_EXIT_INCOMPLETE },
 	/* 130; the caller exits 128 + the signal it caught (cli_signal_status, intr.h) */
 	{ HF_E_INTR, "interrupted", HF_EXIT_SIGNAL_BASE + SIGINT },
+	/* input unusable by this user; nothing changed */
+	{ HF_E_ACCESS, "access", HF_EXIT_UNUSABLE },
 };
 
 enum hf_exit hf_exit_code(enum hf_code code)

@@ -35,7 +35,10 @@ enum hf_code {
 	HF_E_UNSAFE,          /* a file that decides what runs is owned or writable by others */
 	HF_E_INCOMPLETE,      /* (audit only) a site or file could not be seen: unknown */
 	HF_E_INTR,            /* interrupted by SIGINT, SIGTERM or SIGHUP (intr.h): exit 128+N */
+	HF_E_ACCESS,          /* the user may not take the site's lock (not root, not its owner) */
 };
+#define HF_E_LAST HF_E_ACCESS /* the last code (tests/unit/test_err.c walks them all) */
+
 
 /* Exit statuses (doc/DESIGN.md "Exit codes", hotfix(1) EXIT STATUS).  The table in err.c
  * maps each error code to one; a hierarchy run adds HF_EXIT_PARTIAL (cli/hier.c). */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "progress.h"
 
 struct hf_hasher {
 	int threaded;
@@ -195,6 +196,13 @@ int hf_hasher_final(struct hf_hasher *h, uint8_t out[HF_SHA256_LEN], struct hf_e
 int hf_hasher_fd(struct hf_hasher *h, int fd, const char *name, uint8_t out[HF_SHA256_LEN],
 		 uint64_t *size_out, struct hf_err *err)
 {
+	return hf_hasher_fd_progress(h, fd, name, out, size_out, NULL, err);
+}
+
+int hf_hasher_fd_progress(struct hf_hasher *h, int fd, const char *name,
+			  uint8_t out[HF_SHA256_LEN], uint64_t *size_out,
+			  struct hf_progress_meter *m, struct hf_err *err)
+{
 	uint64_t total = 0;
 	int r = hf_hasher_begin(h, err);
 
@@ -208,6 +216,8 @@ int hf_hasher_fd(struct hf_hasher *h, int fd, const char *name, uint8_t out[HF_S
 			break;
 		total += (uint64_t)n;
 		r = hf_hasher_submit(h, (size_t)n, err);
+		if (m)
+			hf_progress_update(m, total);
 	}
 	if (r) {
 		struct hf_err ignored;

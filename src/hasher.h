@@ -53,6 +53,13 @@ int hf_hasher_submit(struct hf_hasher *h, size_t len, struct hf_err *err) HF_MUS
 int hf_hasher_fd(struct hf_hasher *h, int fd, const char *name, uint8_t out[HF_SHA256_LEN],
 		 uint64_t *size_out, struct hf_err *err) HF_MUST_CHECK;
 
+/* The same, telling m (progress.h; m->p NULL: nothing) how many bytes were read, as
+ * each slot is submitted. */
+struct hf_progress_meter;
+int hf_hasher_fd_progress(struct hf_hasher *h, int fd, const char *name,
+			  uint8_t out[HF_SHA256_LEN], uint64_t *size_out,
+			  struct hf_progress_meter *m, struct hf_err *err) HF_MUST_CHECK;
+
 /* Wait for every submitted slot and finish the digest into out. */
 int hf_hasher_final(struct hf_hasher *h, uint8_t out[HF_SHA256_LEN],
 		    struct hf_err *err) HF_MUST_CHECK;

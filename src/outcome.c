@@ -1,6 +1,8 @@
 /* outcome: the result words of a site and the rules that choose them. */
 #include "outcome.h"
 
+#include <string.h>
+
 const char *hf_outcome_word(enum hf_outcome o)
 {
 	static const char *const words[HF_OUTCOMES] = {
@@ -27,6 +29,14 @@ const char *hf_outcome_word(enum hf_outcome o)
 	};
 
 	return (unsigned)o < HF_OUTCOMES && words[o] ? words[o] : "?";
+}
+
+enum hf_outcome hf_outcome_of_word(const char *word)
+{
+	for (int o = 0; o < HF_OUTCOMES; o++)
+		if (word && !strcmp(word, hf_outcome_word((enum hf_outcome)o)))
+			return (enum hf_outcome)o;
+	return HF_OUTCOMES;
 }
 
 enum hf_outcome hf_outcome_check(enum hf_code code, const struct hf_plan *plan,

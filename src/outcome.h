@@ -45,6 +45,10 @@ enum hf_outcome {
  * out of range. */
 const char *hf_outcome_word(enum hf_outcome o);
 
+/* The outcome whose word is word (the inverse of hf_outcome_word), or HF_OUTCOMES when
+ * none has it: a hierarchy summary counts its sites per outcome, in this enum's order. */
+enum hf_outcome hf_outcome_of_word(const char *word);
+
 /* check: code (HF_OK, or why the check failed) first -- not applicable, else any error
  * but a conflict is an error; then the plan (NULL: error): a conflicting file, then a
  * failed rehearsal (NULL: none was run), then a file to install, else current. */

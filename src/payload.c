@@ -16,6 +16,7 @@
 #include "fsop.h"
 #include "hash.h"
 #include "hasher.h"
+#include "progress.h"
 #include "intr.h"
 
 /* From this payload size on, the hashing runs on a second thread beside the reads and
@@ -110,17 +111,25 @@ static void damaged_hint(int r, struct hf_err *err)
 				 "fetch it again from the publisher");
 }
 
-int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err)
+int hf_payload_verify(const struct hf_manifest *m, const struct hf_progress *pr,
+		      struct hf_err *err)
 {
+	struct hf_progress_meter meter;
+	struct hf_hasher *sha = NULL;
 	uint8_t digest[HF_SHA256_LEN];
 	uint64_t size = 0;
-	int fd, r = open_payload(m, &fd, err);
+	int fd = -1, r = hf_hasher_new(&sha, m->payload_size >= THREADS_FROM, err);
 
 	if (!r)
-		r = hf_sha256_fd(fd, m->payload_path, digest, &size, err);
+		r = open_payload(m, &fd, err);
+	if (!r) {
+		hf_progress_start(&meter, pr, "verifying payload", m->payload_size);
+		r = hf_hasher_fd_progress(sha, fd, m->payload_path, digest, &size, &meter, err);
+	}
 	if (!r)
 		r = check_digest(m, digest, size, err);
 	damaged_hint(r, err);
+	hf_hasher_free(sha);
 	if (fd >= 0)
 		close(fd);
 	return r;
@@ -138,6 +147,7 @@ struct source {
 	uint64_t expanded, expand_cap; /* bytes all entries produced, and their cap */
 	struct hf_err *err;
 	const uint8_t *last; /* the slot of the last read */
+	struct hf_progress_meter meter; /* "staging payload": total of the bytes read */
 };
 
 static ssize_t pull(struct source *s)
@@ -160,6 +170,7 @@ static ssize_t pull(struct source *s)
 		s->failed = 1;
 		return -1;
 	}
+	hf_progress_update(&s->meter, s->total);
 	s->last = slot;
 	return n;
 }
@@ -389,7 +400,7 @@ static int walk(struct archive *a, struct source *src, struct hf_payload_want *w
 }
 
 int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want, size_t n,
-		       struct hf_err *err)
+		       const struct hf_progress *pr, struct hf_err *err)
 {
 	struct source *src = calloc(1, sizeof(*src));
 	struct hf_hasher *entry_sha = NULL;
@@ -418,7 +429,9 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 		uint8_t first[HF_SHA256_LEN];
 		uint64_t size = 0;
 
-		r = hf_hasher_fd(src->sha, src->fd, m->payload_path, first, &size, err);
+		hf_progress_start(&src->meter, pr, "verifying payload", m->payload_size);
+		r = hf_hasher_fd_progress(src->sha, src->fd, m->payload_path, first, &size,
+					  &src->meter, err);
 		if (!r)
 			r = check_digest(m, first, size, err);
 		if (!r && lseek(src->fd, 0, SEEK_SET) != 0)
@@ -430,6 +443,7 @@ int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want
 	r = hf_hasher_begin(src->sha, err);
 	if (r)
 		goto out;
+	hf_progress_start(&src->meter, pr, "staging payload", m->payload_size);
 	a = archive_read_new();
 	if (!a) {
 		r = hf_err_set(err, HF_E_NOMEM, "out of memory");

@@ -34,9 +34,13 @@
 #define HF_PAYLOAD_EXPAND_BASE (64 << 20) /* bytes */
 #define HF_PAYLOAD_EXPAND_RATIO 256
 
-/* Verify the payload named by the manifest.  Errors: -HF_E_IO (missing, unreadable),
+struct hf_progress;
+
+/* Verify the payload named by the manifest, telling pr (progress.h; may be NULL) the
+ * bytes hashed ("verifying payload").  Errors: -HF_E_IO (missing, unreadable),
  * -HF_E_SIZE, -HF_E_HASH; the message prints both values compared. */
-int hf_payload_verify(const struct hf_manifest *m, struct hf_err *err) HF_MUST_CHECK;
+int hf_payload_verify(const struct hf_manifest *m, const struct hf_progress *pr,
+		      struct hf_err *err) HF_MUST_CHECK;
 
 /* Cheap first check, before a transaction starts: the payload is there, a regular file
  * of the manifest's size (its SHA-256 is checked when it is read).  Errors: -HF_E_IO,
@@ -52,12 +56,13 @@ struct hf_payload_want {
 	int done;              /* set once written and verified */
 };
 
-/* Read the payload once, verify it, and write each wanted entry to its fd.
+/* Read the payload once, verify it, and write each wanted entry to its fd, telling pr
+ * (may be NULL) the bytes of each pass: "verifying payload", then "staging payload".
  * Errors: -HF_E_IO (unreadable, or a write failed), -HF_E_SIZE, -HF_E_HASH,
  * -HF_E_MALFORMED (not an archive libarchive reads, an entry missing, duplicated or
  * not a regular file), -HF_E_INTR (a signal was caught, intr.h: checked as each block
  * is written). */
 int hf_payload_extract(const struct hf_manifest *m, struct hf_payload_want *want, size_t n,
-		       struct hf_err *err) HF_MUST_CHECK;
+		       const struct hf_progress *pr, struct hf_err *err) HF_MUST_CHECK;
 
 #endif

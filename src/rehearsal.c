@@ -16,20 +16,41 @@
 #include "state.h"
 #include "swap.h"
 
+/* 1 if msg is already one of the "; "-separated problems. */
+static int listed(const char *all, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	for (const char *p = all; n && (p = strstr(p, msg)) != NULL; p++)
+		if ((p == all || (p - all >= 2 && p[-2] == ';' && p[-1] == ' ')) &&
+		    (p[n] == '\0' || (p[n] == ';' && p[n + 1] == ' ')))
+			return 1;
+	return 0;
+}
+
+/* Add a problem, once: a directory holds several targets, and says so once. */
 static void problem(struct hf_rehearsal *r, const char *fmt, ...) HF_PRINTF(2, 3);
 static void problem(struct hf_rehearsal *r, const char *fmt, ...)
 {
-	size_t len = strlen(r->problems);
+	size_t len = strlen(r->problems), n;
+	char msg[sizeof(r->problems)];
 	va_list ap;
 
 	r->ok = 0;
-	if (len >= sizeof(r->problems) - 8)
-		return;
-	if (len)
-		len += (size_t)snprintf(r->problems + len, sizeof(r->problems) - len, "; ");
 	va_start(ap, fmt);
-	vsnprintf(r->problems + len, sizeof(r->problems) - len, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (len >= sizeof(r->problems) - 8 || listed(r->problems, msg))
+		return;
+	if (len) {
+		memcpy(r->problems + len, "; ", 2);
+		len += 2;
+	}
+	n = strlen(msg);
+	if (n > sizeof(r->problems) - 1 - len) /* cut, as vsnprintf did */
+		n = sizeof(r->problems) - 1 - len;
+	memcpy(r->problems + len, msg, n);
+	r->problems[len + n] = '\0';
 }
 
 /* One problem with an inode flag, once (a directory holds several targets). */

@@ -28,7 +28,7 @@ struct hf_rehearsal {
 	int writable;
 	size_t attrs_bad;         /* immutable or append-only targets and directories */
 	size_t attrs_unknown;     /* inodes whose flags the file system cannot tell */
-	char problems[600];       /* "; "-separated, empty when ok */
+	char problems[600];       /* "; "-separated, each once, empty when ok */
 };
 
 /* Rehearse on site, whose state directory is sdir (the lock's st->dirfd; -1: none) and

@@ -5,9 +5,55 @@
 #include <string.h>
 
 #include "json.h"
+#include "outcome.h"
+
+/* How many rows have each result word: counts[o] for outcome o, counts[HF_OUTCOMES] for
+ * a word outcome does not know (a worker that sent none is counted as failed by hier.c,
+ * so this stays 0 unless a worker sent a word of its own). */
+static void count_results(const struct hf_summary_row *rows, size_t n,
+			  unsigned long counts[HF_OUTCOMES + 1])
+{
+	memset(counts, 0, sizeof(unsigned long) * (HF_OUTCOMES + 1));
+	for (size_t i = 0; i < n; i++)
+		counts[hf_outcome_of_word(rows[i].result)]++;
+}
+
+/* "3 applied, 1 conflict, 1 skipped in 12.4 s": the words some site had, in outcome's
+ * order; "no sites" when there are none. */
+static void totals_text(FILE *out, const struct hf_summary_row *rows, size_t n, double seconds)
+{
+	unsigned long counts[HF_OUTCOMES + 1];
+	const char *sep = "";
+
+	count_results(rows, n, counts);
+	for (int o = 0; o <= HF_OUTCOMES; o++) {
+		if (!counts[o])
+			continue;
+		fprintf(out, "%s%lu %s", sep, counts[o],
+			o < HF_OUTCOMES ? hf_outcome_word((enum hf_outcome)o) : "other");
+		sep = ", ";
+	}
+	fprintf(out, "%s in %.1f s\n", n ? "" : "no sites", seconds);
+}
+
+static json_t *totals_json(const struct hf_summary_row *rows, size_t n, double seconds)
+{
+	unsigned long counts[HF_OUTCOMES + 1];
+	json_t *t = json_object();
+
+	count_results(rows, n, counts);
+	for (int o = 0; o <= HF_OUTCOMES; o++)
+		if (counts[o])
+			json_object_set_new(t,
+					    o < HF_OUTCOMES ? hf_outcome_word((enum hf_outcome)o)
+							    : "other",
+					    json_integer((json_int_t)counts[o]));
+	json_object_set_new(t, "seconds", json_real(seconds));
+	return t;
+}
 
 void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
-			    size_t n, int status)
+			    size_t n, int status, double seconds)
 {
 	fprintf(out, "\n%s summary (%zu sites)\n%-4s %-9s %-3s %-14s %5s %9s  %s\n", command, n,
 		"SITE", "TYPE", "SP", "RESULT", "FILES", "SECONDS", "NOTE");
@@ -20,6 +66,7 @@ void hf_report_summary_text(FILE *out, const char *command, const struct hf_summ
 	}
 	if (status >= 0) /* -q: the exit status is the process's own (hier.c) */
 		fprintf(out, "exit status %d\n", status);
+	totals_text(out, rows, n, seconds);
 }
 
 static const char *run_schema(const char *command)
@@ -37,7 +84,7 @@ static const char *run_schema(const char *command)
 
 int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
 			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
-			     int status)
+			     int status, double seconds)
 {
 	json_t *doc = NULL, *sites = json_array(), *summary = json_array();
 
@@ -77,6 +124,7 @@ int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarc
 	json_object_set_new(doc, "hierarchy", json_string(hierarchy));
 	json_object_set_new(doc, "sites", sites);
 	json_object_set_new(doc, "summary", summary);
+	json_object_set_new(doc, "totals", totals_json(rows, n, seconds));
 	json_object_set_new(doc, "exit", json_integer(status));
 	return hf_json_dump(out, doc);
 }

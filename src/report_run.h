@@ -1,6 +1,8 @@
 /* report_run: what a hierarchy run prints at its end -- the summary table (text), or one
  * JSON document: the per-site documents the workers printed, merged into one "sites"
- * array, plus "summary" and "exit" (doc/hotfix.1 JSON).
+ * array, plus "summary", "totals" and "exit" (doc/hotfix.1 JSON).  Both end with the
+ * run's totals: how many sites had each result word, in outcome's order (outcome.h),
+ * and the run's wall time.
  *
  * Owns: struct hf_summary_row and those two formats.  It decides nothing: each row's
  * result word and the run's exit status come from the hierarchy driver (src/cli/hier.c)
@@ -23,9 +25,11 @@ struct hf_summary_row {
 	int status;            /* the site's exit status; -1 when skipped */
 };
 
-/* The summary table of a hierarchy run, and its exit status (status < 0: none, -q). */
+/* The summary table of a hierarchy run, its exit status (status < 0: none, -q), and one
+ * totals line: the count of each result word that some site had, in outcome's order, and
+ * the wall time ("3 applied, 1 conflict, 1 skipped in 12.4 s"). */
 void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
-			    size_t n, int status);
+			    size_t n, int status, double seconds);
 
 /* One JSON document for a hierarchy run: the per-site documents the workers printed
  * (docs[i] may be NULL: skipped) merged into one "sites" array, plus "summary".  The
@@ -34,6 +38,6 @@ void hf_report_summary_text(FILE *out, const char *command, const struct hf_summ
  * error document, urn:hotfix:error:1) is itself the site's object, schema included. */
 int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
 			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
-			     int status) HF_MUST_CHECK;
+			     int status, double seconds) HF_MUST_CHECK;
 
 #endif

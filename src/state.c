@@ -87,6 +87,57 @@ void hf_lock_holder(int fd, char *buf, size_t len)
 	fclose(f);
 }
 
+/* -HF_E_ACCESS: this user may not take the site's lock.  The owner named is .hotfix's
+ * when it exists, else the site root's: who could. */
+static int no_access(const struct hf_site *site, struct hf_err *err)
+{
+	struct passwd pw, *found = NULL;
+	char tmp[1024], user[80];
+	struct stat sb;
+
+	if (fstatat(site->rootfd, HF_STATE_DIR, &sb, AT_SYMLINK_NOFOLLOW) != 0 &&
+	    fstat(site->rootfd, &sb) != 0)
+		sb.st_uid = 0;
+	if (getpwuid_r(sb.st_uid, &pw, tmp, sizeof(tmp), &found) != 0 || !found)
+		snprintf(user, sizeof(user), "no user");
+	else
+		snprintf(user, sizeof(user), "%.64s", found->pw_name);
+	hf_err_set(err, HF_E_ACCESS,
+		   "%s: cannot take the site's lock: permission denied (%s/%s/%s, running as "
+		   "uid %u)",
+		   site->code, site->root, HF_STATE_DIR, HF_STATE_LOCK, (unsigned)geteuid());
+	hf_err_hint(err, "run as root or as the site's owner (uid %u, user %s)",
+		    (unsigned)sb.st_uid, user);
+	return -HF_E_ACCESS;
+}
+
+static int denied(int e)
+{
+	return e == EACCES || e == EPERM;
+}
+
+int hf_state_writable(const struct hf_site *site, struct hf_err *err)
+{
+	struct stat sb;
+
+	if (geteuid() == 0)
+		return 0;
+	if (fstatat(site->rootfd, HF_STATE_DIR, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return faccessat(site->rootfd, ".", W_OK | X_OK, AT_EACCESS) == 0 ||
+				       !denied(errno)
+			       ? 0
+			       : no_access(site, err);
+	if (S_ISDIR(sb.st_mode) && sb.st_uid != 0 && sb.st_uid != geteuid())
+		return no_access(site, err); /* hf_state_open's private_dir would refuse it */
+	if (faccessat(site->rootfd, HF_STATE_DIR, W_OK | X_OK, AT_EACCESS) != 0 && denied(errno))
+		return no_access(site, err);
+	if (faccessat(site->rootfd, HF_STATE_DIR "/" HF_STATE_LOCK, R_OK | W_OK, AT_EACCESS) !=
+		    0 &&
+	    denied(errno))
+		return no_access(site, err);
+	return 0;
+}
+
 static int busy(const struct hf_state *st, struct hf_err *err)
 {
 	char who[256];
@@ -137,6 +188,9 @@ static int private_dir(const struct hf_state *st, struct hf_err *err)
 		why = "writable by group or others";
 	if (!why)
 		return 0;
+	if (geteuid() != 0 && S_ISDIR(sb.st_mode) && sb.st_uid != 0 && sb.st_uid != geteuid() &&
+	    !(sb.st_mode & (S_IWGRP | S_IWOTH)))
+		return no_access(st->site, err); /* another user's site: not ours to touch */
 	if (getpwuid_r(sb.st_uid, &pw, tmp, sizeof(tmp), &found) != 0 || !found)
 		snprintf(user, sizeof(user), "no user");
 	else
@@ -173,6 +227,8 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 		/* 0755: a umask only clears bits, so private_dir's check passes whatever it is */
 		if (hf_fs_mkdir(sitefd, HF_STATE_DIR, 0755) == 0)
 			(void)hf_fs_fsync(sitefd); /* failure shows up on the next write */
+		else if (denied(errno))
+			r = no_access(site, err);
 		else if (errno != EEXIST)
 			r = hf_err_set(err, HF_E_IO, "%s/%s: cannot create: %s", site->root,
 				       HF_STATE_DIR, strerror(errno));
@@ -187,7 +243,9 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 			*out = st; /* nothing installed here yet: nothing to lock */
 			return 0;
 		}
-		if (errno == ENOTDIR || errno == ELOOP) /* planted: refused, not a failure */
+		if (denied(errno))
+			r = no_access(site, err);
+		else if (errno == ENOTDIR || errno == ELOOP) /* planted: refused, not a failure */
 			r = hf_err_set(err, HF_E_MALFORMED,
 				       "%s/%s: is a symbolic link or not a directory; refused",
 				       site->root, HF_STATE_DIR);
@@ -215,8 +273,9 @@ int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_
 			*out = st;
 			return 0;
 		}
-		r = hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot open: %s", site->root, HF_STATE_DIR,
-			       HF_STATE_LOCK, strerror(errno));
+		r = denied(errno) ? no_access(site, err)
+				  : hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot open: %s", site->root,
+					       HF_STATE_DIR, HF_STATE_LOCK, strerror(errno));
 		goto out;
 	}
 	r = take(st, mode, err);
@@ -247,6 +306,8 @@ int hf_state_upgrade(struct hf_state *st, struct hf_err *err)
 				 HF_STATE_LOCK);
 			return hf_err_notreg(err, HF_E_MALFORMED, name, type);
 		}
+		if (st->lockfd < 0 && denied(errno))
+			return no_access(st->site, err);
 		if (st->lockfd < 0)
 			return hf_err_set(err, HF_E_IO, "%s/%s/%s: cannot create: %s",
 					  st->site->root, HF_STATE_DIR, HF_STATE_LOCK,

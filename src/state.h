@@ -7,7 +7,10 @@
  * without .hotfix has no state to protect.  Nobody ever waits: a lock held by another
  * process is -HF_E_BUSY at once, naming the holder's pid and command.  .hotfix decides
  * what root does, so it is trusted, by readers and writers alike, only if it is a
- * directory owned by root (or the effective user) and writable by its owner only. */
+ * directory owned by root (or the effective user) and writable by its owner only.
+ * A user who may not open or create them (not root, not the site's owner) gets one
+ * error, -HF_E_ACCESS: "SITE: cannot take the site's lock: permission denied", with a
+ * hint naming the owner (of .hotfix, else of the site root) to run as. */
 #ifndef HOTFIX_STATE_H
 #define HOTFIX_STATE_H
 
@@ -29,23 +32,35 @@
 enum hf_lock_mode { HF_LOCK_SHARED, HF_LOCK_EXCLUSIVE };
 
 struct hf_receipt_key;
+struct hf_progress;
 
 struct hf_state {
 	const struct hf_site *site;
 	const struct hf_receipt_key *receipt; /* sign each transaction's log record
 					       * (txlog.h); NULL: no receipts */
+	const struct hf_progress *progress;   /* told how staging goes (progress.h,
+					       * payload.h); NULL: nobody */
 	int dirfd;  /* SITE/.hotfix, or -1 when a reader found none */
 	int lockfd; /* -1 when not locked */
 	enum hf_lock_mode mode;
 };
 
-/* Open and lock the site's state.  Errors: -HF_E_BUSY, -HF_E_IO, -HF_E_UNSAFE (.hotfix
- * owned or writable by someone else: the message names its owner and mode). */
+/* Open and lock the site's state.  Errors: -HF_E_BUSY, -HF_E_IO, -HF_E_ACCESS (.hotfix or
+ * its lock cannot be created or opened for want of permission, or .hotfix belongs to
+ * another user who is not root), -HF_E_UNSAFE (.hotfix owned or writable by someone
+ * else: the message names its owner and mode). */
 int hf_state_open(const struct hf_site *site, enum hf_lock_mode mode, struct hf_state **out,
 		  struct hf_err *err) HF_MUST_CHECK;
 
+/* Could this process take the site's lock as a writer (apply, rollback, recover)?  Root
+ * can; another user only when it may write .hotfix and its lock (or, before .hotfix
+ * exists, the site root).  Changes nothing: check asks it, to refuse what apply would.
+ * Errors: -HF_E_ACCESS, as hf_state_open would say it. */
+int hf_state_writable(const struct hf_site *site, struct hf_err *err) HF_MUST_CHECK;
+
 /* Turn a shared lock into an exclusive one (a reader that must recover first); creates
- * only the lock file, if .hotfix exists without one.  Errors: -HF_E_BUSY, -HF_E_IO. */
+ * only the lock file, if .hotfix exists without one.  Errors: -HF_E_BUSY, -HF_E_IO,
+ * -HF_E_ACCESS. */
 int hf_state_upgrade(struct hf_state *st, struct hf_err *err) HF_MUST_CHECK;
 
 /* 1 if a transaction was interrupted: a journal, or residue of one (journal.tmp,

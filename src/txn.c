@@ -151,7 +151,8 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 				       HF_STATE_STAGING, name, strerror(errno));
 	}
 	if (!r)
-		r = hf_payload_extract(plan->manifest, want, n, err); /* interruptible too */
+		/* interruptible too */
+		r = hf_payload_extract(plan->manifest, want, n, c->st->progress, err);
 	for (size_t k = 0; !r && k < n; k++) {
 		const struct hf_mfile *f = plan->items[idx[k]].file;
 		struct hf_pe_info pe;

@@ -166,6 +166,14 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 int cli_rollback(const struct cli_opts *o, const char *id, const char *site_root);
 int cli_recover(const struct cli_opts *o, const char *unused, const char *site_root);
 
+/* The progress of a payload's verification or staging, drawn on stderr in place
+ * (progress.c): for the core (hf_checks.progress, hf_state.progress) when stderr is a
+ * terminal and neither --json nor -q was given, else NULL.  cli_progress_clear() takes
+ * the line away, if one is shown: call it when the core returns, before any report. */
+struct hf_progress;
+const struct hf_progress *cli_progress(const struct cli_opts *o);
+void cli_progress_clear(void);
+
 /* A single-site command's outcome for the hierarchy runner: "WORD CHANGED" on
  * cli_result_fd when it is >= 0 (in a hierarchy worker), nothing otherwise. */
 extern int cli_result_fd;

@@ -62,6 +62,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
 	if (!r && o->receipt_key)
 		st->receipt = &rkey;
+	if (!r)
+		st->progress = cli_progress(o);
 	res.check.site = site;
 	if (!r)
 		/* the transaction hashes every target itself; the plan only needs the hash to
@@ -71,6 +73,7 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 		res.check.plan = plan;
 		res.txn = &txn;
 		r = hf_txn_apply(st, plan, &txn, &err);
+		cli_progress_clear();
 		res.check.payload_checked = !r && txn.changed;
 	}
 	hf_state_close(st);

@@ -51,12 +51,14 @@ static void recovered(void *ctx, const struct hf_site *site, const struct hf_rec
 	hf_report_recovery_text(stderr, site, rec);
 }
 
-static void unseen(void *ctx, const struct hf_site *site, const char *why)
+static void unseen(void *ctx, const struct hf_site *site, const char *why, const char *hint)
 {
 	const struct cli_opts *o = ctx;
 
 	cli_warn(&o->c, "%s: not audited, reported unknown: %s",
 		 HF_SITE_UNSEEN(site) ? site->root : site->code, why);
+	if (hint[0] && !o->c.quiet)
+		fprintf(stderr, "hotfix: hint: %s\n", hint);
 }
 
 static void failed(void *ctx, const struct hf_err *err)

@@ -45,6 +45,14 @@ static void to_result(const struct hf_checks *cs, size_t i, const struct hf_site
 	r->message = k->err.code != HF_OK ? k->err.msg : NULL;
 }
 
+/* How many files apply would replace: those to install, when nothing refuses it. */
+static unsigned long would_change(const struct hf_check_result *r)
+{
+	if (!r->plan || hf_outcome_check(r->code, r->plan, r->rehearsal) != HF_OUT_INSTALL)
+		return 0;
+	return (unsigned long)r->plan->count[HF_ACT_INSTALL];
+}
+
 static int print(const struct cli_opts *o, const struct hf_checks *cs,
 		 const struct hf_check_result *results, const struct hf_site *site)
 {
@@ -91,10 +99,12 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 		status = cli_fail(&err);
 		goto out;
 	}
+	cs.progress = cli_progress(o);
 	if (cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err))
 		hf_checks_refuse(&cs, &err);
 	else
 		hf_check_site(&cs, site, st->dirfd, "/proc");
+	cli_progress_clear();
 	for (size_t i = 0; i < n; i++) {
 		if (cs.c[i].inuse_warning[0])
 			cli_warn(&o->c, "cannot tell which processes use the files: %s",
@@ -109,7 +119,9 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 			(void)cli_fail(&cs.c[i].err);
 	s = hf_checks_status(&cs);
 	status = s == HF_EXIT_NOTAPPLICABLE || s > status ? s : status;
-	cli_result(n == 1 ? hf_check_result_word(&results[0]) : hf_outcome_word(HF_OUT_CHECKED), 0);
+	/* the files apply would change: a dry run's FILES column (hier.c) */
+	cli_result(n == 1 ? hf_check_result_word(&results[0]) : hf_outcome_word(HF_OUT_CHECKED),
+		   n == 1 ? would_change(&results[0]) : 0);
 out:
 	hf_checks_free(&cs);
 	for (size_t i = 0; i < n; i++)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hierarchy.h"
@@ -21,8 +22,9 @@ struct hctx {
 	const struct cli_opts *o;
 	const char *arg;
 	const struct hf_hierarchy *h;
-	size_t started, ended;
-	int tty;
+	size_t started, ended, failed, skipped;
+	int live; /* the progress line: stderr is a terminal, no --json (-q or not) */
+	int drawn; /* it is on the terminal now */
 	const struct hf_job *jobs; /* the parent's view; a worker sees it as of its fork */
 };
 
@@ -65,16 +67,22 @@ static int allows(void *ctx, const struct hf_job *job)
 	return job->status == HF_EXIT_OK || job->status == HF_EXIT_NOTAPPLICABLE;
 }
 
-static void bar(const struct hctx *x)
+/* The run's one progress line, redrawn in place after each event. */
+static void progress_line(const struct hctx *x)
 {
-	char line[80];
-	size_t width = 30, fill = x->h->n ? x->ended * width / x->h->n : width;
-
-	memset(line, '#', fill);
-	memset(line + fill, '.', width - fill);
-	line[width] = '\0';
-	fprintf(stderr, "\r\033[K[%s] %zu/%zu sites", line, x->ended, x->h->n);
+	fprintf(stderr, "\r\033[Ksites: %zu of %zu done, %zu running, %zu failed", x->ended,
+		x->h->n, x->started - (x->ended - x->skipped), x->failed);
+	if (x->skipped)
+		fprintf(stderr, ", %zu skipped", x->skipped);
 	fflush(stderr);
+}
+
+static void progress_clear(struct hctx *x)
+{
+	if (!x->drawn)
+		return;
+	fprintf(stderr, "\r\033[K");
+	x->drawn = 0;
 }
 
 static void event(void *ctx, size_t i, const struct hf_job *job)
@@ -86,8 +94,11 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 		x->started++;
 	else
 		x->ended++;
-	if (x->tty && !x->o->c.quiet)
-		fprintf(stderr, "\r\033[K");
+	if (job->state == HF_JOB_SKIPPED)
+		x->skipped++;
+	if (job->state == HF_JOB_DONE && hf_status_failed(job->status))
+		x->failed++;
+	progress_clear(x); /* the reports below never share a line with it */
 	if (job->state == HF_JOB_DONE) { /* the site's own report, whole */
 		if (job->out && !x->o->json && !x->cmd->tree_order)
 			fputs(job->out, stdout);
@@ -110,8 +121,10 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 		else
 			fprintf(stderr, "hotfix: %s: skipped (%zu of %zu done): %s\n", s->code,
 				x->ended, x->h->n, job->reason);
-		if (x->tty)
-			bar(x);
+	}
+	if (x->live) {
+		progress_line(x);
+		x->drawn = 1;
 	}
 }
 
@@ -140,8 +153,19 @@ static int overall(const struct hf_job *jobs, size_t n)
 	return ok ? HF_EXIT_PARTIAL : common;
 }
 
+/* Seconds on the monotonic clock: the run's wall time, for people (nothing decides from
+ * it). */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, const char *arg)
 {
+	double began = now();
 	static const struct hf_run_ops ops = { run_one, event, allows };
 	struct hf_hierarchy *h = NULL;
 	struct hf_job *jobs = NULL;
@@ -171,7 +195,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	x.o = o;
 	x.arg = arg;
 	x.h = h;
-	x.tty = isatty(STDERR_FILENO);
+	x.live = isatty(STDERR_FILENO) && !o->json;
 	jobs = calloc(h->n, sizeof(*jobs));
 	x.jobs = jobs;
 	rows = calloc(h->n, sizeof(*rows));
@@ -185,8 +209,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (x.tty && !o->c.quiet)
-		fprintf(stderr, "\r\033[K");
+	progress_clear(&x); /* nothing of it stays */
 	status = overall(jobs, h->n);
 	if (hf_intr_signal()) /* the summary still says what ran, what was undone, what not */
 		status = HF_EXIT_SIGNAL_BASE + hf_intr_signal();
@@ -217,11 +240,12 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	if (o->json) {
 		/* an output that cannot be written changes no status (main) */
 		if (hf_report_hierarchy_json(stdout, cmd->name, h->path, (const char *const *)docs,
-					     rows, h->n, status) &&
+					     rows, h->n, status, now() - began) &&
 		    !ferror(stdout))
 			status = HF_EXIT_FAILED;
 	} else {
-		hf_report_summary_text(stdout, cmd->name, rows, h->n, o->c.quiet ? -1 : status);
+		hf_report_summary_text(stdout, cmd->name, rows, h->n, o->c.quiet ? -1 : status,
+				       now() - began);
 	}
 out:
 	hf_run_free(jobs, h->n);

@@ -56,6 +56,10 @@ expect_rc 2
 hf apply "$KB" --hierarchy "$H/all.xml" --dry-run
 expect_rc 0
 expect_out "check summary (5 sites)"
+# a dry run counts the files apply would replace, and ends with its totals
+expect_out "^CEN  central   3   install            3 "
+expect_out "^OLD  secondary 1   not-applicable     0 "
+tail -n 1 "$T/out" | grep -q '^4 install, 1 not-applicable in [0-9]*\.[0-9] s$' || fail "dry run: totals line"
 for s in CEN PRI SEC PR2 OLD; do [ ! -e "$H/$s/.hotfix" ] || fail "dry run created $s/.hotfix"; done
 
 # --- apply, parents first, 3 at once
@@ -98,6 +102,7 @@ expect_out "^CEN  central   3   applied"
 expect_out "^PRI  primary   3   conflict"
 expect_out "^PR2  primary   3   skipped .*an earlier site failed"
 expect_out "^SEC  secondary 2   skipped .*PRI (the parent) did not succeed"
+tail -n 1 "$T/out" | grep -q '^1 conflict, 1 applied, 3 skipped in [0-9]*\.[0-9] s$' || fail "mixed results: totals line"
 installed "$H/PR2" KB936465 && fail "PR2 was started after the failure without --keep-going"
 hf apply "$KB" --hierarchy "$H/order.xml" --jobs 2 --keep-going --json
 expect_rc 6
@@ -105,6 +110,7 @@ jq -e '.schema == "urn:hotfix:apply:1" and .exit == 6 and (.sites | length) == 5
 jq -e '[.summary[] | select(.site == "PR2")][0].result == "applied"' "$T/out" >/dev/null || fail "--keep-going: PR2 not applied"
 jq -e '[.summary[] | select(.site == "SEC")][0].result == "skipped"' "$T/out" >/dev/null || fail "--keep-going: SEC not skipped"
 jq -e '[.sites[] | select(.site == "PRI")][0].result == "conflict"' "$T/out" >/dev/null || fail "PRI's own report is missing"
+jq -e '.totals | keys_unsorted == ["current", "conflict", "not-applicable", "applied", "skipped", "seconds"] and .current == 1 and .conflict == 1 and ."not-applicable" == 1 and .applied == 1 and .skipped == 1 and (.seconds | type) == "number"' "$T/out" >/dev/null || fail "apply --json: totals"
 installed "$H/SEC" KB936465 && fail "SEC got the hotfix while its parent failed"
 
 # --- a busy site: reported busy, its children skipped
@@ -132,10 +138,10 @@ jq -e '[.sites[] | select(.site == "SEC")][0] | .result == "rehearsal-failed" an
 jq -e '[.sites[] | select(.site == "CEN")][0].rollback_rehearsal.ok == true' "$T/out" >/dev/null || fail "rehearsal: CEN"
 expect_err "SEC: rollback rehearsal failed: the backup of bin/i386/Distmgr.dll for KB936465 is damaged"
 
-# --- progress: a live bar only on a terminal, nothing with -q
+# --- progress: a live line only on a terminal (tests/e2e/progress.sh has the rest)
 if command -v script >/dev/null 2>&1; then
     script -qec "$BIN recover --hierarchy '$H/all.xml' >/dev/null" "$T/tty.log" > /dev/null 2>&1
-    grep -q "$(printf '\033')\[K\[#" "$T/tty.log" || fail "no progress bar on a terminal"
+    grep -q "$(printf '\033')\[Ksites: 5 of 5 done" "$T/tty.log" || fail "no progress line on a terminal"
 fi
 hf recover --hierarchy "$H/all.xml"
 grep -q "$(printf '\033')" "$T/err" && fail "escape codes on stderr that is not a terminal"

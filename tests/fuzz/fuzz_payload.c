@@ -144,7 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	want[1].fd = open(path_b, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (want[0].fd < 0 || want[1].fd < 0)
 		die("staging file");
-	r = hf_payload_extract(&m, want, 2, &err);
+	r = hf_payload_extract(&m, want, 2, NULL, &err);
 	for (int i = 0; i < 2; i++) {
 		struct stat st;
 

@@ -33,11 +33,12 @@ static void on_recovered(void *ctx, const struct hf_site *site, const struct hf_
 	s->recovered++;
 }
 
-static void on_unseen(void *ctx, const struct hf_site *site, const char *why)
+static void on_unseen(void *ctx, const struct hf_site *site, const char *why, const char *hint)
 {
 	struct said *s = ctx;
 
 	(void)site;
+	(void)hint;
 	s->unseen++;
 	snprintf(s->why, sizeof(s->why), "%s", why);
 }

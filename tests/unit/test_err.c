@@ -39,6 +39,7 @@ static const struct {
 	{ HF_E_UNSAFE, "unsafe", HF_EXIT_UNUSABLE },
 	{ HF_E_INCOMPLETE, "incomplete", HF_EXIT_INCOMPLETE },
 	{ HF_E_INTR, "interrupted", HF_EXIT_SIGNAL_BASE + SIGINT },
+	{ HF_E_ACCESS, "access", HF_EXIT_UNUSABLE },
 };
 #define NWANT (sizeof(want) / sizeof(want[0]))
 
@@ -74,8 +75,8 @@ static void test_table(void **state)
 static void test_every_code(void **state)
 {
 	(void)state;
-	assert_int_equal(NWANT, 1 + (HF_E_INTR - HF_E_NOMEM + 1));
-	for (int c = HF_E_NOMEM; c <= HF_E_INTR; c++) {
+	assert_int_equal(NWANT, 1 + (HF_E_LAST - HF_E_NOMEM + 1));
+	for (int c = HF_E_NOMEM; c <= HF_E_LAST; c++) {
 		size_t i = 0;
 
 		while (i < NWANT && (int)want[i].code != c)
@@ -89,9 +90,9 @@ static void test_every_code(void **state)
 static void test_unknown(void **state)
 {
 	(void)state;
-	assert_int_equal(hf_exit_code((enum hf_code)(HF_E_INTR + 1)), HF_EXIT_FAILED);
+	assert_int_equal(hf_exit_code((enum hf_code)(HF_E_LAST + 1)), HF_EXIT_FAILED);
 	assert_int_equal(hf_exit_code((enum hf_code)7), HF_EXIT_FAILED);
-	assert_string_equal(hf_code_name((enum hf_code)(HF_E_INTR + 1)), "unknown");
+	assert_string_equal(hf_code_name((enum hf_code)(HF_E_LAST + 1)), "unknown");
 }
 
 /* hf_err_set returns -code and records it; hf_err_prefix keeps the code. */

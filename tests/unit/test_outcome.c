@@ -29,6 +29,11 @@ static void test_words(void **state)
 	}
 	assert_string_equal(hf_outcome_word((enum hf_outcome)HF_OUTCOMES), "?");
 	assert_string_equal(hf_outcome_word((enum hf_outcome)-1), "?");
+	for (int o = 0; o < HF_OUTCOMES; o++) /* the inverse, for the summary's totals */
+		assert_int_equal(hf_outcome_of_word(hf_outcome_word((enum hf_outcome)o)), o);
+	assert_int_equal(hf_outcome_of_word("?"), HF_OUTCOMES);
+	assert_int_equal(hf_outcome_of_word(""), HF_OUTCOMES);
+	assert_int_equal(hf_outcome_of_word(NULL), HF_OUTCOMES);
 }
 
 static void test_check(void **state)
