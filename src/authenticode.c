@@ -502,7 +502,8 @@ static int chain_ok(struct hf_ac_trust *t, X509 *signer, STACK_OF(X509) *certs, 
 	memset(&t->chain, 0, sizeof(t->chain));
 	*error = X509_V_ERR_OUT_OF_MEM;
 	if (ctx && X509_STORE_CTX_init(ctx, t->store, signer, certs) == 1) {
-		if (now)
+		/* a check time would take precedence over NO_CHECK_TIME (OpenSSL 3.0) */
+		if (now && !(flags & X509_V_FLAG_NO_CHECK_TIME))
 			X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), now);
 		if (flags)
 			X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), flags);
