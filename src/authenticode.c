@@ -386,8 +386,10 @@ static int collect(const uint8_t *der_p7, size_t n, int entry, int depth, int *n
 	}
 	if (parse_indirect(it, p7->d.sign->contents->d.other->value.sequence->data,
 			   (size_t)p7->d.sign->contents->d.other->value.sequence->length, s->reason,
-			   sizeof(s->reason)) != 0)
+			   sizeof(s->reason)) != 0) {
+		it->alg = -1; /* not verifiable: invalid, with the reason */
 		return 0;
+	}
 	cpy(s->digest, sizeof(s->digest), algs[it->alg].name);
 	sis = PKCS7_get_signer_info(p7);
 	if (sk_PKCS7_SIGNER_INFO_num(sis) != 1) {
