@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -27,6 +28,7 @@
 
 #define OID_SPC_INDIRECT "1.3.6.1.4.1.311.2.1.4"
 #define OID_SPC_NESTED "1.3.6.1.4.1.311.2.4.1"
+#define OID_SPC_RFC3161 "1.3.6.1.4.1.311.3.3.1" /* an RFC 3161 timestamp token */
 
 struct hf_ac_trust {
 	X509_STORE *store;
@@ -518,6 +520,64 @@ static int chain_ok(struct hf_ac_trust *t, X509 *signer, STACK_OF(X509) *certs, 
 	return ok;
 }
 
+/* The time an RFC 3161 timestamp token in si's unauthenticated attributes vouches for:
+ * the token verifies (signature, TSA chain to the trust file, the imprint is the digest
+ * of si's signature).  Returns 1 with *when and txt set, 0 if there is no such token. */
+static int timestamp(struct hf_ac_trust *t, PKCS7_SIGNER_INFO *si, time_t *when, char *txt,
+		     size_t txtlen)
+{
+	int found = 0;
+
+	for (int i = 0; !found && i < sk_X509_ATTRIBUTE_num(si->unauth_attr); i++) {
+		X509_ATTRIBUTE *at = sk_X509_ATTRIBUTE_value(si->unauth_attr, i);
+		ASN1_TYPE *ty = X509_ATTRIBUTE_count(at) == 1 ? X509_ATTRIBUTE_get0_type(at, 0)
+							      : NULL;
+		const unsigned char *p;
+		PKCS7 *token = NULL;
+		TS_TST_INFO *tst = NULL;
+		TS_VERIFY_CTX *v = NULL;
+		const EVP_MD *md;
+		unsigned char *imprint = NULL;
+		unsigned int ilen = 0;
+		struct tm tm;
+
+		if (!is_oid(X509_ATTRIBUTE_get0_object(at), OID_SPC_RFC3161) || !ty ||
+		    ty->type != V_ASN1_SEQUENCE)
+			continue;
+		p = ty->value.sequence->data;
+		token = d2i_PKCS7(NULL, &p, ty->value.sequence->length);
+		tst = token ? PKCS7_to_TS_TST_INFO(token) : NULL;
+		md = tst ? EVP_get_digestbyobj(TS_MSG_IMPRINT_get_algo(
+				   TS_TST_INFO_get_msg_imprint(tst))->algorithm)
+			 : NULL;
+		imprint = md ? OPENSSL_malloc(EVP_MAX_MD_SIZE) : NULL;
+		v = imprint ? TS_VERIFY_CTX_new() : NULL;
+		if (v && EVP_Digest(ASN1_STRING_get0_data(si->enc_digest),
+				    (size_t)ASN1_STRING_length(si->enc_digest), imprint, &ilen, md,
+				    NULL) == 1 &&
+		    X509_STORE_up_ref(t->store) == 1) {
+			TS_VERIFY_CTX_set_store(v, t->store); /* v owns this reference */
+			TS_VERIFY_CTX_set_imprint(v, imprint, ilen);
+			imprint = NULL; /* v owns it */
+			TS_VERIFY_CTX_set_flags(v, TS_VFY_VERSION | TS_VFY_SIGNATURE |
+						    TS_VFY_IMPRINT);
+			memset(&t->chain, 0, sizeof(t->chain));
+			if (TS_RESP_verify_token(v, token) == 1 &&
+			    ASN1_TIME_to_tm(TS_TST_INFO_get_time(tst), &tm) == 1) {
+				*when = timegm(&tm);
+				strftime(txt, txtlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+				found = 1;
+			}
+		}
+		OPENSSL_free(imprint);
+		TS_VERIFY_CTX_free(v);
+		TS_TST_INFO_free(tst);
+		PKCS7_free(token);
+	}
+	ERR_clear_error();
+	return found;
+}
+
 /* Verify one parsed signature against the image digest it names (digests[alg]). */
 static void verify_one(struct hf_ac_trust *t, struct item *it, struct hf_ac_sig *s,
 		       uint8_t digests[][EVP_MAX_MD_SIZE], time_t now)
@@ -528,7 +588,8 @@ static void verify_one(struct hf_ac_trust *t, struct item *it, struct hf_ac_sig 
 	X509 *signer;
 	BIO *content = NULL, *mem;
 	struct hf_err e;
-	int error, expired = 0;
+	int error, expired = 0, stamped;
+	time_t when = 0;
 
 	hf_err_clear(&e);
 	if (!it->p7 || it->alg < 0)
@@ -594,6 +655,11 @@ static void verify_one(struct hf_ac_trust *t, struct item *it, struct hf_ac_sig 
 		cpy(s->reason, sizeof(s->reason), e.msg);
 		goto out;
 	}
+	stamped = timestamp(t, si, &when, s->timestamp, sizeof(s->timestamp));
+	if (expired && stamped &&
+	    chain_ok(t, signer, it->p7->d.sign->cert, when, 0, &error, s->chain,
+		     sizeof(s->chain)))
+		expired = 0; /* a verified timestamp dates it within the chain's validity */
 	if (expired) {
 		s->status = HF_AC_EXPIRED;
 		snprintf(s->reason, sizeof(s->reason),

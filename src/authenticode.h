@@ -23,8 +23,11 @@
  *              is an anchor), or the signer is no codeSigning leaf, or the policy of
  *              sig.h refuses an algorithm or key (an image digest of SHA-1 at level 2 or
  *              more: SHA-1 is never accepted);
- *   expired    the chain is good but for the validity dates at verification time (no
- *              timestamp countersignature is taken into account yet: see doc/DESIGN.md);
+ *   expired    the chain is good but for the validity dates at verification time, and
+ *              no RFC 3161 timestamp token (unauthenticated attribute
+ *              1.3.6.1.4.1.311.3.3.1, its TSA chained to the same trust file, its imprint
+ *              the digest of the signature) dates it when the chain was valid (the
+ *              legacy PKCS#9 countersignature, 1.2.840.113549.1.9.6, is not read);
  *   valid      all of it holds.
  * Status of a file: unsigned when it has no certificate table; invalid when the table is
  * malformed or any signature is invalid (a tampered file, or a planted blob, is never

@@ -3,7 +3,8 @@
 # each verdict is checked, and compared with `osslsigncode verify -CAfile` where both
 # read the same thing.  Cases: signed with SHA-256/384/512, PE32+, nested (-nest) with
 # a second CA trusted or not, the only signer from an untrusted CA, an expired signer,
-# a changed byte, unsigned, a cut table, two WIN_CERTIFICATE entries, a SHA-1 digest.
+# a changed byte, unsigned, a cut table, two WIN_CERTIFICATE entries, a SHA-1 digest,
+# an expired signer with an RFC 3161 timestamp inside its validity, and one after it.
 . tests/lib.sh
 AUTHCHECK=${HOTFIX_AUTHCHECK:-$(dirname "$BIN")/tests/authcheck}
 command -v osslsigncode >/dev/null || fail "osslsigncode is missing (scripts/install-deps)"
@@ -32,6 +33,27 @@ cp nested-untrusted.dll nested-both.dll
 sign_pe pe/plain32.dll oldonly.dll old -h sha256
 sign_pe pe/langs.dll expired.dll short -h sha256
 sign_pe pe/types.dll sha1.dll new -h sha1
+# RFC 3161 timestamps by a TSA of the new CA (osslsigncode's built-in TSA): one while the
+# short-lived signer is valid, one dated after it expired
+cat > tsa.cnf <<CNF
+[tsa]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pki/tsa.key \
+    -out pki/tsa.csr -subj "/CN=test TSA" 2>/dev/null &&
+openssl x509 -req -in pki/tsa.csr -CA pki/new-ca.pem -CAkey pki/new-ca.key -CAcreateserial \
+    -days 3650 -extfile tsa.cnf -extensions tsa -out pki/tsa.pem 2>/dev/null || fail "TSA cert"
+cat pki/tsa.pem pki/new-ca.pem > pki/tsa-chain.pem
+cat pki/short-ca.pem pki/new-ca.pem > pki/short-new.pem
+now=$(date +%s) later=$(($(date +%s) + 3 * 86400))
+sign_pe pe/vsize.dll stamped.dll short -h sha256 -TSA-certs pki/tsa-chain.pem \
+    -TSA-key pki/tsa.key -TSA-time "$now"
+sign_pe pe/named.dll latestamp.dll short -h sha256 -TSA-certs pki/tsa-chain.pem \
+    -TSA-key pki/tsa.key -TSA-time "$((now + 2 * 86400))"
 cp pe/plain32.dll unsigned.dll
 cp s256.dll tampered.dll
 printf 'X' | dd of=tampered.dll bs=1 seek=1100 conv=notrunc 2>/dev/null
@@ -73,12 +95,12 @@ check() {
     case $want in valid) w=0 ;; invalid) w=4 ;; *) w=1 ;; esac
     [ "$rc" -eq "$w" ] || fail "$f: authcheck exit $rc, expected $w"
     [ "$ossl" = - ] && { echo "ok $f: $want ($cn)"; return; }
-    osslsigncode verify -CAfile "$tr" ${vt:+-time "$vt"} -in "$f" > ossl.out 2>&1
+    osslsigncode verify -CAfile "$tr" -TSA-CAfile "$tr" ${vt:+-time "$vt"} -in "$f" \
+        > ossl.out 2>&1
     orc=$?
     case $ossl:$orc in ok:0) ;; fail:[1-9]*) ;; *) cat ossl.out; fail "$f: osslsigncode exit $orc, expected $ossl" ;; esac
     echo "ok $f: $want ($cn), osslsigncode $ossl"
 }
-later=$(($(date +%s) + 3 * 86400))
 check s256.dll valid "new hotfix manifest signer" ok
 check s384.dll valid "new hotfix manifest signer" ok
 check s512.dll valid "new hotfix manifest signer" ok
@@ -89,6 +111,9 @@ check oldonly.dll untrusted "old hotfix manifest signer" fail
 check oldonly.dll valid "old hotfix manifest signer" ok --trust pki/both.pem
 check expired.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-ca.pem
 check expired.dll valid "short hotfix manifest signer" ok --trust pki/short-ca.pem
+check stamped.dll valid "short hotfix manifest signer" ok -t "$later" --trust pki/short-new.pem
+check latestamp.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-new.pem
+check stamped.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-ca.pem
 check tampered.dll invalid "new hotfix manifest signer" fail
 check two.dll valid "new hotfix manifest signer" - # osslsigncode sees only entry 1
 check oldonly.dll untrusted "old hotfix manifest signer" fail
@@ -103,6 +128,9 @@ grep -q "signature 1 (entry 0, nested 0): valid: .*new hotfix manifest signer \[
     { cat err; fail "nested: the primary signature's report"; }
 grep -q "signature 2 (entry 0, nested 1): untrusted: .*old hotfix manifest signer" err ||
     { cat err; fail "nested: the nested signature's report"; }
+$WRAP "$AUTHCHECK" -t "$later" pki/short-new.pem stamped.dll > out 2> err
+grep -q "signature 1 (entry 0, nested 0): valid: .* timestamp $(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)" err ||
+    { cat err; fail "stamped.dll: the timestamp's time"; }
 $WRAP "$AUTHCHECK" pki/new-ca.pem two.dll > out 2> err
 grep -q "signature 2 (entry 1, nested 0): valid" err || { cat err; fail "two.dll: entry 1"; }
 

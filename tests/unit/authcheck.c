@@ -58,10 +58,11 @@ int main(int argc, char **argv)
 			const struct hf_ac_sig *s = &res->sigs[k];
 
 			fprintf(stderr, "%s: signature %d (entry %d, nested %d): %s: %s [%s] issuers "
-					"%s%s%s\n",
+					"%s timestamp %s%s%s\n",
 				argv[i], k + 1, s->entry, s->nested, hf_ac_status_word(s->status),
 				s->signer[0] ? s->signer : "-", s->digest[0] ? s->digest : "-",
-				s->chain[0] ? s->chain : "-", s->reason[0] ? ": " : "", s->reason);
+				s->chain[0] ? s->chain : "-", s->timestamp[0] ? s->timestamp : "-",
+				s->reason[0] ? ": " : "", s->reason);
 		}
 		st = res->status == HF_AC_VALID ? 0 : res->status == HF_AC_INVALID ? 4 : 1;
 		if (st > worst)
