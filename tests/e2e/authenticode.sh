@@ -4,7 +4,8 @@
 # read the same thing.  Cases: signed with SHA-256/384/512, PE32+, nested (-nest) with
 # a second CA trusted or not, the only signer from an untrusted CA, an expired signer,
 # a changed byte, unsigned, a cut table, two WIN_CERTIFICATE entries, a SHA-1 digest,
-# an expired signer with an RFC 3161 timestamp inside its validity, and one after it.
+# an expired signer with an RFC 3161 timestamp inside its validity, and one after it,
+# signers the policy refuses (no codeSigning EKU, RSA-1024), a signer-only trust file.
 . tests/lib.sh
 AUTHCHECK=${HOTFIX_AUTHCHECK:-$(dirname "$BIN")/tests/authcheck}
 command -v osslsigncode >/dev/null || fail "osslsigncode is missing (scripts/install-deps)"
@@ -33,6 +34,19 @@ cp nested-untrusted.dll nested-both.dll
 sign_pe pe/plain32.dll oldonly.dll old -h sha256
 sign_pe pe/langs.dll expired.dll short -h sha256
 sign_pe pe/types.dll sha1.dll new -h sha1
+# signers sig.c's policy refuses: no EKU, emailProtection only, a 1024-bit RSA key
+leaf() { # NAME PROFILE KEYSPEC...
+    n=$1 prof=$2; shift 2
+    openssl req -new -newkey "$@" -nodes -keyout "pki/$n-signer.key" -out "pki/$n.csr" \
+        -subj "/CN=$n hotfix signer" 2>/dev/null &&
+    openssl x509 -req -in "pki/$n.csr" -CA pki/new-ca.pem -CAkey pki/new-ca.key \
+        -CAcreateserial -days 30 -extfile "$TOP/tests/hostile/x509.cnf" -extensions "$prof" \
+        -out "pki/$n-signer.pem" 2>/dev/null || fail "certificate $n"
+}
+leaf noeku noeku ec -pkeyopt ec_paramgen_curve:P-256
+leaf mail mail ec -pkeyopt ec_paramgen_curve:P-256
+leaf rsa1024 leaf rsa:1024
+for n in noeku mail rsa1024; do sign_pe pe/plain32.dll "$n.dll" "$n" -h sha256; done
 # RFC 3161 timestamps by a TSA of the new CA (osslsigncode's built-in TSA): one while the
 # short-lived signer is valid, one dated after it expired
 cat > tsa.cnf <<CNF
@@ -121,6 +135,18 @@ check oldonly.dll untrusted "old hotfix manifest signer" fail
 check sha1.dll untrusted "new hotfix manifest signer" -
 osslsigncode verify -CAfile pki/new-ca.pem -in sha1.dll > /dev/null 2>&1 ||
     fail "osslsigncode no longer accepts SHA-1: revisit the comparison"
+
+# the policy: codeSigning EKU (osslsigncode takes a signer without any EKU), keys of
+# 112-bit security at level 2 (osslsigncode takes RSA-1024)
+check noeku.dll untrusted "noeku hotfix signer" -
+grep -q "lacks the codeSigning extended key usage" err || { cat err; fail "noeku: reason"; }
+check mail.dll untrusted "mail hotfix signer" fail
+check rsa1024.dll untrusted "rsa1024 hotfix signer" -
+grep -q "1024-bit RSA key (80-bit security); the signature policy" err || { cat err; fail "rsa1024: reason"; }
+for n in noeku rsa1024; do
+    osslsigncode verify -CAfile pki/new-ca.pem -in "$n.dll" > /dev/null 2>&1 ||
+        fail "osslsigncode now refuses $n.dll: revisit the comparison"
+done
 
 # every certificate of the trust file is an anchor (X509_V_FLAG_PARTIAL_CHAIN): the
 # signer's own certificate is enough; osslsigncode wants a chain to a self-signed root
