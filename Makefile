@@ -109,6 +109,10 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/lib
 $(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
+# authcheck: the verdicts of src/authenticode.c, printed as `hotfix authenticode` will.
+$(BUILD)/tests/authcheck: $(BUILD)/tests/unit/authcheck.o $(BUILD)/libhotfix.a
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(BUILD)/tests/holdfile: $(BUILD)/tests/unit/holdfile.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -116,7 +120,7 @@ $(BUILD)/tests/svcd: $(BUILD)/tests/unit/svcd.o
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 test-build: $(BUILD)/hotfix $(BUILD)/hotfix-fault $(UNIT_BINS) $(BUILD)/tests/mkpe \
-            $(BUILD)/tests/holdfile $(BUILD)/tests/svcd
+            $(BUILD)/tests/holdfile $(BUILD)/tests/svcd $(BUILD)/tests/authcheck
 
 # The whole suite, as the README and .ci/run say: the gcc build, then tests/check runs
 # every pass and job (gcc, sanitizer, valgrind, package, bench plumbing, analysis,

@@ -19,8 +19,7 @@
 
 #define WHY_MAX 512 /* drain_errors' line, quoted in one message (hf_err's msg: 1024) */
 
-/* The OpenSSL error queue as one line ("reason (detail); reason"), then cleared. */
-static void drain_errors(char *out, size_t outlen)
+void hf_sig_openssl_errors(char *out, size_t outlen)
 {
 	const char *data = NULL;
 	int flags = 0;
@@ -134,19 +133,9 @@ static int key_ok(EVP_PKEY *key)
 	return key && EVP_PKEY_get_security_bits(key) >= min_bits();
 }
 
-/* What the chain verification refused under the security level (the verify callback
- * fills it in; CMS_verify() builds its own X509_STORE_CTX, so it travels as the store's
- * application data). */
-struct chain_fail {
-	int error; /* X509_V_ERR_*, 0: none */
-	int depth;
-	char subject[HF_SIG_SUBJECT_MAX];
-	char what[160]; /* the key or the signature algorithm */
-};
-
 static int chain_cb(int ok, X509_STORE_CTX *ctx)
 {
-	struct chain_fail *f = X509_STORE_get_ex_data(X509_STORE_CTX_get0_store(ctx), 0);
+	struct hf_sig_chain *f = X509_STORE_get_ex_data(X509_STORE_CTX_get0_store(ctx), 0);
 	int e = X509_STORE_CTX_get_error(ctx);
 	X509 *cert = X509_STORE_CTX_get_current_cert(ctx);
 	int secbits = -1;
@@ -172,7 +161,7 @@ static int chain_cb(int ok, X509_STORE_CTX *ctx)
 	return ok;
 }
 
-static int chain_refused(const struct chain_fail *f, const char *name, struct hf_err *err)
+int hf_sig_chain_refused(const struct hf_sig_chain *f, const char *name, struct hf_err *err)
 {
 	int r = hf_err_set(err, HF_E_SIGNATURE,
 			   "%s: %s %s %s; the signature policy (security level %d, %d-bit "
@@ -192,6 +181,51 @@ static int chain_refused(const struct chain_fail *f, const char *name, struct hf
 	return r;
 }
 
+int hf_sig_check_algs(int dnid, int snid, EVP_PKEY *key, const char *name,
+		      const char *signame, const char *kind, const char *resign,
+		      const char *subject, struct hf_err *err)
+{
+	int sdig = NID_undef, spk = NID_undef;
+	char what[96];
+
+	if (digest_bits(dnid) < min_bits()) {
+		hf_err_set(err, HF_E_SIGNATURE,
+			   "%s: signer %s: the %s digest algorithm is %s (%d-bit security); "
+			   "the signature policy (security level %d) needs %s",
+			   signame, subject, kind, dnid == NID_undef ? "unknown" : OBJ_nid2sn(dnid),
+			   digest_bits(dnid), policy_level, level_needs(0));
+		hf_err_hint(err, "re-sign with SHA-256 or stronger (%s); MD5 and SHA-1 are never "
+				 "accepted",
+			    resign);
+		return -HF_E_SIGNATURE;
+	}
+	/* An algorithm that names its own digest (sha1WithRSAEncryption, ecdsa-with-SHA1)
+	 * must pass too; rsaEncryption and id-ecPublicKey use the digest above, and for
+	 * RSA-PSS OpenSSL refuses a hash other than the digest above. */
+	if (snid == NID_undef || !OBJ_find_sigid_algs(snid, &sdig, &spk))
+		sdig = NID_undef;
+	if (sdig != NID_undef && digest_bits(sdig) < min_bits()) {
+		hf_err_set(err, HF_E_SIGNATURE,
+			   "%s: signer %s: the %s signature algorithm is %s (%d-bit security); "
+			   "the signature policy (security level %d) needs %s",
+			   signame, subject, kind, OBJ_nid2ln(snid), digest_bits(sdig), policy_level,
+			   level_needs(0));
+		hf_err_hint(err, "re-sign with SHA-256 or stronger; MD5 and SHA-1 are never "
+				 "accepted");
+		return -HF_E_SIGNATURE;
+	}
+	if (!key_ok(key)) {
+		describe_key(key, what, sizeof(what));
+		hf_err_set(err, HF_E_SIGNATURE,
+			   "%s: signer certificate %s has a %s; the signature policy (security "
+			   "level %d, %d-bit security) needs %s",
+			   name, subject, what, policy_level, min_bits(), level_needs(1));
+		hf_err_hint(err, "re-sign with a key of %s", level_needs(1));
+		return -HF_E_SIGNATURE;
+	}
+	return 0;
+}
+
 /* The SignerInfo's own algorithms and the signer's key, once CMS_verify() passed. */
 static int check_signer(CMS_ContentInfo *cms, X509 *signer, const char *name,
 			const char *subject, struct hf_err *err)
@@ -199,47 +233,14 @@ static int check_signer(CMS_ContentInfo *cms, X509 *signer, const char *name,
 	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
 	EVP_PKEY *pk = NULL;
 	X509_ALGOR *dig = NULL, *sigalg = NULL;
-	int dnid, snid, sdig = NID_undef, spk = NID_undef;
-	char key[96];
+	char signame[HF_SIG_SUBJECT_MAX + 8];
 
 	CMS_SignerInfo_get0_algs(si, &pk, NULL, &dig, &sigalg);
-	dnid = dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
-	if (digest_bits(dnid) < min_bits()) {
-		hf_err_set(err, HF_E_SIGNATURE,
-			   "%s.p7s: signer %s: the CMS digest algorithm is %s (%d-bit security); "
-			   "the signature policy (security level %d) needs %s",
-			   name, subject, dnid == NID_undef ? "unknown" : OBJ_nid2sn(dnid),
-			   digest_bits(dnid), policy_level, level_needs(0));
-		hf_err_hint(err, "re-sign with SHA-256 or stronger (openssl cms -sign -md "
-				 "sha256); MD5 and SHA-1 are never accepted");
-		return -HF_E_SIGNATURE;
-	}
-	/* An algorithm that names its own digest (sha1WithRSAEncryption, ecdsa-with-SHA1)
-	 * must pass too; rsaEncryption and id-ecPublicKey use the digest above, and for
-	 * RSA-PSS OpenSSL refuses a hash other than the digest above. */
-	snid = sigalg ? OBJ_obj2nid(sigalg->algorithm) : NID_undef;
-	if (snid == NID_undef || !OBJ_find_sigid_algs(snid, &sdig, &spk))
-		sdig = NID_undef;
-	if (sdig != NID_undef && digest_bits(sdig) < min_bits()) {
-		hf_err_set(err, HF_E_SIGNATURE,
-			   "%s.p7s: signer %s: the CMS signature algorithm is %s (%d-bit security); "
-			   "the signature policy (security level %d) needs %s",
-			   name, subject, OBJ_nid2ln(snid), digest_bits(sdig), policy_level,
-			   level_needs(0));
-		hf_err_hint(err, "re-sign with SHA-256 or stronger; MD5 and SHA-1 are never "
-				 "accepted");
-		return -HF_E_SIGNATURE;
-	}
-	if (!key_ok(pk ? pk : X509_get0_pubkey(signer))) {
-		describe_key(pk ? pk : X509_get0_pubkey(signer), key, sizeof(key));
-		hf_err_set(err, HF_E_SIGNATURE,
-			   "%s: signer certificate %s has a %s; the signature policy (security "
-			   "level %d, %d-bit security) needs %s",
-			   name, subject, key, policy_level, min_bits(), level_needs(1));
-		hf_err_hint(err, "re-sign with a key of %s", level_needs(1));
-		return -HF_E_SIGNATURE;
-	}
-	return 0;
+	snprintf(signame, sizeof(signame), "%s.p7s", name);
+	return hf_sig_check_algs(dig ? OBJ_obj2nid(dig->algorithm) : NID_undef,
+				 sigalg ? OBJ_obj2nid(sigalg->algorithm) : NID_undef,
+				 pk ? pk : X509_get0_pubkey(signer), name, signame, "CMS",
+				 "openssl cms -sign -md sha256", subject, err);
 }
 
 /* A keyUsage extension, when there is one, must allow signing. */
@@ -281,7 +282,7 @@ static int check_shape(CMS_ContentInfo *cms, const char *name, struct hf_err *er
 /* The trust anchors, from the regular file trust_path (a FIFO in its place never hangs
  * the open), and the chain policy: any purpose, the auth level, and chain_cb recording in
  * chain why a chain is refused. */
-static int load_trust(X509_STORE *store, const char *trust_path, struct chain_fail *chain,
+int hf_sig_load_trust(X509_STORE *store, const char *trust_path, struct hf_sig_chain *chain,
 		      const char *name, struct hf_err *err)
 {
 	char why[WHY_MAX];
@@ -300,7 +301,7 @@ static int load_trust(X509_STORE *store, const char *trust_path, struct chain_fa
 	}
 	close(probe);
 	if (X509_STORE_load_file(store, trust_path) != 1) {
-		drain_errors(why, sizeof(why));
+		hf_sig_openssl_errors(why, sizeof(why));
 		r = hf_err_set(err, HF_E_IO, "trust file %s: cannot load CA certificates: %s",
 			       trust_path, why);
 		hf_err_hint(err, "give a PEM file of trusted CA certificates with --trust or "
@@ -321,11 +322,11 @@ static int load_trust(X509_STORE *store, const char *trust_path, struct chain_fa
 	return 0;
 }
 
-/* The signer's certificate fits its use: codeSigning in its extended key usage when
- * codesign (a manifest's), a leaf (not a CA), and a key usage that allows signing. */
-static int check_leaf(X509 *signer, const char *name, const char *subject, int codesign,
+int hf_sig_check_leaf(X509 *signer, const char *name, const char *subject, int codesign,
 		      struct hf_err *err)
 {
+	static const char *const signed_what[] = { "receipts", "manifests", "PE files" };
+
 	uint32_t xku = X509_get_extended_key_usage(signer);
 
 	if (codesign &&
@@ -336,7 +337,7 @@ static int check_leaf(X509 *signer, const char *name, const char *subject, int c
 	if (X509_check_ca(signer) != 0)
 		return hf_err_set(err, HF_E_SIGNATURE,
 				  "%s: signer %s is a CA certificate; %s must be signed by a %s leaf",
-				  name, subject, codesign ? "manifests" : "receipts",
+				  name, subject, signed_what[codesign == 2 ? 2 : codesign != 0],
 				  codesign ? "code-signing" : "site's");
 	return check_key_usage(signer, name, subject, err);
 }
@@ -352,7 +353,7 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	CMS_ContentInfo *cms = NULL;
 	X509_STORE *store = NULL;
 	STACK_OF(X509) *signers = NULL;
-	struct chain_fail chain = { 0, 0, "", "" };
+	struct hf_sig_chain chain = { 0, 0, "", "" };
 	X509 *signer;
 	char subject[HF_SIG_SUBJECT_MAX] = "";
 	int r = 0;
@@ -379,20 +380,20 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 	}
 	cms = d2i_CMS_bio(sigbio, NULL);
 	if (!cms) {
-		drain_errors(why, sizeof(why));
+		hf_sig_openssl_errors(why, sizeof(why));
 		r = hf_err_set(err, HF_E_SIGNATURE, "%s.p7s: not a DER CMS signature: %s", name,
 			       why);
 		goto out;
 	}
 	r = check_shape(cms, name, err);
 	if (!r)
-		r = load_trust(store, trust_path, &chain, name, err);
+		r = hf_sig_load_trust(store, trust_path, &chain, name, err);
 	if (r)
 		goto out;
 	if (CMS_verify(cms, NULL, store, content, NULL, CMS_BINARY) != 1) {
-		drain_errors(why, sizeof(why));
+		hf_sig_openssl_errors(why, sizeof(why));
 		if (chain.error)
-			r = chain_refused(&chain, name, err);
+			r = hf_sig_chain_refused(&chain, name, err);
 		else
 			r = hf_err_set(err, HF_E_SIGNATURE, "%s: signature does not verify: %s",
 				       name, why);
@@ -409,7 +410,7 @@ static int verify(const uint8_t *data, size_t len, const uint8_t *sig, size_t si
 		memcpy(info->signer, subject, sizeof(info->signer));
 	r = check_signer(cms, signer, name, subject, err);
 	if (!r)
-		r = check_leaf(signer, name, subject, codesign, err);
+		r = hf_sig_check_leaf(signer, name, subject, codesign, err);
 out:
 	if (r == -HF_E_SIGNATURE && codesign && err && !err->hint[0])
 		hf_err_hint(err, "obtain a manifest signed by a trusted publisher; do not apply "
@@ -458,7 +459,7 @@ static int load_pem(const char *path, int want_key, EVP_PKEY **key, X509 **cert,
 	b = BIO_new_fd(fd, BIO_CLOSE);
 	if (!b) {
 		close(fd);
-		drain_errors(why, sizeof(why));
+		hf_sig_openssl_errors(why, sizeof(why));
 		return hf_err_set(err, HF_E_IO, "%s: cannot open: %s", path, why);
 	}
 	if (want_key)
@@ -467,7 +468,7 @@ static int load_pem(const char *path, int want_key, EVP_PKEY **key, X509 **cert,
 		*cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
 	BIO_free(b);
 	if (want_key ? !*key : !*cert) {
-		drain_errors(why, sizeof(why));
+		hf_sig_openssl_errors(why, sizeof(why));
 		return hf_err_set(err, HF_E_SIGNATURE, "%s: no %s in it: %s", path,
 				  want_key ? "private key" : "certificate", why);
 	}
@@ -533,7 +534,7 @@ int hf_sig_sign(const uint8_t *data, size_t len, const char *cert_path, const ch
 			 : NULL;
 		n = cms ? i2d_CMS_ContentInfo(cms, &out) : -1;
 		if (n <= 0) {
-			drain_errors(why, sizeof(why));
+			hf_sig_openssl_errors(why, sizeof(why));
 			r = hf_err_set(err, HF_E_SIGNATURE, "cannot sign: %s", why);
 		} else {
 			*der = malloc((size_t)n);

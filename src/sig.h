@@ -12,7 +12,10 @@
  * SignerInfo's digest and signature algorithm and the signer's key meet it (no MD5, no
  * SHA-1, RSA/DSA >= 2048 bits, EC >= 224 bits at level 2); and a signer certificate with
  * a keyUsage extension has digitalSignature in it.  Signing refuses a key below the
- * level.  The level is one setting of the process (the command line sets it once). */
+ * level.  The level is one setting of the process (the command line sets it once).
+ * The policy's pieces are also exported (end of this header) so that authenticode.c
+ * applies the very same rules to the Authenticode signatures of PE files; they take
+ * OpenSSL objects the caller owns and keep none. */
 #ifndef HOTFIX_SIG_H
 #define HOTFIX_SIG_H
 
@@ -64,5 +67,45 @@ int hf_sig_sign(const uint8_t *data, size_t len, const char *cert_path, const ch
  * Errors: as hf_sig_sign(). */
 int hf_sig_check_signing_key(const char *cert_path, const char *key_path,
 			     struct hf_err *err) HF_MUST_CHECK;
+
+/* The policy's pieces, for another signature format (authenticode.c).  OpenSSL's types
+ * by their struct tags, so that this header needs no OpenSSL header. */
+struct x509_st;
+struct x509_store_st;
+struct evp_pkey_st;
+
+/* What the chain verification refused under the security level: the verify callback
+ * hf_sig_load_trust() installs fills it in (it travels as the store's application data
+ * 0, since CMS_verify() and PKCS7_verify() build their own X509_STORE_CTX). */
+struct hf_sig_chain {
+	int error; /* X509_V_ERR_*, 0: none */
+	int depth;
+	char subject[HF_SIG_SUBJECT_MAX];
+	char what[160]; /* the key or the signature algorithm */
+};
+
+/* The OpenSSL error queue as one line ("reason (detail); reason") into out, then cleared. */
+void hf_sig_openssl_errors(char *out, size_t outlen);
+
+/* Load the trust file's certificates into store with the policy's chain parameters (any
+ * purpose, the auth level, the callback recording into chain).  Errors: -HF_E_IO. */
+int hf_sig_load_trust(struct x509_store_st *store, const char *trust_path,
+		      struct hf_sig_chain *chain, const char *name, struct hf_err *err) HF_MUST_CHECK;
+
+/* The message for a chain the level refused (chain->error set).  Returns -HF_E_SIGNATURE. */
+int hf_sig_chain_refused(const struct hf_sig_chain *chain, const char *name, struct hf_err *err);
+
+/* A signer's digest (NID), signature algorithm (NID; NID_undef: none) and key meet the
+ * level.  signame names the signature in the digest messages, kind the format ("CMS"),
+ * resign how to re-sign (in the hint).  Returns 0 or -HF_E_SIGNATURE. */
+int hf_sig_check_algs(int digest_nid, int sigalg_nid, struct evp_pkey_st *key, const char *name,
+		      const char *signame, const char *kind, const char *resign,
+		      const char *subject, struct hf_err *err) HF_MUST_CHECK;
+
+/* The signer certificate fits its use: codeSigning EKU unless codesign is 0 (receipts; 1
+ * manifests, 2 PE files), not a CA, a keyUsage (if any) with digitalSignature.
+ * Returns 0 or -HF_E_SIGNATURE. */
+int hf_sig_check_leaf(struct x509_st *signer, const char *name, const char *subject,
+		      int codesign, struct hf_err *err) HF_MUST_CHECK;
 
 #endif

@@ -149,6 +149,8 @@ size_t pegen_build(const struct pegen_opts *o, uint8_t *buf, size_t cap,
 	pegen_put16(buf + L.opt + 68, 2); /* GUI subsystem */
 	pegen_put32(buf + L.opt + dirs - 4, 16);
 	L.datadir_rsrc = L.opt + dirs + 2 * 8;
+	L.datadir_cert = L.opt + dirs + 4 * 8;
+	L.checksum = L.opt + 64;
 	if (!o->no_rsrc) {
 		pegen_put32(buf + L.datadir_rsrc, rsrc_va);
 		pegen_put32(buf + L.datadir_rsrc + 4, (uint32_t)rsrc_len);
@@ -183,4 +185,30 @@ size_t pegen_build(const struct pegen_opts *o, uint8_t *buf, size_t cap,
 	if (lay)
 		*lay = L;
 	return L.size;
+}
+
+size_t pegen_add_table(uint8_t *buf, size_t cap, size_t size, const struct pegen_layout *l,
+		       const uint8_t *table, size_t tlen)
+{
+	size_t at = align(size, 8);
+
+	if (at + tlen > cap)
+		return 0;
+	memset(buf + size, 0, at - size);
+	memcpy(buf + at, table, tlen);
+	pegen_put32(buf + l->datadir_cert, (uint32_t)at);
+	pegen_put32(buf + l->datadir_cert + 4, (uint32_t)tlen);
+	return at + tlen;
+}
+
+size_t pegen_win_cert(uint8_t *out, const uint8_t *blob, size_t blen)
+{
+	size_t n = align(8 + blen, 8);
+
+	memset(out, 0, n);
+	pegen_put32(out, (uint32_t)(8 + blen));
+	pegen_put16(out + 4, 0x0200);
+	pegen_put16(out + 6, 0x0002);
+	memcpy(out + 8, blob, blen);
+	return n;
 }

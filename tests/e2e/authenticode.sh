@@ -1,0 +1,183 @@
+# Authenticode verification (src/authenticode.c) of DLLs signed by osslsigncode with CAs
+# made here, through tests/unit/authcheck (the lines `hotfix authenticode` will print):
+# each verdict is checked, and compared with `osslsigncode verify -CAfile` where both
+# read the same thing.  Cases: signed with SHA-256/384/512, PE32+, nested (-nest) with
+# a second CA trusted or not, the only signer from an untrusted CA, an expired signer,
+# a changed byte, unsigned, a cut table, two WIN_CERTIFICATE entries, a SHA-1 digest,
+# an expired signer with an RFC 3161 timestamp inside its validity, and one after it,
+# signers the policy refuses (no codeSigning EKU, RSA-1024), a signer-only trust file.
+. tests/lib.sh
+AUTHCHECK=${HOTFIX_AUTHCHECK:-$(dirname "$BIN")/tests/authcheck}
+command -v osslsigncode >/dev/null || fail "osslsigncode is missing (scripts/install-deps)"
+[ -x "$AUTHCHECK" ] || fail "no $AUTHCHECK (make test-build)"
+ST=1700000000  # the signing time, fixed
+cd "$T" || fail "cd $T"
+mkdir pe pki
+"$MKPE" pe > /dev/null || fail mkpe
+"$TOP/scripts/make-pki" pki new > /dev/null || fail "make-pki new"
+"$TOP/scripts/make-pki" pki old > /dev/null || fail "make-pki old"
+"$TOP/scripts/make-pki" pki short 1 > /dev/null || fail "make-pki short"
+cat pki/new-ca.pem pki/old-ca.pem > pki/both.pem
+
+# sign IN OUT PKI [osslsigncode options]
+sign_pe() {
+    in=$1 out=$2 who=$3; shift 3
+    osslsigncode sign -certs "pki/$who-signer.pem" -key "pki/$who-signer.key" -time "$ST" \
+        "$@" -in "$in" -out "$out" > /dev/null 2>&1 || fail "osslsigncode sign $out"
+}
+sign_pe pe/plain32.dll s256.dll new -h sha256
+sign_pe pe/sections.dll s384.dll new -h sha384
+sign_pe pe/plus64.dll s512.dll new -h sha512
+sign_pe pe/overlay.dll overlay.dll new -h sha256
+sign_pe s256.dll nested-untrusted.dll old -h sha256 -nest
+cp nested-untrusted.dll nested-both.dll
+sign_pe pe/plain32.dll oldonly.dll old -h sha256
+sign_pe pe/langs.dll expired.dll short -h sha256
+sign_pe pe/types.dll sha1.dll new -h sha1
+# signers sig.c's policy refuses: no EKU, emailProtection only, a 1024-bit RSA key
+leaf() { # NAME PROFILE KEYSPEC...
+    n=$1 prof=$2; shift 2
+    openssl req -new -newkey "$@" -nodes -keyout "pki/$n-signer.key" -out "pki/$n.csr" \
+        -subj "/CN=$n hotfix signer" 2>/dev/null &&
+    openssl x509 -req -in "pki/$n.csr" -CA pki/new-ca.pem -CAkey pki/new-ca.key \
+        -CAcreateserial -days 30 -extfile "$TOP/tests/hostile/x509.cnf" -extensions "$prof" \
+        -out "pki/$n-signer.pem" 2>/dev/null || fail "certificate $n"
+}
+leaf noeku noeku ec -pkeyopt ec_paramgen_curve:P-256
+leaf mail mail ec -pkeyopt ec_paramgen_curve:P-256
+leaf rsa1024 leaf rsa:1024
+for n in noeku mail rsa1024; do sign_pe pe/plain32.dll "$n.dll" "$n" -h sha256; done
+# RFC 3161 timestamps by a TSA of the new CA (osslsigncode's built-in TSA): one while the
+# short-lived signer is valid, one dated after it expired
+cat > tsa.cnf <<CNF
+[tsa]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pki/tsa.key \
+    -out pki/tsa.csr -subj "/CN=test TSA" 2>/dev/null &&
+openssl x509 -req -in pki/tsa.csr -CA pki/new-ca.pem -CAkey pki/new-ca.key -CAcreateserial \
+    -days 3650 -extfile tsa.cnf -extensions tsa -out pki/tsa.pem 2>/dev/null || fail "TSA cert"
+cat pki/tsa.pem pki/new-ca.pem > pki/tsa-chain.pem
+cat pki/short-ca.pem pki/new-ca.pem > pki/short-new.pem
+now=$(date +%s) later=$(($(date +%s) + 3 * 86400))
+sign_pe pe/vsize.dll stamped.dll short -h sha256 -TSA-certs pki/tsa-chain.pem \
+    -TSA-key pki/tsa.key -TSA-time "$now"
+sign_pe pe/named.dll latestamp.dll short -h sha256 -TSA-certs pki/tsa-chain.pem \
+    -TSA-key pki/tsa.key -TSA-time "$((now + 2 * 86400))"
+cp pe/plain32.dll unsigned.dll
+cp s256.dll tampered.dll
+printf 'X' | dd of=tampered.dll bs=1 seek=1100 conv=notrunc 2>/dev/null
+# the table cut short: the file loses its last 16 bytes (the entry says more)
+head -c "$(($(wc -c < s256.dll) - 16))" s256.dll > cut.dll
+# two WIN_CERTIFICATE entries: oldonly.dll's signature, then s256.dll's (signtool's way
+# of a second signature; osslsigncode reads only the first entry)
+/usr/bin/python3 - oldonly.dll s256.dll two.dll <<'PY' || fail "crafting two.dll"
+import struct, sys
+def table(path):
+    b = open(path, 'rb').read()
+    lf = struct.unpack_from('<I', b, 0x3c)[0]
+    magic = struct.unpack_from('<H', b, lf + 24)[0]
+    dd = lf + 24 + (96 if magic == 0x10b else 112) + 4 * 8
+    va, size = struct.unpack_from('<II', b, dd)
+    return b, dd, va, b[va:va + size]
+b, dd, va, t1 = table(sys.argv[1])
+_, _, _, t2 = table(sys.argv[2])
+t = t1 + b'\0' * (-len(t1) % 8) + t2
+out = bytearray(b[:va]) + t
+struct.pack_into('<II', out, dd, va, len(t))
+open(sys.argv[3], 'wb').write(bytes(out))
+PY
+
+# check FILE STATUS SIGNER-CN OSSL(ok|fail|-) [authcheck options] [-- TRUST]
+check() {
+    f=$1 want=$2 cn=$3 ossl=$4; shift 4
+    tr=pki/new-ca.pem; vt=""
+    case ${1:-} in -t) vt=$2; shift 2 ;; esac
+    case ${1:-} in --trust) tr=$2; shift 2 ;; esac
+    # shellcheck disable=SC2086
+    $WRAP "$AUTHCHECK" ${vt:+-t "$vt"} "$tr" "$f" > out 2> err
+    rc=$?
+    line=$(cat out)
+    case "$line" in
+    "$f	$want	"*"CN=$cn"*) ;;
+    *) echo "--- stderr:"; cat err; fail "$f: expected '$want' by $cn, got '$line'" ;;
+    esac
+    case $want in valid) w=0 ;; invalid) w=4 ;; *) w=1 ;; esac
+    [ "$rc" -eq "$w" ] || fail "$f: authcheck exit $rc, expected $w"
+    [ "$ossl" = - ] && { echo "ok $f: $want ($cn)"; return; }
+    osslsigncode verify -CAfile "$tr" -TSA-CAfile "$tr" ${vt:+-time "$vt"} -in "$f" \
+        > ossl.out 2>&1
+    orc=$?
+    case $ossl:$orc in ok:0) ;; fail:[1-9]*) ;; *) cat ossl.out; fail "$f: osslsigncode exit $orc, expected $ossl" ;; esac
+    echo "ok $f: $want ($cn), osslsigncode $ossl"
+}
+check s256.dll valid "new hotfix manifest signer" ok
+check s384.dll valid "new hotfix manifest signer" ok
+check s512.dll valid "new hotfix manifest signer" ok
+check overlay.dll valid "new hotfix manifest signer" ok
+check nested-untrusted.dll valid "new hotfix manifest signer" ok
+check nested-both.dll valid "new hotfix manifest signer" ok --trust pki/both.pem
+check oldonly.dll untrusted "old hotfix manifest signer" fail
+check oldonly.dll valid "old hotfix manifest signer" ok --trust pki/both.pem
+check expired.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-ca.pem
+check expired.dll valid "short hotfix manifest signer" ok --trust pki/short-ca.pem
+check stamped.dll valid "short hotfix manifest signer" ok -t "$later" --trust pki/short-new.pem
+check latestamp.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-new.pem
+check stamped.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-ca.pem
+check tampered.dll invalid "new hotfix manifest signer" fail
+check two.dll valid "new hotfix manifest signer" - # osslsigncode sees only entry 1
+check oldonly.dll untrusted "old hotfix manifest signer" fail
+# SHA-1 digests: osslsigncode accepts them, hotfix's policy never does
+check sha1.dll untrusted "new hotfix manifest signer" -
+osslsigncode verify -CAfile pki/new-ca.pem -in sha1.dll > /dev/null 2>&1 ||
+    fail "osslsigncode no longer accepts SHA-1: revisit the comparison"
+
+# the policy: codeSigning EKU (osslsigncode takes a signer without any EKU), keys of
+# 112-bit security at level 2 (osslsigncode takes RSA-1024)
+check noeku.dll untrusted "noeku hotfix signer" -
+grep -q "lacks the codeSigning extended key usage" err || { cat err; fail "noeku: reason"; }
+check mail.dll untrusted "mail hotfix signer" fail
+check rsa1024.dll untrusted "rsa1024 hotfix signer" -
+grep -q "1024-bit RSA key (80-bit security); the signature policy" err || { cat err; fail "rsa1024: reason"; }
+for n in noeku rsa1024; do
+    osslsigncode verify -CAfile pki/new-ca.pem -in "$n.dll" > /dev/null 2>&1 ||
+        fail "osslsigncode now refuses $n.dll: revisit the comparison"
+done
+
+# every certificate of the trust file is an anchor (X509_V_FLAG_PARTIAL_CHAIN): the
+# signer's own certificate is enough; osslsigncode wants a chain to a self-signed root
+check s256.dll valid "new hotfix manifest signer" - --trust pki/new-signer.pem
+! osslsigncode verify -CAfile pki/new-signer.pem -in s256.dll > /dev/null 2>&1 ||
+    fail "osslsigncode now takes any anchor: revisit the comparison"
+
+# both signatures of a nested file are reported, with their own digests and signers
+$WRAP "$AUTHCHECK" pki/new-ca.pem nested-untrusted.dll > out 2> err
+grep -q "signature 1 (entry 0, nested 0): valid: .*new hotfix manifest signer \[sha256\] issuers .*new hotfix root CA" err ||
+    { cat err; fail "nested: the primary signature's report"; }
+grep -q "signature 2 (entry 0, nested 1): untrusted: .*old hotfix manifest signer" err ||
+    { cat err; fail "nested: the nested signature's report"; }
+$WRAP "$AUTHCHECK" -t "$later" pki/short-new.pem stamped.dll > out 2> err
+grep -q "signature 1 (entry 0, nested 0): valid: .* timestamp $(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)" err ||
+    { cat err; fail "stamped.dll: the timestamp's time"; }
+$WRAP "$AUTHCHECK" pki/new-ca.pem two.dll > out 2> err
+grep -q "signature 2 (entry 1, nested 0): valid" err || { cat err; fail "two.dll: entry 1"; }
+
+# files osslsigncode refuses outright: unsigned, and a cut table
+for f in unsigned.dll cut.dll; do
+    ! osslsigncode verify -CAfile pki/new-ca.pem -in "$f" > /dev/null 2>&1 ||
+        fail "osslsigncode accepts $f"
+done
+$WRAP "$AUTHCHECK" pki/new-ca.pem unsigned.dll > out 2> err; rc=$?
+[ "$rc" -eq 1 ] && grep -q "^unsigned.dll	unsigned	-$" out || { cat out err; fail unsigned; }
+$WRAP "$AUTHCHECK" pki/new-ca.pem cut.dll > out 2> err; rc=$?
+[ "$rc" -eq 4 ] && grep -q "^cut.dll	invalid	" out && grep -q "ends past the end of the file" err ||
+    { cat out err; fail "cut table"; }
+
+# several files at once: one line each, the worst exit
+$WRAP "$AUTHCHECK" pki/new-ca.pem s256.dll unsigned.dll tampered.dll > out 2> err; rc=$?
+[ "$rc" -eq 4 ] && [ "$(wc -l < out)" -eq 3 ] || { cat out; fail "three files: exit $rc"; }
+echo "authenticode: all cases agree"
