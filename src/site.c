@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "fold.h"
 #include "trustpath.h"
 #include "xml.h"
 
@@ -128,6 +129,7 @@ static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err 
 	char *type = hf_xml_attr(root, "type");
 	char *parent = hf_xml_attr(root, "parent");
 	char *sp = hf_xml_attr(product, "servicepack");
+	char *names = hf_xml_attr(root, "names");
 	char *end = NULL;
 	unsigned long v;
 	int r = 0;
@@ -140,6 +142,7 @@ static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err 
 		goto out;
 	}
 	memcpy(s->code, code, 4);
+	s->exact_names = names && !strcmp(names, "exact");
 	if (parent)
 		memcpy(s->parent, parent, 4);
 	if (!strcmp(type, "central"))
@@ -168,6 +171,7 @@ out:
 	free(type);
 	free(parent);
 	free(sp);
+	free(names);
 	return r;
 }
 
@@ -286,33 +290,71 @@ out:
 	return r;
 }
 
-int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,
-		      struct hf_err *err)
+/* The site's spelling of comp in dir (comp is replaced by it): 0, or an error with
+ * *sys_errno set (ENOENT: no entry folds to it) or -HF_E_CONFLICT. */
+static int spell(const struct hf_site *site, int dir, const char *rel, char *comp,
+		 int *sys_errno, struct hf_err *err)
+{
+	char found[NAME_MAX + 1], other[NAME_MAX + 1];
+	int r = hf_fold_lookup(dir, comp, found, other);
+
+	if (r == HF_FOLD_ONE) {
+		memcpy(comp, found, strlen(found) + 1);
+		return 0;
+	}
+	if (r == HF_FOLD_TWO) {
+		hf_err_set(err, HF_E_CONFLICT,
+			   "%s: %s: two names in one directory, '%s' and '%s', are the same name "
+			   "without regard to case; hotfix cannot tell which one is meant",
+			   site->code, rel, found, other);
+		hf_err_hint(err, "remove or rename one of them (or set names=\"exact\" in "
+				 "site.xml if the site's names are exact)");
+		return -HF_E_CONFLICT;
+	}
+	*sys_errno = r == HF_FOLD_MISSING ? ENOENT : -r;
+	if (*sys_errno == EFBIG)
+		return hf_err_set(err, HF_E_IO, "%s: %s: a directory on the way has more than %d "
+					       "entries; refused",
+				  site->code, rel, HF_FOLD_SCAN_MAX);
+	return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel, strerror(*sys_errno));
+}
+
+int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char *spelled,
+		      int *sys_errno, struct hf_err *err)
 {
 	char comp[NAME_MAX + 1]; /* one component of rel */
 	const char *p = rel;
-	int dir = site->rootfd, next;
+	size_t used = 0;
+	int dir = site->rootfd, next, r = 0;
 
 	*fd = -1;
 	*sys_errno = 0;
+	if (spelled)
+		snprintf(spelled, HF_SITE_REL_MAX, "%s", rel);
 	for (;;) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
 		int flags = slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 				  : O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 
+		next = -1;
 		if (n == 0 || n >= sizeof(comp)) {
 			*sys_errno = EINVAL;
-			next = -1;
 		} else {
 			memcpy(comp, p, n);
 			comp[n] = '\0';
-			next = openat(dir, comp, flags);
-			if (next < 0)
-				*sys_errno = errno;
+			if (!site->exact_names)
+				r = spell(site, dir, rel, comp, sys_errno, err);
+			if (!r) {
+				next = openat(dir, comp, flags);
+				if (next < 0)
+					*sys_errno = errno;
+			}
 		}
 		if (dir != site->rootfd)
 			close(dir);
+		if (r) /* spelled: the part resolved, then rel's rest (folding keeps lengths) */
+			return r;
 		if (next < 0) {
 			if (*sys_errno == ELOOP || *sys_errno == ENOTDIR)
 				return hf_err_set(err, HF_E_IO,
@@ -321,6 +363,13 @@ int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int 
 						  site->code, rel, comp);
 			return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel,
 					  strerror(*sys_errno));
+		}
+		if (spelled && used + strlen(comp) + 1 < HF_SITE_REL_MAX) {
+			/* folding keeps a component's length: the spelling fits where rel did */
+			memcpy(spelled + used, comp, strlen(comp));
+			used += strlen(comp);
+			spelled[used] = slash ? '/' : '\0';
+			used += slash != NULL;
 		}
 		if (!slash)
 			break;

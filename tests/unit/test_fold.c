@@ -1,0 +1,237 @@
+/* Unit tests of fold (ASCII case folding, the lookup of a name in a crafted directory) and
+ * of site's resolver built on it: the site's spelling, missing, two spellings, symlinks,
+ * names="exact". */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fold.h"
+#include "site.h"
+#include "xml.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	fclose(f);
+}
+
+static void dir(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static void site_xml(const char *attrs)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "<site code=\"CEN\" type=\"central\"%s><product name=\"SMS\" version=\"2003\" "
+		 "servicepack=\"3\"/></site>",
+		 attrs);
+	put("site.xml", buf);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(root, "/tmp/hotfix-fold-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+	hf_xml_cleanup();
+	return 0;
+}
+
+static void test_fold_eq(void **state)
+{
+	(void)state;
+	assert_true(hf_fold_eq("BASESVR.DLL", "basesvr.dll"));
+	assert_true(hf_fold_eq("Distmgr.dll", "dISTMGR.DLL"));
+	assert_true(hf_fold_eq("", ""));
+	assert_false(hf_fold_eq("a.dll", "a.dl"));
+	assert_false(hf_fold_eq("a.dl", "a.dll"));
+	assert_false(hf_fold_eq("a.dll", "b.dll"));
+	/* bytes 0x20 apart that are not letters are different names */
+	assert_false(hf_fold_eq("[", "{"));
+	assert_false(hf_fold_eq("@", "`"));
+	assert_false(hf_fold_eq("^", "~"));
+	/* ASCII only: non-ASCII bytes compare exactly (U+00C9 and U+00E9) */
+	assert_false(hf_fold_eq("\xc3\x89.dll", "\xc3\xa9.dll"));
+	assert_true(hf_fold_eq("\xc3\xa9.DLL", "\xc3\xa9.dll"));
+	assert_true(hf_fold_has_case("x1"));
+	assert_true(hf_fold_has_case("Z"));
+	assert_false(hf_fold_has_case("123_-.@[`{"));
+	assert_false(hf_fold_has_case("\xc3\x89"));
+}
+
+static int opendir_path(const char *rel)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static void test_lookup(void **state)
+{
+	char found[NAME_MAX + 1], other[NAME_MAX + 1];
+	char target[256], link[256];
+	int fd;
+
+	(void)state;
+	dir("d");
+	put("d/BASESVR.DLL", "1");
+	put("d/baseutil.dll", "2");
+	put("d/123", "3");
+	fd = opendir_path("d");
+	assert_int_equal(hf_fold_lookup(fd, "Basesvr.dll", found, other), HF_FOLD_ONE);
+	assert_string_equal(found, "BASESVR.DLL");
+	assert_int_equal(hf_fold_lookup(fd, "BASESVR.DLL", found, other), HF_FOLD_ONE);
+	assert_string_equal(found, "BASESVR.DLL");
+	assert_int_equal(hf_fold_lookup(fd, "BASEUTIL.DLL", found, other), HF_FOLD_ONE);
+	assert_string_equal(found, "baseutil.dll");
+	assert_int_equal(hf_fold_lookup(fd, "distmgr.dll", found, other), HF_FOLD_MISSING);
+	assert_string_equal(found, "");
+	/* a prefix or an extension is no match */
+	assert_int_equal(hf_fold_lookup(fd, "basesvr.dl", found, other), HF_FOLD_MISSING);
+	assert_int_equal(hf_fold_lookup(fd, "basesvr.dlll", found, other), HF_FOLD_MISSING);
+	/* no letter: exact */
+	assert_int_equal(hf_fold_lookup(fd, "123", found, other), HF_FOLD_ONE);
+	assert_string_equal(found, "123");
+	assert_int_equal(hf_fold_lookup(fd, "124", found, other), HF_FOLD_MISSING);
+	/* bad names */
+	assert_int_equal(hf_fold_lookup(fd, "", found, other), -EINVAL);
+	assert_int_equal(hf_fold_lookup(fd, "a/b", found, other), -EINVAL);
+	/* a symlink is an entry like another: its spelling is found, never followed */
+	snprintf(target, sizeof(target), "%s/d/BASESVR.DLL", root);
+	snprintf(link, sizeof(link), "%s/d/Link.dll", root);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(hf_fold_lookup(fd, "LINK.DLL", found, other), HF_FOLD_ONE);
+	assert_string_equal(found, "Link.dll");
+	/* two spellings, also when one is exact; the same two whatever readdir's order */
+	put("d/basesvr.dll", "4");
+	assert_int_equal(hf_fold_lookup(fd, "basesvr.dll", found, other), HF_FOLD_TWO);
+	assert_string_equal(found, "BASESVR.DLL");
+	assert_string_equal(other, "basesvr.dll");
+	assert_int_equal(hf_fold_lookup(fd, "BaseSvr.dll", found, other), HF_FOLD_TWO);
+	put("d/Basesvr.dll", "5");
+	assert_int_equal(hf_fold_lookup(fd, "basesvr.dll", found, other), HF_FOLD_TWO);
+	assert_string_equal(found, "BASESVR.DLL");
+	assert_string_equal(other, "Basesvr.dll");
+	close(fd);
+}
+
+static void test_site_resolve(void **state)
+{
+	char spelled[HF_SITE_REL_MAX], target[256], link[256], buf[8];
+	struct hf_site *site = NULL;
+	struct hf_err err;
+	int fd = -1, e = 0;
+
+	(void)state;
+	site_xml("");
+	dir("BIN");
+	dir("BIN/I386");
+	put("BIN/I386/Distmgr.dll", "distmgr");
+	put("BIN/I386/BASESVR.DLL", "basesvr");
+	assert_int_equal(hf_site_open(root, &site, &err), 0);
+	assert_false(site->exact_names);
+	assert_int_equal(hf_site_open_file(site, "bin/i386/DISTMGR.DLL", &fd, spelled, &e, &err),
+			 0);
+	assert_string_equal(spelled, "BIN/I386/Distmgr.dll");
+	assert_int_equal(read(fd, buf, sizeof(buf)), 7);
+	assert_memory_equal(buf, "distmgr", 7);
+	close(fd);
+	assert_int_equal(hf_site_open_file(site, "BIN/I386/basesvr.dll", &fd, NULL, &e, &err), 0);
+	close(fd);
+	/* missing: ENOENT, and the spelling as far as it was resolved */
+	assert_int_not_equal(hf_site_open_file(site, "bin/i386/baseutil.dll", &fd, spelled, &e,
+					       &err), 0);
+	assert_int_equal(e, ENOENT);
+	assert_int_equal(fd, -1);
+	assert_string_equal(spelled, "BIN/I386/baseutil.dll");
+	assert_int_not_equal(hf_site_open_file(site, "bin/amd64/x.dll", &fd, spelled, &e, &err),
+			     0);
+	assert_int_equal(e, ENOENT);
+	/* a symlinked file or directory, whatever its case, is refused */
+	snprintf(target, sizeof(target), "%s/BIN/I386/Distmgr.dll", root);
+	snprintf(link, sizeof(link), "%s/BIN/I386/Link.dll", root);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_not_equal(hf_site_open_file(site, "bin/i386/link.dll", &fd, spelled, &e, &err),
+			     0);
+	assert_int_equal(e, ELOOP);
+	snprintf(target, sizeof(target), "%s/BIN/I386", root);
+	snprintf(link, sizeof(link), "%s/BIN/Alias", root);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_not_equal(
+	    hf_site_open_file(site, "bin/alias/distmgr.dll", &fd, spelled, &e, &err), 0);
+	assert_true(e == ELOOP || e == ENOTDIR);
+	/* two directories that fold to the same name: a conflict naming both */
+	dir("bin");
+	assert_int_equal(hf_site_open_file(site, "bin/i386/distmgr.dll", &fd, spelled, &e, &err),
+			 -HF_E_CONFLICT);
+	assert_int_equal(e, 0);
+	assert_int_equal(fd, -1);
+	assert_non_null(strstr(err.msg, "'BIN' and 'bin'"));
+	assert_non_null(strstr(err.msg, "bin/i386/distmgr.dll"));
+	hf_site_free(site);
+	/* names="exact": only the exact spelling */
+	site_xml(" names=\"exact\"");
+	assert_int_equal(hf_site_open(root, &site, &err), 0);
+	assert_true(site->exact_names);
+	assert_int_not_equal(hf_site_open_file(site, "BIN/I386/distmgr.dll", &fd, spelled, &e,
+					       &err), 0);
+	assert_int_equal(e, ENOENT);
+	assert_int_equal(hf_site_open_file(site, "BIN/I386/Distmgr.dll", &fd, spelled, &e, &err),
+			 0);
+	assert_string_equal(spelled, "BIN/I386/Distmgr.dll");
+	close(fd);
+	hf_site_free(site);
+	/* any other value is refused by the schema */
+	site_xml(" names=\"EXACT\"");
+	assert_int_equal(hf_site_open(root, &site, &err), -HF_E_SCHEMA);
+	assert_null(site);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold_eq),
+		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_resolve, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
