@@ -1,9 +1,12 @@
 /* fold: names compared as Windows compares them -- without regard to case -- and the
  * lookup of one name in one directory under that rule.
  *
- * Owns nothing beyond the call: no allocation, no descriptor kept.  Folding is ASCII only:
- * 'A'..'Z' fold to 'a'..'z'; every other byte (UTF-8 sequences included) compares exactly,
- * so two names that differ only in the case of a non-ASCII letter are different names.
+ * Owns nothing beyond the call: no allocation, no descriptor kept.  Names are UTF-8 and
+ * fold by Unicode simple case folding (foldtab.h, CaseFolding.txt status C and S, made by
+ * scripts/gen-foldtab): one code point to one, so "BASESVR.DLL" and "basesvr.dll",
+ * U+00C9 and U+00E9, and U+212A KELVIN SIGN and "k" match, but U+00DF and "ss" do not.
+ * A byte that is not part of a valid UTF-8 sequence (shortest form, no surrogate, at most
+ * U+10FFFF) matches only itself.  Folding may change a name's length in bytes.
  * A lookup reads the directory with readdir (at most HF_FOLD_SCAN_MAX entries) and never
  * opens, follows or stats an entry: what the spelling found names is the caller's to open
  * (with O_NOFOLLOW). */
@@ -14,11 +17,10 @@
 
 #define HF_FOLD_SCAN_MAX (1024 * 1024) /* entries of one directory read by a lookup */
 
-/* 1 if a and b are the same name when ASCII letters are folded to lower case. */
+/* 1 if a and b are the same name once folded. */
 int hf_fold_eq(const char *a, const char *b);
 
-/* 1 if name has a byte that folding changes or that another byte folds to (an ASCII
- * letter): only such a name can have another spelling. */
+/* 1 if name may have another spelling: it has an ASCII letter or a non-ASCII byte. */
 int hf_fold_has_case(const char *name);
 
 enum hf_fold_result {
@@ -29,8 +31,8 @@ enum hf_fold_result {
 };
 
 /* Look name (one component, no '/') up in the directory dirfd (any descriptor openat
- * accepts as a directory, O_PATH too).  A name without an ASCII letter is looked up
- * exactly (fstatat, no link followed) and never reads the directory.  Returns an enum
+ * accepts as a directory, O_PATH too).  A name without a letter or non-ASCII byte is
+ * looked up exactly (fstatat, no link followed) and never reads the directory.  Returns an enum
  * hf_fold_result, or -errno (the directory cannot be opened or read; -EFBIG: more than
  * HF_FOLD_SCAN_MAX entries). */
 int hf_fold_lookup(int dirfd, const char *name, char found[NAME_MAX + 1],

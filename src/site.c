@@ -14,6 +14,7 @@
 
 #include "fileio.h"
 #include "fold.h"
+#include "name.h"
 #include "trustpath.h"
 #include "xml.h"
 
@@ -319,18 +320,34 @@ static int spell(const struct hf_site *site, int dir, const char *rel, char *com
 	return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel, strerror(*sys_errno));
 }
 
+/* Append part (n bytes) and then sep to spelled (HF_SITE_REL_MAX), at *used; 0 if the
+ * result is at most HF_NAME_PATH_MAX bytes. */
+static int append(char *spelled, size_t *used, const char *part, size_t n, char sep)
+{
+	if (*used + n + (sep != '\0') > HF_NAME_PATH_MAX)
+		return -1;
+	memcpy(spelled + *used, part, n);
+	*used += n;
+	spelled[*used] = sep;
+	*used += sep != '\0';
+	spelled[*used] = '\0';
+	return 0;
+}
+
 int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char *spelled,
 		      int *sys_errno, struct hf_err *err)
 {
 	char comp[NAME_MAX + 1]; /* one component of rel */
+	char mine[HF_SITE_REL_MAX];
 	const char *p = rel;
 	size_t used = 0;
 	int dir = site->rootfd, next, r = 0;
 
 	*fd = -1;
 	*sys_errno = 0;
-	if (spelled)
-		snprintf(spelled, HF_SITE_REL_MAX, "%s", rel);
+	if (!spelled)
+		spelled = mine;
+	spelled[0] = '\0';
 	for (;;) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
@@ -345,6 +362,13 @@ int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char
 			comp[n] = '\0';
 			if (!site->exact_names)
 				r = spell(site, dir, rel, comp, sys_errno, err);
+			if (!r && append(spelled, &used, comp, strlen(comp), slash ? '/' : '\0')) {
+				r = hf_err_set(err, HF_E_MALFORMED,
+					       "%s: %s: the site spells it with more than %d bytes",
+					       site->code, rel, HF_NAME_PATH_MAX);
+				hf_err_hint(err, "rename the site's file or directory to the "
+						 "manifest's spelling");
+			}
 			if (!r) {
 				next = openat(dir, comp, flags);
 				if (next < 0)
@@ -353,7 +377,9 @@ int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char
 		}
 		if (dir != site->rootfd)
 			close(dir);
-		if (r) /* spelled: the part resolved, then rel's rest (folding keeps lengths) */
+		if (r || next < 0) /* spelled: as far as resolved, then rel's rest */
+			(void)append(spelled, &used, p, strlen(p), '\0');
+		if (r)
 			return r;
 		if (next < 0) {
 			if (*sys_errno == ELOOP || *sys_errno == ENOTDIR)
@@ -363,13 +389,6 @@ int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char
 						  site->code, rel, comp);
 			return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel,
 					  strerror(*sys_errno));
-		}
-		if (spelled && used + strlen(comp) + 1 < HF_SITE_REL_MAX) {
-			/* folding keeps a component's length: the spelling fits where rel did */
-			memcpy(spelled + used, comp, strlen(comp));
-			used += strlen(comp);
-			spelled[used] = slash ? '/' : '\0';
-			used += slash != NULL;
 		}
 		if (!slash)
 			break;

@@ -4,7 +4,8 @@
  * site root.  Files of the site are opened relative to that descriptor one component at
  * a time with O_NOFOLLOW, so a symlink planted in the site never leads outside it.  Unless
  * site.xml says names="exact", each component matches the site's entry whose name folds
- * to it (fold.h: Windows semantics, ASCII), and callers get the site's spelling. */
+ * to it (fold.h: Windows semantics, Unicode simple case folding), and callers get the
+ * site's spelling. */
 #ifndef HOTFIX_SITE_H
 #define HOTFIX_SITE_H
 
@@ -81,7 +82,8 @@ const char *hf_site_type_name(enum hf_site_type type);
 /* Open a file of the site read-only; rel must satisfy hf_name_safe_path().  No component
  * may be a symlink.  Each component is the site's entry that folds to it (fold.h), unless
  * the site's names are exact; spelled (HF_SITE_REL_MAX bytes, or NULL) gets rel as the
- * site spells it -- on failure, as far as it was resolved, then rel's rest.  On failure
+ * site spells it -- on failure, as far as it was resolved, then rel's rest.  A spelling
+ * longer than HF_NAME_PATH_MAX (folding may change lengths) is -HF_E_MALFORMED.  On failure
  * *sys_errno is the errno (ENOENT: missing; ELOOP: a symlink on the way), or 0 with
  * -HF_E_CONFLICT when two entries of one directory fold to the same component (the
  * message names both). */

@@ -2,8 +2,9 @@
 # (hotfix-manifest(5) SITE).  A sample site spelled BIN/I386/BASESVR.DLL, baseutil.dll,
 # Distmgr.dll: check, the in-use report, apply, list, audit and rollback all name the
 # site's spelling; apply keeps it, rollback restores the original names and bytes.  Two
-# spellings of one name are a conflict (exit 1, both named, nothing changed), and
-# names="exact" in site.xml matches exactly, as before.
+# spellings of one name are a conflict (exit 1, both named, nothing changed); a name with
+# a non-ASCII letter folds by Unicode simple case folding; names="exact" in site.xml
+# matches exactly, as before.
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
 mkdir -p "$T/cab"
@@ -102,6 +103,21 @@ for extra in BIN/I386/basesvr.dll bin; do
     [ $RC -ne 0 ] || fail "audit ($extra) calls a two-spellings site compliant"
     grep -q -- "$both" "$T/out" || fail "audit ($extra): the note does not name $both"
 done
+
+# Unicode simple case folding: U+017F LATIN SMALL LETTER LONG S folds to s, so
+# "Ba\u017fe\u017fvr.dll" (two bytes longer) is bin/i386/Basesvr.dll; apply keeps that name
+long=$(printf 'Ba\305\277e\305\277vr.dll')
+rm -rf "$T/u"; site "$T/u" UNI central - 3
+mv "$T/u/bin/i386/Basesvr.dll" "$T/u/bin/i386/$long"
+cp "$T/u/bin/i386/$long" "$T/u.orig"
+hf apply "$KB" --site "$T/u"
+expect_rc 0
+grep -q "swapped bin/i386/$long: " "$T/u/.hotfix/log/KB936465.log" || fail "the log does not name $long"
+[ ! -e "$T/u/bin/i386/Basesvr.dll" ] || fail "apply made a second Basesvr.dll"
+cmp "$T/cab/SP3/i386/Basesvr.dll" "$T/u/bin/i386/$long" || fail "$long is not the payload's"
+hf rollback KB936465 --site "$T/u"
+expect_rc 0
+cmp "$T/u.orig" "$T/u/bin/i386/$long" || fail "$long is not the original after rollback"
 
 # names="exact": the mixed-case site's files are missing, as before
 rm -rf "$T/x"; mixed "$T/x" EXA

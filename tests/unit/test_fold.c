@@ -1,4 +1,5 @@
-/* Unit tests of fold (ASCII case folding, the lookup of a name in a crafted directory) and
+/* Unit tests of fold (Unicode simple case folding of UTF-8, the table it uses, the lookup
+ * of a name in a crafted directory) and
  * of site's resolver built on it: the site's spelling, missing, two spellings, symlinks,
  * names="exact". */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "fold.h"
+#include "foldtab.h"
 #include "site.h"
 #include "xml.h"
 
@@ -84,13 +86,75 @@ static void test_fold_eq(void **state)
 	assert_false(hf_fold_eq("[", "{"));
 	assert_false(hf_fold_eq("@", "`"));
 	assert_false(hf_fold_eq("^", "~"));
-	/* ASCII only: non-ASCII bytes compare exactly (U+00C9 and U+00E9) */
-	assert_false(hf_fold_eq("\xc3\x89.dll", "\xc3\xa9.dll"));
-	assert_true(hf_fold_eq("\xc3\xa9.DLL", "\xc3\xa9.dll"));
+	/* Unicode simple folding: U+00C9 and U+00E9; Greek capital, small and final sigma;
+	 * Cyrillic; U+212A KELVIN SIGN (3 bytes) and "k"; U+1E9E and U+00DF (status S) */
+	assert_true(hf_fold_eq("\xc3\x89.dll", "\xc3\xa9.DLL"));
+	assert_true(hf_fold_eq("\xce\xa3\xce\xa3", "\xcf\x83\xcf\x82"));
+	assert_true(hf_fold_eq("\xd0\x94\xd0\x9b\xd0\x9b", "\xd0\xb4\xd0\xbb\xd0\xbb"));
+	assert_true(hf_fold_eq("\xe2\x84\xaa.dll", "k.dll"));
+	assert_true(hf_fold_eq("K.dll", "\xe2\x84\xaa.dll"));
+	assert_true(hf_fold_eq("\xe1\xba\x9e", "\xc3\x9f"));
+	assert_true(hf_fold_eq("\xf0\x90\x90\x80", "\xf0\x90\x90\xa8")); /* Deseret, 4 bytes */
+	/* simple, not full, folding: U+00DF is not "ss"; U+0130 (status T/F only) not "i" */
+	assert_false(hf_fold_eq("\xc3\x9f", "ss"));
+	assert_false(hf_fold_eq("\xc4\xb0", "i"));
+	assert_false(hf_fold_eq("\xc3\x89", "E"));
+	/* bytes that are not valid UTF-8 match only themselves: a lone lead byte, a stray
+	 * continuation, an overlong 'A', a surrogate, past U+10FFFF, cut at the end */
+	assert_true(hf_fold_eq("\xc3", "\xc3"));
+	assert_false(hf_fold_eq("\xc3", "\xe3"));
+	assert_false(hf_fold_eq("\x89", "\xa9"));
+	assert_false(hf_fold_eq("\xc1\x81", "a"));
+	assert_false(hf_fold_eq("\xc1\x81", "A"));
+	assert_true(hf_fold_eq("\xc1\x81", "\xc1\x81"));
+	assert_false(hf_fold_eq("\xed\xa0\x80", "\xed\xa0\xa0"));
+	assert_true(hf_fold_eq("\xed\xa0\x80", "\xed\xa0\x80"));
+	assert_false(hf_fold_eq("\xf4\x90\x80\x80", "\xf4\x90\x80\x81"));
+	assert_false(hf_fold_eq("x\xe2\x84", "xk"));
+	assert_false(hf_fold_eq("\xc3\x89", "\xc3"));
 	assert_true(hf_fold_has_case("x1"));
 	assert_true(hf_fold_has_case("Z"));
+	assert_true(hf_fold_has_case("\xc3\x89"));
 	assert_false(hf_fold_has_case("123_-.@[`{"));
-	assert_false(hf_fold_has_case("\xc3\x89"));
+}
+
+/* The table: sorted by code point (the binary search relies on it), no duplicates, and
+ * every fold is its own fold (folding is idempotent). */
+static void test_table(void **state)
+{
+	size_t n = sizeof(hf_foldtab) / sizeof(hf_foldtab[0]);
+	char a[8], b[8];
+
+	(void)state;
+	assert_true(n > 1400);
+	for (size_t i = 1; i < n; i++)
+		if (hf_foldtab[i - 1][0] >= hf_foldtab[i][0])
+			fail_msg("entry %zu (U+%04X) out of order", i, (unsigned)hf_foldtab[i][0]);
+	/* every entry through the decoder: a code point and its fold are the same name */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cp[2] = { hf_foldtab[i][0], hf_foldtab[i][1] };
+		char *out[2] = { a, b };
+
+		for (int k = 0; k < 2; k++) {
+			uint32_t c = cp[k];
+			char *o = out[k];
+
+			if (c < 0x80) {
+				o[0] = (char)c, o[1] = 0;
+			} else if (c < 0x800) {
+				o[0] = (char)(0xc0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3f)), o[2] = 0;
+			} else if (c < 0x10000) {
+				o[0] = (char)(0xe0 | c >> 12), o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+				o[2] = (char)(0x80 | (c & 0x3f)), o[3] = 0;
+			} else {
+				o[0] = (char)(0xf0 | c >> 18), o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+				o[2] = (char)(0x80 | (c >> 6 & 0x3f)), o[3] = (char)(0x80 | (c & 0x3f));
+				o[4] = 0;
+			}
+		}
+		if (!hf_fold_eq(a, b))
+			fail_msg("U+%04X and its fold U+%04X differ", (unsigned)cp[0], (unsigned)cp[1]);
+	}
 }
 
 static int opendir_path(const char *rel)
@@ -140,6 +204,10 @@ static void test_lookup(void **state)
 	assert_int_equal(symlink(target, link), 0);
 	assert_int_equal(hf_fold_lookup(fd, "LINK.DLL", found, other), HF_FOLD_ONE);
 	assert_string_equal(found, "Link.dll");
+	/* a spelling of another length: U+212A KELVIN SIGN for k */
+	put("d/\xe2\x84\xaa" "ernel.sys", "6");
+	assert_int_equal(hf_fold_lookup(fd, "KERNEL.SYS", found, other), HF_FOLD_ONE);
+	assert_string_equal(found, "\xe2\x84\xaa" "ernel.sys");
 	/* two spellings, also when one is exact; the same two whatever readdir's order */
 	put("d/basesvr.dll", "4");
 	assert_int_equal(hf_fold_lookup(fd, "basesvr.dll", found, other), HF_FOLD_TWO);
@@ -198,6 +266,13 @@ static void test_site_resolve(void **state)
 	assert_int_not_equal(
 	    hf_site_open_file(site, "bin/alias/distmgr.dll", &fd, spelled, &e, &err), 0);
 	assert_true(e == ELOOP || e == ENOTDIR);
+	/* a directory spelled with other code points, of another length (U+212A for K) */
+	dir("BIN/\xe2\x84\xaaIT");
+	put("BIN/\xe2\x84\xaaIT/\xc3\x89T\xc3\x89.DLL", "ete");
+	assert_int_equal(
+	    hf_site_open_file(site, "bin/kit/\xc3\xa9t\xc3\xa9.dll", &fd, spelled, &e, &err), 0);
+	assert_string_equal(spelled, "BIN/\xe2\x84\xaaIT/\xc3\x89T\xc3\x89.DLL");
+	close(fd);
 	/* two directories that fold to the same name: a conflict naming both */
 	dir("bin");
 	assert_int_equal(hf_site_open_file(site, "bin/i386/distmgr.dll", &fd, spelled, &e, &err),
@@ -229,6 +304,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_eq),
+		cmocka_unit_test(test_table),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_site_resolve, setup, teardown),
 	};
