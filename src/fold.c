@@ -114,15 +114,15 @@ int hf_fold_lookup(int dirfd, const char *name, char found[NAME_MAX + 1],
 	found[0] = other[0] = '\0';
 	if (len == 0 || len > NAME_MAX || strchr(name, '/'))
 		return -EINVAL;
-	if (!hf_fold_has_case(name)) {
+	fd = hf_fold_has_case(name) ? openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd < 0 && hf_fold_has_case(name) && errno != EACCES)
+		return -errno;
+	if (fd < 0) { /* nothing to fold, or a directory that may be searched, not read */
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			return errno == ENOENT ? HF_FOLD_MISSING : -errno;
 		memcpy(found, name, len + 1);
 		return HF_FOLD_ONE;
 	}
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	d = fdopendir(fd);
 	if (!d) {
 		e = errno;

@@ -15,7 +15,7 @@
 
 #include <limits.h>
 
-#define HF_FOLD_SCAN_MAX (1024 * 1024) /* entries of one directory read by a lookup */
+#define HF_FOLD_SCAN_MAX 65536 /* entries of one directory read by a lookup */
 
 /* 1 if a and b are the same name once folded. */
 int hf_fold_eq(const char *a, const char *b);
@@ -32,7 +32,8 @@ enum hf_fold_result {
 
 /* Look name (one component, no '/') up in the directory dirfd (any descriptor openat
  * accepts as a directory, O_PATH too).  A name without a letter or non-ASCII byte is
- * looked up exactly (fstatat, no link followed) and never reads the directory.  Returns an enum
+ * looked up exactly (fstatat, no link followed) and never reads the directory; so is any
+ * name in a directory this process may search but not read (EACCES), as before folding.  Returns an enum
  * hf_fold_result, or -errno (the directory cannot be opened or read; -EFBIG: more than
  * HF_FOLD_SCAN_MAX entries). */
 int hf_fold_lookup(int dirfd, const char *name, char found[NAME_MAX + 1],

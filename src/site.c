@@ -313,10 +313,14 @@ static int spell(const struct hf_site *site, int dir, const char *rel, char *com
 		return -HF_E_CONFLICT;
 	}
 	*sys_errno = r == HF_FOLD_MISSING ? ENOENT : -r;
-	if (*sys_errno == EFBIG)
-		return hf_err_set(err, HF_E_IO, "%s: %s: a directory on the way has more than %d "
-					       "entries; refused",
-				  site->code, rel, HF_FOLD_SCAN_MAX);
+	if (*sys_errno == EFBIG) {
+		hf_err_set(err, HF_E_IO, "%s: %s: a directory on the way has more than %d entries; "
+					 "too many to match names without regard to case",
+			   site->code, rel, HF_FOLD_SCAN_MAX);
+		hf_err_hint(err, "set names=\"exact\" in site.xml if the manifest spells the "
+				 "site's names exactly");
+		return -HF_E_IO;
+	}
 	return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel, strerror(*sys_errno));
 }
 

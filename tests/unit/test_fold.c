@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -221,6 +222,76 @@ static void test_lookup(void **state)
 	close(fd);
 }
 
+/* A directory of more than HF_FOLD_SCAN_MAX entries is not read to its end: -EFBIG. */
+static void test_lookup_bound(void **state)
+{
+	char found[NAME_MAX + 1], other[NAME_MAX + 1], name[16];
+	int fd, d;
+
+	(void)state;
+	dir("big");
+	fd = opendir_path("big");
+	d = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(d >= 0);
+	for (int i = 0; i < HF_FOLD_SCAN_MAX - 2; i++) { /* with "." and "..": the bound */
+		int f;
+
+		snprintf(name, sizeof(name), "%d", i);
+		f = openat(d, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		assert_true(f >= 0);
+		close(f);
+	}
+	assert_int_equal(hf_fold_lookup(fd, "x.dll", found, other), HF_FOLD_MISSING);
+	close(openat(d, "X.DLL", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+	assert_int_equal(hf_fold_lookup(fd, "x.dll", found, other), -EFBIG);
+	assert_string_equal(found, "");
+	/* a name with nothing to fold is looked up exactly, without reading */
+	assert_int_equal(hf_fold_lookup(fd, "12", found, other), HF_FOLD_ONE);
+	close(d);
+	close(fd);
+}
+
+/* A directory that may be searched but not read (mode 0711, another user's): the exact
+ * name, as before folding.  Run as nobody in a child (the tests run as root). */
+static void test_lookup_unreadable(void **state)
+{
+	char path[256];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	dir("x");
+	put("x/Basesvr.dll", "1");
+	snprintf(path, sizeof(path), "%s/x", root);
+	assert_int_equal(chmod(path, 0711), 0);
+	assert_int_equal(chmod(root, 0755), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char found[NAME_MAX + 1], other[NAME_MAX + 1];
+		int fd;
+
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(10);
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(11);
+		if (openat(fd, ".", O_RDONLY | O_DIRECTORY) >= 0 || errno != EACCES)
+			_exit(12); /* the directory must not be readable for the test to mean it */
+		if (hf_fold_lookup(fd, "Basesvr.dll", found, other) != HF_FOLD_ONE ||
+		    strcmp(found, "Basesvr.dll") != 0)
+			_exit(13);
+		if (hf_fold_lookup(fd, "BASESVR.DLL", found, other) != HF_FOLD_MISSING)
+			_exit(14);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_site_resolve(void **state)
 {
 	char spelled[HF_SITE_REL_MAX], target[256], link[256], buf[8];
@@ -306,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_fold_eq),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_site_resolve, setup, teardown),
 	};
 
