@@ -357,6 +357,7 @@ int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
 		int flags = slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 				  : O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+		size_t mark = used; /* spelled up to this component */
 
 		next = -1;
 		if (n == 0 || n >= sizeof(comp)) {
@@ -381,8 +382,11 @@ int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char
 		}
 		if (dir != site->rootfd)
 			close(dir);
-		if (r || next < 0) /* spelled: as far as resolved, then rel's rest */
+		if (r || next < 0) { /* spelled: as far as opened, then rel's rest */
+			used = mark;
+			spelled[used] = '\0';
 			(void)append(spelled, &used, p, strlen(p), '\0');
+		}
 		if (r)
 			return r;
 		if (next < 0) {
