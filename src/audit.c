@@ -173,9 +173,14 @@ static void set_state(struct hf_audit *a, size_t first)
 		a->recs[i].state = st;
 }
 
+const char *hf_audit_path(const struct hf_audit_record *r)
+{
+	return !r->file ? NULL : r->path[0] ? r->path : r->file->path;
+}
+
 static enum hf_verdict verdict_of(const struct hf_plan_item *it)
 {
-	if (it->unread)
+	if (it->unread || it->ambiguous) /* which of two spellings is meant: not known */
 		return HF_V_UNKNOWN;
 	switch (it->action) {
 	case HF_ACT_INSTALL:
@@ -227,6 +232,7 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 		}
 		rec->manifest = m;
 		rec->file = it->file;
+		memcpy(rec->path, it->path, sizeof(rec->path));
 		rec->present = it->present;
 		rec->has_version = it->has_version;
 		rec->hashed = it->hashed;

@@ -31,7 +31,8 @@ enum hf_verdict {
 	HF_V_UNREADABLE,    /* read, but not a regular file, or no version resource */
 	HF_V_MODIFIED,      /* expected version, other SHA-256 (only with hashes) */
 	HF_V_NOTAPPLICABLE, /* the manifest has no file set for the site (one record) */
-	HF_V_UNKNOWN,       /* could not be read (note: the errno text); without a file: the
+	HF_V_UNKNOWN,       /* could not be read (note: the errno text), or two names fold to
+			     * its path (site.h: which is meant is not known); without a file: the
 			     * site could not be audited (note: busy, damaged, unreadable) */
 };
 
@@ -52,6 +53,8 @@ struct hf_audit_record {
 	const struct hf_site *site;
 	const struct hf_manifest *manifest;
 	const struct hf_mfile *file; /* NULL for HF_V_NOTAPPLICABLE */
+	char path[HF_SITE_REL_MAX];  /* file->path as the site spells it (plan.h); "": as
+				      * the manifest does -- read it with hf_audit_path */
 	int present, has_version, hashed;
 	struct hf_version installed;
 	uint64_t size;
@@ -62,6 +65,10 @@ struct hf_audit_record {
 	int drift;           /* differs from the parent site's file (same service pack) */
 	char drift_note[96]; /* what the parent has */
 };
+
+/* The record's file as the site spells it (the manifest's spelling when the site's is not
+ * known); NULL for a record without a file. */
+const char *hf_audit_path(const struct hf_audit_record *r);
 
 /* Where one site's records are: recs[first .. end). */
 struct hf_audit_span {

@@ -65,7 +65,7 @@ size_t hf_check_targets(const struct hf_plan *p, struct hf_inuse_target *t)
 			continue;
 		t[n].dev = it->st.st_dev;
 		t[n].ino = it->st.st_ino;
-		t[n++].path = it->file->path;
+		t[n++].path = it->path;
 	}
 	return n;
 }

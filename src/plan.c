@@ -66,20 +66,25 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	int fd = -1, sys_errno = 0, cmp, r = 0;
 
 	hf_version_format(&f->version, want);
-	if (hf_site_open_file(site, f->path, &fd, &sys_errno, &local) != 0) {
+	r = hf_site_open_file(site, f->path, &fd, it->path, &sys_errno, &local);
+	if (r != 0) {
 		it->action = HF_ACT_CONFLICT;
-		if (sys_errno == ENOENT)
+		it->ambiguous = r == -HF_E_CONFLICT;
+		if (it->ambiguous)
+			snprintf(it->reason, sizeof(it->reason), "%.500s", local.msg);
+		else if (sys_errno == ENOENT)
 			snprintf(it->reason, sizeof(it->reason), "missing (expected %s or older)",
 				 want);
 		else
 			snprintf(it->reason, sizeof(it->reason), "cannot open: %.480s", local.msg);
 		/* a symlink or a non-directory on the way was seen; anything else
 		 * (EACCES, EIO, ...) hides what is there */
-		it->unread = sys_errno != ENOENT && sys_errno != ELOOP && sys_errno != ENOTDIR;
+		it->unread = !it->ambiguous && sys_errno != ENOENT && sys_errno != ELOOP &&
+			     sys_errno != ENOTDIR;
 		return 0;
 	}
 	if (fstat(fd, &st) != 0) {
-		hf_err_set(&local, HF_E_IO, "%s: fstat: %s", f->path, strerror(errno));
+		hf_err_set(&local, HF_E_IO, "%s: fstat: %s", it->path, strerror(errno));
 		r = unread(site, it, survey, &local, err);
 		goto out;
 	}
@@ -92,7 +97,7 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	it->present = 1;
 	it->size = (uint64_t)st.st_size;
 	it->st = st;
-	r = hf_pe_read_fd(fd, it->size, f->path, &pe, &local);
+	r = hf_pe_read_fd(fd, it->size, it->path, &pe, &local);
 	if (r == -HF_E_IO) {
 		r = unread(site, it, survey, &local, err);
 		goto out;
@@ -110,7 +115,7 @@ static int inspect(const struct hf_site *site, struct hf_plan_item *it, enum hf_
 	     hf_version_cmp(&it->installed, &f->version) == 0)) {
 		uint64_t hashed_size = 0;
 
-		r = hf_sha256_fd(fd, f->path, it->sha256, &hashed_size, &local);
+		r = hf_sha256_fd(fd, it->path, it->sha256, &hashed_size, &local);
 		if (r) {
 			r = unread(site, it, survey, &local, err);
 			goto out;

@@ -8,7 +8,10 @@
  *   equal version, same SHA-256        -> current (nothing to do)
  *   equal version, other SHA-256       -> conflict (modified file; refuse)
  *   installed newer                    -> newer (leave it; never downgrade)
- *   missing, not a regular file, unreadable version -> conflict */
+ *   missing, not a regular file, unreadable version -> conflict
+ *   two names of one directory that fold to the file's (site.h) -> conflict
+ * Each item carries the file's path as the site spells it (site.h): what apply journals,
+ * swaps, backs up and records, and what every report names. */
 #ifndef HOTFIX_PLAN_H
 #define HOTFIX_PLAN_H
 
@@ -33,7 +36,9 @@ enum hf_hash_mode {
 
 struct hf_plan_item {
 	const struct hf_mfile *file;
+	char path[HF_SITE_REL_MAX]; /* file->path as the site spells it (file->path's length) */
 	enum hf_action action;
+	int ambiguous;     /* two entries of one directory fold to a component of the path */
 	int present;       /* the file exists and is a regular file */
 	int unread;        /* the file could not be read -- open (but for ENOENT, ELOOP,
 			    * ENOTDIR: those say what is there), fstat, read or hash failed;

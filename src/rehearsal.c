@@ -162,12 +162,12 @@ int hf_rehearsal_run(const struct hf_site *site, int sdir, const struct hf_regis
 
 		if (it->action != HF_ACT_INSTALL)
 			continue;
-		check_path_attrs(site, it->file->path, r);
+		check_path_attrs(site, it->path, r); /* the site's spelling */
 		r->staging_bytes += it->file->size;
 		r->backup_bytes += it->size;
-		slash = strrchr(it->file->path, '/');
-		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - it->file->path) : 1,
-			 slash ? it->file->path : ".");
+		slash = strrchr(it->path, '/');
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - it->path) : 1,
+			 slash ? it->path : ".");
 		if (faccessat(site->rootfd, dir, W_OK, AT_EACCESS) != 0) {
 			r->writable = 0;
 			problem(r, "%s is not writable", dir);

@@ -52,7 +52,7 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
 		fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9s %-14s%s%s\n",
 			r->site->code, hf_site_type_name(r->site->type), r->site->servicepack,
-			r->manifest->id, r->file->path,
+			r->manifest->id, hf_audit_path(r),
 			r->has_version ? hf_version_format(&r->installed, v1) : "-",
 			hf_version_format(&r->file->version, v2),
 			r->verdict == HF_V_UNKNOWN && !r->present ? "-" : size,
@@ -63,7 +63,7 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 		const struct hf_audit_record *r = &a->recs[i];
 
 		if (r->drift)
-			fprintf(out, "drift: %s %s: %s\n", r->site->code, r->file->path,
+			fprintf(out, "drift: %s %s: %s\n", r->site->code, hf_audit_path(r),
 				r->drift_note);
 	}
 	/* a file that could not be read: why (a whole site's reason is in its row) */
@@ -72,7 +72,7 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 
 		if (r->file && r->verdict == HF_V_UNKNOWN)
 			fprintf(out, "%s: %s %s: %s\n", hf_verdict_name(r->verdict), r->site->code,
-				r->file->path, r->note);
+				hf_audit_path(r), r->note);
 	}
 	for (size_t i = 0; i < a->n; i++)
 		if (i == 0 || a->recs[i - 1].site != a->recs[i].site) {
@@ -127,7 +127,7 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 				  seen ? json_integer((json_int_t)r->site->servicepack) : json_null(),
 				  "hotfix", r->manifest->id, "revision",
 				  (json_int_t)r->manifest->revision, "path",
-				  r->file ? json_string(r->file->path) : json_null(),
+				  r->file ? json_string(hf_audit_path(r)) : json_null(),
 				  "installed_version", hf_json_version_or_null(r->has_version, &r->installed),
 				  "expected_version",
 				  r->file ? hf_json_version_or_null(1, &r->file->version) : json_null(),
@@ -255,7 +255,7 @@ int hf_report_audit_csv(FILE *out, const struct hf_audit *a)
 		f[3] = r->site->parent;
 		f[4] = r->manifest->id;
 		f[5] = rev;
-		f[6] = r->file ? r->file->path : "";
+		f[6] = r->file ? hf_audit_path(r) : "";
 		f[7] = r->has_version ? hf_version_format(&r->installed, v1) : "";
 		f[8] = r->file ? hf_version_format(&r->file->version, v2) : "";
 		f[9] = r->present ? size : "";
@@ -302,7 +302,7 @@ static int xml_record(xmlTextWriter *w, const struct hf_audit_record *r)
 	snprintf(rev, sizeof(rev), "%lu", r->manifest->revision);
 	bad |= attr(w, "hotfix", r->manifest->id) | attr(w, "revision", rev);
 	if (r->file) {
-		bad |= attr(w, "path", r->file->path);
+		bad |= attr(w, "path", hf_audit_path(r));
 		bad |= attr(w, "expected", hf_version_format(&r->file->version, v));
 	}
 	if (r->has_version)

@@ -103,7 +103,7 @@ void hf_report_check_text(FILE *out, const struct hf_check_result *r)
 		const struct hf_plan_item *it = &p->items[i];
 
 		fprintf(out, "  %-9s %-28s %-15s -> %-15s %s\n", hf_action_name(it->action),
-			it->file->path, it->has_version ? hf_version_format(&it->installed, a) : "-",
+			it->path, it->has_version ? hf_version_format(&it->installed, a) : "-",
 			hf_version_format(&it->file->version, b), it->reason);
 		if (r->verbose) {
 			char h1[HF_SHA256_HEX], h2[HF_SHA256_HEX];
@@ -197,7 +197,7 @@ json_t *hf_report_check_object(const struct hf_check_result *r)
 
 		json_array_append_new(
 			files, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "path",
-					 it->file->path, "action", hf_action_name(it->action),
+					 it->path, "action", hf_action_name(it->action),
 					 "installed_version",
 					 hf_json_version_or_null(it->has_version, &it->installed),
 					 "target_version", hf_json_version_or_null(1, &it->file->version),

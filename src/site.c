@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "fold.h"
+#include "name.h"
 #include "trustpath.h"
 #include "xml.h"
 
@@ -128,6 +130,7 @@ static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err 
 	char *type = hf_xml_attr(root, "type");
 	char *parent = hf_xml_attr(root, "parent");
 	char *sp = hf_xml_attr(product, "servicepack");
+	char *names = hf_xml_attr(root, "names");
 	char *end = NULL;
 	unsigned long v;
 	int r = 0;
@@ -140,6 +143,7 @@ static int fill(struct hf_site *s, xmlDoc *doc, const char *name, struct hf_err 
 		goto out;
 	}
 	memcpy(s->code, code, 4);
+	s->exact_names = names && !strcmp(names, "exact");
 	if (parent)
 		memcpy(s->parent, parent, 4);
 	if (!strcmp(type, "central"))
@@ -168,6 +172,7 @@ out:
 	free(type);
 	free(parent);
 	free(sp);
+	free(names);
 	return r;
 }
 
@@ -286,33 +291,104 @@ out:
 	return r;
 }
 
-int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,
-		      struct hf_err *err)
+/* The site's spelling of comp in dir (comp is replaced by it): 0, or an error with
+ * *sys_errno set (ENOENT: no entry folds to it) or -HF_E_CONFLICT. */
+static int spell(const struct hf_site *site, int dir, const char *rel, char *comp,
+		 int *sys_errno, struct hf_err *err)
+{
+	char found[NAME_MAX + 1], other[NAME_MAX + 1];
+	int r = hf_fold_lookup(dir, comp, found, other);
+
+	if (r == HF_FOLD_ONE) {
+		memcpy(comp, found, strlen(found) + 1);
+		return 0;
+	}
+	if (r == HF_FOLD_TWO) {
+		hf_err_set(err, HF_E_CONFLICT,
+			   "%s: %s: two names in one directory, '%s' and '%s', are the same name "
+			   "without regard to case; hotfix cannot tell which one is meant",
+			   site->code, rel, found, other);
+		hf_err_hint(err, "remove or rename one of them (or set names=\"exact\" in "
+				 "site.xml if the site's names are exact)");
+		return -HF_E_CONFLICT;
+	}
+	*sys_errno = r == HF_FOLD_MISSING ? ENOENT : -r;
+	if (*sys_errno == EFBIG) {
+		hf_err_set(err, HF_E_IO, "%s: %s: a directory on the way has more than %d entries; "
+					 "too many to match names without regard to case",
+			   site->code, rel, HF_FOLD_SCAN_MAX);
+		hf_err_hint(err, "set names=\"exact\" in site.xml if the manifest spells the "
+				 "site's names exactly");
+		return -HF_E_IO;
+	}
+	return hf_err_set(err, HF_E_IO, "%s: %s: %s", site->code, rel, strerror(*sys_errno));
+}
+
+/* Append part (n bytes) and then sep to spelled (HF_SITE_REL_MAX), at *used; 0 if the
+ * result is at most HF_NAME_PATH_MAX bytes. */
+static int append(char *spelled, size_t *used, const char *part, size_t n, char sep)
+{
+	if (*used + n + (sep != '\0') > HF_NAME_PATH_MAX)
+		return -1;
+	memcpy(spelled + *used, part, n);
+	*used += n;
+	spelled[*used] = sep;
+	*used += sep != '\0';
+	spelled[*used] = '\0';
+	return 0;
+}
+
+int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char *spelled,
+		      int *sys_errno, struct hf_err *err)
 {
 	char comp[NAME_MAX + 1]; /* one component of rel */
+	char mine[HF_SITE_REL_MAX];
 	const char *p = rel;
-	int dir = site->rootfd, next;
+	size_t used = 0;
+	int dir = site->rootfd, next, r = 0;
 
 	*fd = -1;
 	*sys_errno = 0;
+	if (!spelled)
+		spelled = mine;
+	spelled[0] = '\0';
 	for (;;) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
 		int flags = slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 				  : O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+		size_t mark = used; /* spelled up to this component */
 
+		next = -1;
 		if (n == 0 || n >= sizeof(comp)) {
 			*sys_errno = EINVAL;
-			next = -1;
 		} else {
 			memcpy(comp, p, n);
 			comp[n] = '\0';
-			next = openat(dir, comp, flags);
-			if (next < 0)
-				*sys_errno = errno;
+			if (!site->exact_names)
+				r = spell(site, dir, rel, comp, sys_errno, err);
+			if (!r && append(spelled, &used, comp, strlen(comp), slash ? '/' : '\0')) {
+				r = hf_err_set(err, HF_E_MALFORMED,
+					       "%s: %s: the site spells it with more than %d bytes",
+					       site->code, rel, HF_NAME_PATH_MAX);
+				hf_err_hint(err, "rename the site's file or directory to the "
+						 "manifest's spelling");
+			}
+			if (!r) {
+				next = openat(dir, comp, flags);
+				if (next < 0)
+					*sys_errno = errno;
+			}
 		}
 		if (dir != site->rootfd)
 			close(dir);
+		if (r || next < 0) { /* spelled: as far as opened, then rel's rest */
+			used = mark;
+			spelled[used] = '\0';
+			(void)append(spelled, &used, p, strlen(p), '\0');
+		}
+		if (r)
+			return r;
 		if (next < 0) {
 			if (*sys_errno == ELOOP || *sys_errno == ENOTDIR)
 				return hf_err_set(err, HF_E_IO,

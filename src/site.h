@@ -2,7 +2,10 @@
  *
  * Owns: struct hf_site (free with hf_site_free), including an O_PATH descriptor of the
  * site root.  Files of the site are opened relative to that descriptor one component at
- * a time with O_NOFOLLOW, so a symlink planted in the site never leads outside it. */
+ * a time with O_NOFOLLOW, so a symlink planted in the site never leads outside it.  Unless
+ * site.xml says names="exact", each component matches the site's entry whose name folds
+ * to it (fold.h: Windows semantics, Unicode simple case folding), and callers get the
+ * site's spelling. */
 #ifndef HOTFIX_SITE_H
 #define HOTFIX_SITE_H
 
@@ -46,6 +49,7 @@ struct hf_site {
 	ino_t xml_ino;
 	uid_t xml_uid;
 	gid_t xml_gid;
+	int exact_names; /* site.xml <site names="exact">: no case folding */
 };
 
 /* Open the site at root: read and validate root/site.xml.  Errors: -HF_E_IO (no such
@@ -76,10 +80,15 @@ int hf_site_trust(struct hf_site *site, struct hf_err *err) HF_MUST_CHECK;
 const char *hf_site_type_name(enum hf_site_type type);
 
 /* Open a file of the site read-only; rel must satisfy hf_name_safe_path().  No component
- * may be a symlink.  On failure *sys_errno is the errno (ENOENT: missing; ELOOP: a
- * symlink on the way). */
-int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, int *sys_errno,
-		      struct hf_err *err) HF_MUST_CHECK;
+ * may be a symlink.  Each component is the site's entry that folds to it (fold.h), unless
+ * the site's names are exact; spelled (HF_SITE_REL_MAX bytes, or NULL) gets rel as the
+ * site spells it -- on failure, as far as it was resolved, then rel's rest.  A spelling
+ * longer than HF_NAME_PATH_MAX (folding may change lengths) is -HF_E_MALFORMED.  On failure
+ * *sys_errno is the errno (ENOENT: missing; ELOOP: a symlink on the way), or 0 with
+ * -HF_E_CONFLICT when two entries of one directory fold to the same component (the
+ * message names both). */
+int hf_site_open_file(const struct hf_site *site, const char *rel, int *fd, char *spelled,
+		      int *sys_errno, struct hf_err *err) HF_MUST_CHECK;
 
 /* 1 if root/.hotfix exists (a directory), 0 if not. */
 int hf_site_has_state(const struct hf_site *site);

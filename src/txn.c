@@ -155,13 +155,14 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 		r = hf_payload_extract(plan->manifest, want, n, c->st->progress, err);
 	for (size_t k = 0; !r && k < n; k++) {
 		const struct hf_mfile *f = plan->items[idx[k]].file;
+		const char *path = plan->items[idx[k]].path; /* the site's spelling */
 		struct hf_pe_info pe;
 
 		r = hf_intr_check(err);
 		if (r)
 			break;
 		snprintf(display, sizeof(display), "staged %s", f->source);
-		c->file = f->path;
+		c->file = path;
 		r = hf_pe_read_fd(want[k].fd, f->size, display, &pe, err);
 		if (!r && hf_version_cmp(&pe.file_version, &f->version) != 0)
 			r = hf_err_set(err, HF_E_MALFORMED,
@@ -175,9 +176,9 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 				       strerror(errno));
 		if (!r)
 			hf_history_add(c->log,
-				       STEP(.step = "stage", .file = f->path,
+				       STEP(.step = "stage", .file = path,
 					    .new_ = hf_version_format(&f->version, v2)),
-				       "staged %s from %s (%llu bytes, sha256 verified)", f->path,
+				       "staged %s from %s (%llu bytes, sha256 verified)", path,
 				       f->source, (unsigned long long)f->size);
 	}
 	if (!r)
@@ -1099,7 +1100,7 @@ static int conflict_message(const struct hf_plan *plan, struct hf_err *err)
 			continue;
 		len += (size_t)snprintf(
 		    list + len, sizeof(list) - len, "%s%s (%s%s%s%s): %s", shown ? "; " : "",
-		    it->file->path, it->present ? "version " : "missing",
+		    it->path, it->present ? "version " : it->ambiguous ? "ambiguous" : "missing",
 		    it->present && it->has_version ? hf_version_format(&it->installed, v)
 		    : it->present		   ? "none"
 						   : "",
@@ -1181,8 +1182,8 @@ static int apply_journal(struct ctx *c, struct hf_plan *plan, struct hf_journal 
 
 		if (it->action != HF_ACT_INSTALL)
 			continue;
-		snprintf(display, sizeof(display), "%s: %s", c->site->code, it->file->path);
-		r = site_parent(c, it->file->path, &dir, &leaf, err);
+		snprintf(display, sizeof(display), "%s: %s", c->site->code, it->path);
+		r = site_parent(c, it->path, &dir, &leaf, err);
 		if (r)
 			return r;
 		r = hf_swap_hash(dir, leaf, &present, from[k], &tst[k], display, err);
@@ -1197,7 +1198,7 @@ static int apply_journal(struct ctx *c, struct hf_plan *plan, struct hf_journal 
 			plan->items[i].hashed = 1;
 		}
 		idx[k] = i;
-		j->files[k].path = it->file->path; /* borrowed; not freed by the caller */
+		j->files[k].path = plan->items[i].path; /* the site's spelling, borrowed; not freed */
 		j->files[k].from_version = it->installed;
 		j->files[k].to_version = it->file->version;
 		memcpy(j->files[k].from, from[k], HF_SHA256_LEN);
@@ -1229,7 +1230,7 @@ static int entry_for(const struct hf_plan *plan, const size_t *idx, size_t n,
 		const struct hf_plan_item *it = &plan->items[idx[k]];
 		struct hf_inst_file *f = &h->files[k];
 
-		f->path = strdup(it->file->path);
+		f->path = strdup(it->path); /* the site's spelling: rollback restores it */
 		if (!f->path) {
 			hf_registry_entry_clear(h);
 			return hf_err_set(err, HF_E_NOMEM, "out of memory");

@@ -4,7 +4,8 @@
 # owner, link count, and the originals' mtimes -- with no journal, staging or temporary
 # left (before it, only the journal of a record owed after the commit, txlog.h), and the
 # next apply finishes the job.  Then recovery itself is killed at every
-# step of its own, and the link-less (copy) fallback is checked.
+# step of its own, a site spelled in mixed case is killed at every step (recovery restores
+# its names), and the link-less (copy) fallback is checked.
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
 [ -x "$FAULT_BIN" ] || fail "no fault-injection build at $FAULT_BIN"
@@ -139,6 +140,47 @@ for op in apply rollback; do
             fail "linked $op $mode: one outcome never seen"
     done
 done
+
+# A site spelled as on Windows (BIN/I386/BASESVR.DLL, baseutil.dll, Distmgr.dll; the
+# manifest says bin/i386/Basesvr.dll ...): apply and rollback killed before every
+# operation, then recovered.  The journal records the site's spelling, so recovery
+# restores exactly the names (and bytes) the site had, before or after.
+mixed() { # DIR: the sample site, renamed
+    site "$1" MIX central - 3
+    mv "$1/bin/i386" "$1/bin/I386" && mv "$1/bin" "$1/BIN" &&
+        mv "$1/BIN/I386/Basesvr.dll" "$1/BIN/I386/BASESVR.DLL" &&
+        mv "$1/BIN/I386/Baseutil.dll" "$1/BIN/I386/baseutil.dll" || fail "renaming $1"
+}
+rm -rf "$T/mbefore" "$T/mafter"; mixed "$T/mbefore"
+touch -d '2007-01-02 03:04:05' "$T/mbefore/BIN/I386/baseutil.dll"
+cp -a "$T/mbefore" "$T/mafter"
+hf apply "$KB" --site "$T/mafter" -q
+expect_rc 0
+[ -f "$T/mafter/BIN/I386/BASESVR.DLL" ] && [ ! -e "$T/mafter/bin" ] || fail "mixed apply changed the names"
+SAVED_BEFORE=$BEFORE SAVED_AFTER=$AFTER
+BEFORE=$(tree "$T/mbefore" mtime)
+AFTER=$(tree "$T/mafter")
+for op in apply rollback; do
+    if [ $op = apply ]; then START=mbefore; set -- apply "$KB" --site "$T/s"
+    else START=mafter; set -- rollback KB936465 --site "$T/s"; fi
+    n=$(ops "$@")
+    [ "${n:-0}" -gt 20 ] || fail "mixed $op: counted ${n:-no} operations"
+    seen_before=0 seen_after=0 k=1
+    while [ $k -le $((n + 1)) ]; do
+        rm -rf "$T/s"; cp -a "$T/$START" "$T/s"
+        fault crash $k "$@"
+        [ $FRC -eq 137 ] || [ $k -gt "$n" ] || { cat "$T/ferr"; fail "mixed $op crash:$k: exit $FRC"; }
+        $WRAP "$BIN" recover --site "$T/s" > "$T/out" 2> "$T/err" || fail "mixed $op crash:$k: recover exit $?"
+        s=$(site_state "$T/s" KB936465 BIN/I386/BASESVR.DLL "mixed $op crash:$k") || { echo "$s"; exit 1; }
+        [ "$s" = before ] && seen_before=$((seen_before + 1))
+        [ "$s" = after ] && seen_after=$((seen_after + 1))
+        k=$((k + stride))
+    done
+    echo "mixed-case $op crash: $seen_before x before, $seen_after x after ($n operations)"
+    [ $stride -gt 1 ] || { [ $seen_before -gt 0 ] && [ $seen_after -gt 0 ]; } ||
+        fail "mixed $op: one outcome never seen"
+done
+BEFORE=$SAVED_BEFORE AFTER=$SAVED_AFTER
 
 # A crash in the middle of the swap, then a crash at every step of the recovery.
 rm -rf "$T/mid"; cp -a "$T/before" "$T/mid"
