@@ -147,6 +147,7 @@ bench-smoke: bench-build
 	bench/run --build $(BUILD) --quick --data $(BUILD)/bench/smoke --out $(BUILD)/bench/smoke.md
 	@grep -q '^| SHA-256 while staging' $(BUILD)/bench/smoke.md
 	@grep -q '^| hierarchy apply' $(BUILD)/bench/smoke.md
+	@grep -q '^| Authenticode verification' $(BUILD)/bench/smoke.md
 
 # Speed and memory against the peers (bench/results.md); data generated under build/.
 bench:

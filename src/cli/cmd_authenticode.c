@@ -12,8 +12,9 @@ static const char *const formats[] = { "text", "json", NULL };
 const struct cli_syntax cli_authenticode_syntax = {
 	CLI_PE_TRUST, 1, -1, "FILE", "FILE...", formats,
 	"Output: one line per file, PATH<TAB>STATUS<TAB>SIGNER, STATUS one of valid,\n"
-	"expired, untrusted, unsigned, invalid ('-' when no signer); why a file is not\n"
-	"valid on stderr (not with -q), and with -v every signature.  A file is invalid\n"
+	"expired, untrusted, unsigned, invalid ('-' when no signer; a file that cannot\n"
+	"be read is an error and invalid, no line with -q); why a file is not valid on\n"
+	"stderr (not with -q), and with -v every signature.  A file is invalid\n"
 	"when any of its signatures is, else its best signature's status.  Revocation\n"
 	"and page hashes are not checked.  JSON: urn:hotfix:authenticode:1.\n"
 	"Exit status here: 0 all valid, 1 some unsigned, untrusted or expired, 4 some\n"
@@ -63,7 +64,7 @@ int cmd_authenticode(int argc, char **argv)
 		if (doc) {
 			if (hf_report_ac_add(doc, &r) != 0)
 				status = HF_EXIT_FAILED; /* told by the missing document */
-		} else {
+		} else if (r.ok || !o.c.quiet) { /* -q: no line for an error (as version) */
 			hf_report_ac_line(stdout, &r);
 			if (!o.c.quiet)
 				hf_report_ac_reason(stderr, &r);

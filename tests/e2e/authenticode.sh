@@ -210,9 +210,13 @@ ac --pe-trust pki/new-ca.pem s256.dll oldonly.dll unsigned.dll expired.dll
 echo "ok several files: exit 0, 1, 4"
 
 # a missing file: an error (named, even with -q), the line says invalid, exit 4; -q
-# keeps the results and drops the reasons
-ac -q --pe-trust pki/new-ca.pem s256.dll nosuch.dll oldonly.dll
+# keeps the results and drops the reasons (and, as for version, the error's line)
+ac --pe-trust pki/new-ca.pem s256.dll nosuch.dll oldonly.dll
 [ "$rc" -eq 4 ] && grep -q "^nosuch.dll	invalid	-$" out && [ "$(wc -l < out)" -eq 3 ] &&
+    grep -q "^hotfix: .*nosuch.dll" err && grep -q "^hotfix: oldonly.dll: untrusted: " err ||
+    { cat out err; fail "a missing file: exit $rc"; }
+ac -q --pe-trust pki/new-ca.pem s256.dll nosuch.dll oldonly.dll
+[ "$rc" -eq 4 ] && [ "$(cut -f 1,2 out | tr '\n\t' ' :')" = "s256.dll:valid oldonly.dll:untrusted " ] &&
     grep -q "^hotfix: .*nosuch.dll" err && ! grep -q "oldonly" err ||
     { cat out err; fail "a missing file with -q: exit $rc"; }
 echo "ok a missing file, -q"
