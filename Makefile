@@ -109,7 +109,8 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/lib
 $(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
-# authcheck: the verdicts of src/authenticode.c, printed as `hotfix authenticode` will.
+# authcheck: the verdicts of src/authenticode.c, printed as `hotfix authenticode` does, at a
+# fixed time (-t) for the tests.
 $(BUILD)/tests/authcheck: $(BUILD)/tests/unit/authcheck.o $(BUILD)/libhotfix.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

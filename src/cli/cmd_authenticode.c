@@ -40,6 +40,7 @@ int cmd_authenticode(int argc, char **argv)
 
 	if (status >= 0)
 		return status;
+	status = HF_EXIT_OK;
 	hf_err_clear(&err);
 	if (hf_ac_trust_open(o.pe_trust, &t, &err) != 0) {
 		cli_error_file(o.pe_trust);
