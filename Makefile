@@ -109,7 +109,8 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJS) $(BUILD)/lib
 $(BUILD)/tests/mkpe: $(BUILD)/tests/unit/mkpe.o $(TESTLIB_OBJS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
-# authcheck: the verdicts of src/authenticode.c, printed as `hotfix authenticode` will.
+# authcheck: the verdicts of src/authenticode.c, printed as `hotfix authenticode` does, at a
+# fixed time (-t) for the tests.
 $(BUILD)/tests/authcheck: $(BUILD)/tests/unit/authcheck.o $(BUILD)/libhotfix.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -147,6 +148,7 @@ bench-smoke: bench-build
 	bench/run --build $(BUILD) --quick --data $(BUILD)/bench/smoke --out $(BUILD)/bench/smoke.md
 	@grep -q '^| SHA-256 while staging' $(BUILD)/bench/smoke.md
 	@grep -q '^| hierarchy apply' $(BUILD)/bench/smoke.md
+	@grep -q '^| Authenticode verification' $(BUILD)/bench/smoke.md
 
 # Speed and memory against the peers (bench/results.md); data generated under build/.
 bench:

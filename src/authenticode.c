@@ -875,7 +875,7 @@ int hf_ac_trust_open(const char *trust_path, struct hf_ac_trust **out, struct hf
 	r = hf_sig_load_trust(t->store, trust_path, &t->chain, trust_path, err);
 	if (r) {
 		hf_err_hint(err, "give a PEM file of the code-signing CA certificates to trust "
-				 "with --pe-trust");
+				 "with --pe-trust or $HOTFIX_PE_TRUST");
 		hf_ac_trust_close(t);
 		return r;
 	}

@@ -19,6 +19,8 @@
 #define HOTFIX_VERSION "0.1.0"
 /* The system trust file: a compile-time constant, never overridden (cli_parse). */
 #define HOTFIX_DEFAULT_TRUST "/etc/hotfix/trust.pem"
+/* The system trust file of Authenticode signatures (--pe-trust): the same rule. */
+#define HOTFIX_DEFAULT_PE_TRUST "/etc/hotfix/pe-trust.pem"
 
 struct cli_syntax;
 struct cli_cmd {
@@ -46,7 +48,8 @@ enum { CLI_SITE = 1, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8,
        CLI_HIERARCHY = 32, /* --hierarchy FILE (instead of --site, or required alone) */
        CLI_RECEIPT = 64,   /* --receipt-key FILE, --receipt-cert FILE */
        CLI_VERIFY_LOG = 128,
-       CLI_JOBS = 256 };   /* with --hierarchy: --jobs N, --keep-going (the runner's) */
+       CLI_JOBS = 256,     /* with --hierarchy: --jobs N, --keep-going (the runner's) */
+       CLI_PE_TRUST = 512 }; /* --pe-trust PEM: the anchors of Authenticode signatures */
 
 /* A parsed command line. */
 struct cli_opts {
@@ -58,6 +61,8 @@ struct cli_opts {
 	const char *format; /* the format: --format, "json" for --json, else the first */
 	const char *receipt_key, *receipt_cert; /* sign receipts (txlog.h), or NULL */
 	int verify_log;
+	const char *pe_trust; /* --pe-trust, else the system file or $HOTFIX_PE_TRUST (as
+			       * --trust), when the syntax accepts CLI_PE_TRUST; else NULL */
 	char **args;        /* the operands */
 	int nargs;
 };
@@ -230,7 +235,7 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 /* The syntax of each command (its cmd_*.c), for the command table (main.c). */
 extern const struct cli_syntax cli_check_syntax, cli_apply_syntax, cli_rollback_syntax,
 	cli_recover_syntax, cli_audit_syntax, cli_list_syntax, cli_inventory_syntax,
-	cli_version_syntax;
+	cli_version_syntax, cli_authenticode_syntax;
 
 /* The command table (main.c), for usage, help and suggestions. */
 extern const struct cli_cmd cli_commands[];
@@ -244,5 +249,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_authenticode(int argc, char **argv);
 
 #endif

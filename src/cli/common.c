@@ -21,7 +21,7 @@
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
        OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED,
-       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL };
+       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL, OPT_PE_TRUST };
 
 int cli_result_fd = -1;
 static int changes_sites; /* cli_catch_signals() was called */
@@ -124,6 +124,9 @@ static const struct cli_option {
 	  "hotfix(1) RECEIPTS)" },
 	{ "receipt-cert", OPT_RECEIPT_CERT, "PEM", CLI_RECEIPT,
 	  "its certificate, when the key file does not hold it" },
+	{ "pe-trust", OPT_PE_TRUST, "PEM", CLI_PE_TRUST,
+	  "certificates that anchor Authenticode signatures;\ndefault " HOTFIX_DEFAULT_PE_TRUST
+	  "\nfor root when it exists, else $HOTFIX_PE_TRUST,\nelse that file" },
 	{ "format", OPT_FORMAT, "FORMAT", 0, "the output format: " /* + the command's (help) */ },
 	{ "json", OPT_JSON, NULL, 0,
 	  "the same as --format json: one JSON document on stdout,\nalso for a failure "
@@ -149,41 +152,41 @@ static int accepts(const struct cli_syntax *syn, const struct cli_option *op)
 	return !op->needs || (op->needs & syn->accept);
 }
 
-/* The trust file when no --trust was given (hotfix(1) FILES): for root, the system file
- * when it exists -- an environment variable can leak in through sudo's env_keep, cron or
- * a profile, and must not replace root's trust anchors silently -- else $HOTFIX_TRUST,
- * else the system file. */
-static const char *default_trust(void)
+/* The trust file when no option (--trust, --pe-trust) was given (hotfix(1) FILES): for
+ * root, the system file sys when it exists -- an environment variable can leak in through
+ * sudo's env_keep, cron or a profile, and must not replace root's trust anchors silently
+ * -- else $var, else the system file. */
+static const char *default_trust(const char *var, const char *sys_path, const char *option)
 {
-	const char *env = getenv("HOTFIX_TRUST");
+	const char *env = getenv(var);
 	struct stat sys, other;
 
 	if (!env || !*env)
-		return HOTFIX_DEFAULT_TRUST;
-	if (geteuid() != 0 || stat(HOTFIX_DEFAULT_TRUST, &sys) != 0)
+		return sys_path;
+	if (geteuid() != 0 || stat(sys_path, &sys) != 0)
 		return env;
 	if (stat(env, &other) != 0 || other.st_dev != sys.st_dev || other.st_ino != sys.st_ino)
 		fprintf(stderr,
-			"hotfix: warning: $HOTFIX_TRUST (%s) is ignored: running as root, hotfix "
-			"trusts the system trust file %s; pass --trust %s to choose another file\n",
-			env, HOTFIX_DEFAULT_TRUST, env);
-	return HOTFIX_DEFAULT_TRUST;
+			"hotfix: warning: $%s (%s) is ignored: running as root, hotfix "
+			"trusts the system trust file %s; pass %s %s to choose another file\n",
+			var, env, sys_path, option, env);
+	return sys_path;
 }
 
 /* Running as root, the trust file decides what root installs: it must pass the rule of
  * trustpath.h (it and every directory above it owned by root, writable by no one else),
  * checked here, once, before any command reads a site -- hierarchy workers are forked
  * after it.  A missing or unreadable file is said where it is loaded (sig.c). */
-static int trust_owned(const char *path, struct hf_err *err)
+static int trust_owned(const char *what, const char *path, struct hf_err *err)
 {
 	struct hf_trustpath_file f;
 	int r = hf_trustpath_check(path, HF_TRUSTPATH_NONE, 0, &f, err);
 
 	if (r == -HF_E_UNSAFE || r == -HF_E_MALFORMED)
-		return hf_err_prefix(err, "trust file %s: running as root, hotfix trusts the CA "
+		return hf_err_prefix(err, "%s %s: running as root, hotfix trusts the CA "
 					  "certificates in it, so it and every directory above it "
 					  "must be owned by root and writable by no one else: ",
-				     path);
+				     what, path);
 	hf_err_clear(err);
 	return 0;
 }
@@ -212,6 +215,9 @@ static int set_option(const struct cli_cmd *cmd, struct cli_opts *o, int opt, co
 		break;
 	case OPT_TRUST:
 		o->c.trust = arg;
+		break;
+	case OPT_PE_TRUST:
+		o->pe_trust = arg;
 		break;
 	case OPT_INSECURE:
 		o->c.skip_signature = 1;
@@ -369,7 +375,9 @@ int cli_parse(int argc, char **argv, const char *name, struct cli_opts *o)
 		return r;
 	cli_json_mode = o->json;
 	if (!o->c.trust) /* --trust FILE always wins: an explicit act */
-		o->c.trust = default_trust();
+		o->c.trust = default_trust("HOTFIX_TRUST", HOTFIX_DEFAULT_TRUST, "--trust");
+	if ((syn->accept & CLI_PE_TRUST) && !o->pe_trust) /* the same rule */
+		o->pe_trust = default_trust("HOTFIX_PE_TRUST", HOTFIX_DEFAULT_PE_TRUST, "--pe-trust");
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	if (o->nargs < syn->min || (syn->max >= 0 && o->nargs > syn->max)) {
@@ -395,8 +403,17 @@ int cli_parse(int argc, char **argv, const char *name, struct cli_opts *o)
 		struct hf_err err;
 
 		hf_err_clear(&err);
-		if (trust_owned(o->c.trust, &err) != 0) {
+		if (trust_owned("trust file", o->c.trust, &err) != 0) {
 			cli_error_file(o->c.trust);
+			return cli_fail(&err);
+		}
+	}
+	if (o->pe_trust && geteuid() == 0) { /* the anchors of Authenticode signatures */
+		struct hf_err err;
+
+		hf_err_clear(&err);
+		if (trust_owned("PE trust file", o->pe_trust, &err) != 0) {
+			cli_error_file(o->pe_trust);
 			return cli_fail(&err);
 		}
 	}

@@ -36,6 +36,9 @@ const struct cli_cmd cli_commands[] = {
 	{ "version", cmd_version, &cli_version_syntax,
 	  "Print the file and product version of each PE file, from its version resource:\n"
 	  "PATH<TAB>FILEVERSION<TAB>PRODUCTVERSION ('-' when there is none)." },
+	{ "authenticode", cmd_authenticode, &cli_authenticode_syntax,
+	  "Verify the Authenticode signatures embedded in each PE file against the PE\n"
+	  "trust file: PATH<TAB>STATUS<TAB>SIGNER ('-' when there is none)." },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

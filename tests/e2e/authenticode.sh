@@ -1,11 +1,15 @@
-# Authenticode verification (src/authenticode.c) of DLLs signed by osslsigncode with CAs
-# made here, through tests/unit/authcheck (the lines `hotfix authenticode` will print):
-# each verdict is checked, and compared with `osslsigncode verify -CAfile` where both
-# read the same thing.  Cases: signed with SHA-256/384/512, PE32+, nested (-nest) with
+# `hotfix authenticode` (src/authenticode.c) on DLLs signed by osslsigncode with CAs
+# made here: each verdict is checked, and compared with `osslsigncode verify -CAfile`
+# where both read the same thing.  The cases at a fixed verification time (-t: an
+# expired signer, timestamps) run tests/unit/authcheck, the same engine and the same
+# lines, since the command verifies at the current time only.  Cases: signed with SHA-256/384/512, PE32+, nested (-nest) with
 # a second CA trusted or not, the only signer from an untrusted CA, an expired signer,
 # a changed byte, unsigned, a cut table, two WIN_CERTIFICATE entries, a SHA-1 digest,
 # an expired signer with an RFC 3161 timestamp inside its validity, and one after it,
 # signers the policy refuses (no codeSigning EKU, RSA-1024), a signer-only trust file.
+# The command's own cases: exit 0/1/4 over several files, a missing file, -q, --json
+# (one document, every signature), a bad trust file (one error document), the default
+# trust file and $HOTFIX_PE_TRUST, and root's ownership rule for the trust file.
 . tests/lib.sh
 AUTHCHECK=${HOTFIX_AUTHCHECK:-$(dirname "$BIN")/tests/authcheck}
 command -v osslsigncode >/dev/null || fail "osslsigncode is missing (scripts/install-deps)"
@@ -92,22 +96,34 @@ struct.pack_into('<II', out, dd, va, len(t))
 open(sys.argv[3], 'wb').write(bytes(out))
 PY
 
-# check FILE STATUS SIGNER-CN OSSL(ok|fail|-) [authcheck options] [-- TRUST]
+# ac ARGS...: hotfix authenticode ARGS, stdout in out, stderr in err, status in rc
+ac() {
+    # shellcheck disable=SC2086
+    $WRAP "$BIN" authenticode "$@" > out 2> err
+    rc=$?
+}
+
+# check FILE STATUS SIGNER-CN OSSL(ok|fail|-) [-t UNIXTIME] [--trust TRUST]
+# (-t: through authcheck, at that time; else hotfix authenticode -v --pe-trust TRUST)
 check() {
     f=$1 want=$2 cn=$3 ossl=$4; shift 4
     tr=pki/new-ca.pem; vt=""
     case ${1:-} in -t) vt=$2; shift 2 ;; esac
     case ${1:-} in --trust) tr=$2; shift 2 ;; esac
-    # shellcheck disable=SC2086
-    $WRAP "$AUTHCHECK" ${vt:+-t "$vt"} "$tr" "$f" > out 2> err
-    rc=$?
+    if [ -n "$vt" ]; then
+        # shellcheck disable=SC2086
+        $WRAP "$AUTHCHECK" -t "$vt" "$tr" "$f" > out 2> err
+        rc=$?
+    else
+        ac -v --pe-trust "$tr" "$f"
+    fi
     line=$(cat out)
     case "$line" in
     "$f	$want	"*"CN=$cn"*) ;;
     *) echo "--- stderr:"; cat err; fail "$f: expected '$want' by $cn, got '$line'" ;;
     esac
     case $want in valid) w=0 ;; invalid) w=4 ;; *) w=1 ;; esac
-    [ "$rc" -eq "$w" ] || fail "$f: authcheck exit $rc, expected $w"
+    [ "$rc" -eq "$w" ] || fail "$f: exit $rc, expected $w"
     [ "$ossl" = - ] && { echo "ok $f: $want ($cn)"; return; }
     osslsigncode verify -CAfile "$tr" -TSA-CAfile "$tr" ${vt:+-time "$vt"} -in "$f" \
         > ossl.out 2>&1
@@ -155,7 +171,7 @@ check s256.dll valid "new hotfix manifest signer" - --trust pki/new-signer.pem
     fail "osslsigncode now takes any anchor: revisit the comparison"
 
 # both signatures of a nested file are reported, with their own digests and signers
-$WRAP "$AUTHCHECK" pki/new-ca.pem nested-untrusted.dll > out 2> err
+ac -v --pe-trust pki/new-ca.pem nested-untrusted.dll
 grep -q "signature 1 (entry 0, nested 0): valid: .*new hotfix manifest signer \[sha256\] issuers .*new hotfix root CA" err ||
     { cat err; fail "nested: the primary signature's report"; }
 grep -q "signature 2 (entry 0, nested 1): untrusted: .*old hotfix manifest signer" err ||
@@ -163,7 +179,7 @@ grep -q "signature 2 (entry 0, nested 1): untrusted: .*old hotfix manifest signe
 $WRAP "$AUTHCHECK" -t "$later" pki/short-new.pem stamped.dll > out 2> err
 grep -q "signature 1 (entry 0, nested 0): valid: .* timestamp $(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)" err ||
     { cat err; fail "stamped.dll: the timestamp's time"; }
-$WRAP "$AUTHCHECK" pki/new-ca.pem two.dll > out 2> err
+ac -v --pe-trust pki/new-ca.pem two.dll
 grep -q "signature 2 (entry 1, nested 0): valid" err || { cat err; fail "two.dll: entry 1"; }
 
 # files osslsigncode refuses outright: unsigned, and a cut table
@@ -171,13 +187,105 @@ for f in unsigned.dll cut.dll; do
     ! osslsigncode verify -CAfile pki/new-ca.pem -in "$f" > /dev/null 2>&1 ||
         fail "osslsigncode accepts $f"
 done
-$WRAP "$AUTHCHECK" pki/new-ca.pem unsigned.dll > out 2> err; rc=$?
+ac --pe-trust pki/new-ca.pem unsigned.dll
 [ "$rc" -eq 1 ] && grep -q "^unsigned.dll	unsigned	-$" out || { cat out err; fail unsigned; }
-$WRAP "$AUTHCHECK" pki/new-ca.pem cut.dll > out 2> err; rc=$?
+ac --pe-trust pki/new-ca.pem cut.dll
 [ "$rc" -eq 4 ] && grep -q "^cut.dll	invalid	" out && grep -q "ends past the end of the file" err ||
     { cat out err; fail "cut table"; }
 
 # several files at once: one line each, the worst exit
-$WRAP "$AUTHCHECK" pki/new-ca.pem s256.dll unsigned.dll tampered.dll > out 2> err; rc=$?
+ac --pe-trust pki/new-ca.pem s256.dll unsigned.dll tampered.dll
 [ "$rc" -eq 4 ] && [ "$(wc -l < out)" -eq 3 ] || { cat out; fail "three files: exit $rc"; }
+printf '%s\t%s\t%s\n' s256.dll valid "$(sed -n 's/^s256.dll\tvalid\t//p' out)" \
+    unsigned.dll unsigned - tampered.dll invalid "$(sed -n 's/^tampered.dll\tinvalid\t//p' out)" |
+    cmp -s - out || { cat out; fail "three files: the lines, in order"; }
+grep -q "^hotfix: unsigned.dll: unsigned" err && grep -q "^hotfix: tampered.dll: invalid: " err ||
+    { cat err; fail "three files: the reasons"; }
+! grep -q "^hotfix: s256.dll" err || { cat err; fail "three files: a reason for a valid file"; }
+ac --pe-trust pki/new-ca.pem s256.dll s384.dll s512.dll overlay.dll
+[ "$rc" -eq 0 ] && [ "$(grep -c '	valid	' out)" -eq 4 ] && [ ! -s err ] ||
+    { cat out err; fail "four valid files: exit $rc"; }
+ac --pe-trust pki/new-ca.pem s256.dll oldonly.dll unsigned.dll expired.dll
+[ "$rc" -eq 1 ] || { cat out err; fail "valid, untrusted, unsigned: exit $rc, expected 1"; }
+echo "ok several files: exit 0, 1, 4"
+
+# a missing file: an error (named, even with -q), the line says invalid, exit 4; -q
+# keeps the results and drops the reasons (and, as for version, the error's line)
+ac --pe-trust pki/new-ca.pem s256.dll nosuch.dll oldonly.dll
+[ "$rc" -eq 4 ] && grep -q "^nosuch.dll	invalid	-$" out && [ "$(wc -l < out)" -eq 3 ] &&
+    grep -q "^hotfix: .*nosuch.dll" err && grep -q "^hotfix: oldonly.dll: untrusted: " err ||
+    { cat out err; fail "a missing file: exit $rc"; }
+ac -q --pe-trust pki/new-ca.pem s256.dll nosuch.dll oldonly.dll
+[ "$rc" -eq 4 ] && [ "$(cut -f 1,2 out | tr '\n\t' ' :')" = "s256.dll:valid oldonly.dll:untrusted " ] &&
+    grep -q "^hotfix: .*nosuch.dll" err && ! grep -q "oldonly" err ||
+    { cat out err; fail "a missing file with -q: exit $rc"; }
+echo "ok a missing file, -q"
+
+# --json: one document, every file and every signature
+ac --json --pe-trust pki/new-ca.pem s256.dll nested-untrusted.dll oldonly.dll nosuch.dll \
+    unsigned.dll cut.dll
+[ "$rc" -eq 4 ] || fail "--json: exit $rc, expected 4"
+[ "$(jq -s length out)" = 1 ] || { cat out; fail "--json: not exactly one document"; }
+jq -e --arg tr pki/new-ca.pem '
+  .schema == "urn:hotfix:authenticode:1" and .pe_trust == $tr and (.files | length) == 6 and
+  ([.files[].status] == ["valid", "valid", "untrusted", "invalid", "unsigned", "invalid"]) and
+  (.files[0].signer | test("CN=new hotfix manifest signer")) and
+  (.files[0].signatures | length) == 1 and .files[0].entries == 1 and
+  (.files[0].signatures[0] | .entry == 0 and .nested == 0 and .status == "valid" and
+     .digest == "sha256" and .reason == null and .timestamp == null and
+     (.issuers | length) >= 1 and (.issuers[-1] | test("new hotfix root CA"))) and
+  (.files[1].signatures | length) == 2 and
+  (.files[1].signatures[1] | .nested == 1 and .status == "untrusted" and
+     (.signer | test("old hotfix manifest signer")) and (.reason | length) > 0) and
+  (.files[3] | .path == "nosuch.dll" and .error_code == "io" and (.error | test("nosuch.dll"))
+     and .signatures == [] and .signer == null) and
+  (.files[4] | .signatures == [] and .signer == null and .error == null) and
+  (.files[5].reason | test("ends past the end of the file"))' out > /dev/null ||
+    { cat out; fail "--json: the document"; }
+ac --json --pe-trust pki/short-new.pem stamped.dll
+[ "$rc" -eq 0 ] && jq -e --arg ts "$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)" \
+    '.files[0].signatures[0].timestamp == $ts' out > /dev/null ||
+    { cat out; fail "--json: the timestamp"; }
+echo "ok --json"
+
+# a trust file that cannot be used: exit 4, named; with --json one error document
+ac --pe-trust nosuch.pem s256.dll
+[ "$rc" -eq 4 ] && [ ! -s out ] && grep -q "trust file nosuch.pem: cannot open" err ||
+    { cat out err; fail "a missing trust file"; }
+echo "not a certificate" > pki/junk.pem
+ac --json --pe-trust pki/junk.pem s256.dll
+[ "$rc" -eq 4 ] && [ "$(jq -s length out)" = 1 ] &&
+    jq -e '.schema == "urn:hotfix:error:1" and .exit == 4 and .file == "pki/junk.pem"' out \
+        > /dev/null || { cat out err; fail "--json: a bad trust file"; }
+echo "ok a bad trust file"
+
+# the default trust file: $HOTFIX_PE_TRUST when the system file does not exist
+if [ ! -e /etc/hotfix/pe-trust.pem ]; then
+    HOTFIX_PE_TRUST=pki/new-ca.pem ac s256.dll
+    [ "$rc" -eq 0 ] || { cat out err; fail "\$HOTFIX_PE_TRUST: exit $rc"; }
+    ac s256.dll
+    [ "$rc" -eq 4 ] && grep -q "/etc/hotfix/pe-trust.pem: cannot open" err ||
+        { cat out err; fail "the default trust file: exit $rc"; }
+    echo "ok \$HOTFIX_PE_TRUST, the default trust file"
+fi
+
+# root trusts a PE trust file only when it and every directory above it are root's and
+# writable by no one else (the rule of --trust)
+if [ "$(id -u)" = 0 ]; then
+    W="running as root, hotfix trusts the CA certificates in it, so it and every directory above it must be owned by root and writable by no one else"
+    cp pki/new-ca.pem pki/open.pem; chmod 666 pki/open.pem
+    cp pki/new-ca.pem pki/nobody.pem; chown nobody pki/nobody.pem
+    ac --pe-trust pki/open.pem s256.dll
+    [ "$rc" -eq 4 ] && [ ! -s out ] && grep -q "PE trust file pki/open.pem: $W" err ||
+        { cat out err; fail "a PE trust file writable by others"; }
+    ac --json --pe-trust pki/nobody.pem s256.dll
+    [ "$rc" -eq 4 ] && [ "$(jq -s length out)" = 1 ] &&
+        jq -e '.schema == "urn:hotfix:error:1" and .file == "pki/nobody.pem" and
+               (.message | test("owned by nobody"))' out > /dev/null ||
+        { cat out err; fail "a PE trust file owned by nobody"; }
+    HOTFIX_PE_TRUST=pki/open.pem ac s256.dll
+    [ "$rc" -eq 4 ] && grep -q "PE trust file pki/open.pem: $W" err ||
+        { cat out err; fail "\$HOTFIX_PE_TRUST writable by others"; }
+    echo "ok root's ownership rule for the PE trust file"
+fi
 echo "authenticode: all cases agree"

@@ -4,7 +4,7 @@
 # command; every failure under --json one JSON document on stdout; -q: nothing on stdout.
 . "$HOTFIX_TOP/tests/lib.sh"
 export HOTFIX_TRUST=$TRUST
-cmds="check apply rollback recover audit list inventory version"
+cmds="check apply rollback recover audit list inventory version authenticode"
 # one JSON document on stdout, whole (two documents, or text around one, fail)
 onedoc() { [ "$(jq -s 'length' "$T/out" 2>/dev/null)" = 1 ] ||
     fail "$1: stdout is not exactly one JSON document"; }
@@ -116,6 +116,7 @@ same urn:hotfix:audit:1 audit "$KB" --site "$H/CEN"
 same urn:hotfix:list:1 list --site "$H/CEN"
 same urn:hotfix:inventory:1 inventory --hierarchy "$H/h.xml"
 same urn:hotfix:version:1 version "$T/a.dll"
+same urn:hotfix:authenticode:1 authenticode --pe-trust "$TRUST" "$T/a.dll"
 hf version "$T/a.dll" --json
 jqt '.files[0].file_version == "1.2.3.4" and .files[0].error == null' "version JSON"
 hf recover --site "$H/CEN" --json
@@ -159,6 +160,7 @@ missing() { # the command's arguments naming something that is not there
     recover | list) echo "--site $T/no-such-site" ;;
     inventory) echo "--hierarchy $T/no-such-h.xml" ;;
     version) echo "$T/no-such.dll" ;;
+    authenticode) echo "--pe-trust $TRUST $T/no-such.dll" ;;
     esac
 }
 for c in $cmds; do
@@ -174,7 +176,7 @@ for c in $cmds; do
                 jqt ".exit == $RC and (.error | type) == \"string\" and (.message | length) > 0
                      and has(\"hint\") and has(\"site\") and has(\"file\")" "$c $run: error document"
             else # a report that carries the error itself is the document
-                case $c in version | recover | rollback | list) ;; *) fail "$c $run: $schema" ;; esac
+                case $c in version | authenticode | recover | rollback | list) ;; *) fail "$c $run: $schema" ;; esac
                 grep -q '"error' "$T/out" || fail "$c $run: the report does not carry the error"
             fi
             [ -s "$T/err" ] || fail "$c $run: no message on stderr"

@@ -4,7 +4,8 @@
 # trust anchors -- else $HOTFIX_TRUST, else /etc/hotfix/trust.pem.  The system file is
 # put in place in a private mount namespace (a tmpfs over /etc/hotfix, or over /etc with
 # the real entries linked back when /etc/hotfix does not exist): the real /etc is never
-# written.
+# written.  The PE trust file of `hotfix authenticode` (/etc/hotfix/pe-trust.pem,
+# $HOTFIX_PE_TRUST) follows the same rule.
 . tests/hostile/lib.sh
 if ! unshare -m --propagation private true 2> /dev/null; then
     echo "trustfile: SKIPPED: no mount namespace here (unshare -m is not allowed), and the" \
@@ -24,10 +25,11 @@ onefile "$T/m/evil.xml" TF1 tf.tar bin/t.dll SP3/t.dll "$T/new.dll"
 onefile "$T/m/good.xml" TF2 tf.tar bin/t.dll SP3/t.dll "$T/new.dll"   # the demo PKI
 
 # in_ns SYSFILE CMD...: run CMD where /etc/hotfix holds SYSFILE as trust.pem (none when
-# SYSFILE is -); stdout/stderr/status as hf() leaves them.
+# SYSFILE is -) and $PESYS, when set, as pe-trust.pem; stdout/stderr/status as hf()
+# leaves them.
 in_ns() {
     sys=$1; shift
-    T=$T SYS=$sys unshare -m --propagation private sh -c '
+    T=$T SYS=$sys PESYS=${PESYS:-} unshare -m --propagation private sh -c '
         set -e
         if [ -d /etc/hotfix ]; then
             mount -t tmpfs -o size=1m,mode=755 tmpfs /etc/hotfix
@@ -42,6 +44,7 @@ in_ns() {
             mkdir /etc/hotfix
         fi
         [ "$SYS" = - ] || cp "$SYS" /etc/hotfix/trust.pem
+        [ -z "$PESYS" ] || cp "$PESYS" /etc/hotfix/pe-trust.pem
         exec "$@"' sh "$@" > "$T/out" 2> "$T/err"
     RC=$?
     echo "+ [ns, /etc/hotfix/trust.pem: $sys] $*" | sed "s|$T|\$T|g"
@@ -85,4 +88,27 @@ expect_rc 4
 expect_err "trust file /etc/hotfix/trust.pem: cannot open"
 snap_same "$before" "no trust file at all"
 echo "ok: no trust file at all: refused, naming /etc/hotfix/trust.pem"
-echo "trustfile (hostile): 6 cases"
+
+# 6. the PE trust file of authenticode, by the same rule: a DLL signed by the demo
+# signer; the system file the demo CA, $HOTFIX_PE_TRUST the attacker's CA (ignored, with
+# the warning), then no system file ($HOTFIX_PE_TRUST used), then neither
+if command -v osslsigncode > /dev/null; then
+    osslsigncode sign -certs "$TOP/manifests/demo-pki/demo-signer.pem" \
+        -key "$TOP/manifests/demo-pki/demo-signer.key" -h sha256 -time 1700000000 \
+        -in "$T/new.dll" -out "$T/signed.dll" > /dev/null 2>&1 || fail "osslsigncode sign"
+    HOTFIX_PE_TRUST=$EVIL PESYS=$TRUST in_ns - $BINW authenticode "$T/signed.dll"
+    expect_rc 0
+    expect_out "	valid	"
+    expect_err "warning: \$HOTFIX_PE_TRUST ($EVIL) is ignored: running as root, hotfix trusts the system trust file /etc/hotfix/pe-trust.pem; pass --pe-trust $EVIL to choose another file"
+    HOTFIX_PE_TRUST=$TRUST PESYS=$EVIL in_ns - $BINW authenticode "$T/signed.dll" --pe-trust "$TRUST"
+    expect_rc 0
+    ! grep -q "is ignored" "$T/err" || fail "--pe-trust gave a warning"
+    HOTFIX_PE_TRUST=$EVIL in_ns - $BINW authenticode "$T/signed.dll"
+    expect_rc 1
+    expect_out "	untrusted	"
+    HOTFIX_PE_TRUST= in_ns - $BINW authenticode "$T/signed.dll"
+    expect_rc 4
+    expect_err "trust file /etc/hotfix/pe-trust.pem: cannot open"
+    echo "ok: the PE trust file: the system file wins for root over \$HOTFIX_PE_TRUST, --pe-trust over both"
+fi
+echo "trustfile (hostile): 7 cases"

@@ -1,5 +1,7 @@
 /* authcheck: the verdicts of src/authenticode.c on files, for the shell tests, in the
- * lines the future `hotfix authenticode` prints (so that it can replace this driver):
+ * file and signature lines `hotfix authenticode -v` prints -- kept for what the command
+ * cannot do: verify at a fixed time (-t: an expired signer, timestamps; see
+ * tests/e2e/authenticode.sh):
  *   PATH<TAB>STATUS<TAB>SIGNER       (SIGNER: the best signature's subject, "-" if none)
  * and on stderr, per signature, "PATH: signature N (entry E, nested K): STATUS: REASON".
  * Exit 0 all valid, 1 some unsigned/untrusted/expired, 4 some invalid (or unreadable).
