@@ -353,6 +353,19 @@ static int is_oid(const ASN1_OBJECT *o, const char *txt)
 	return o && OBJ_obj2txt(buf, sizeof(buf), o, 1) > 0 && strcmp(buf, txt) == 0;
 }
 
+/* 1 unless the n bytes at p are padding: fewer than 8, all zero.  Bytes an entry holds
+ * beyond its signature are covered by no signature, so a file that hides data there is
+ * refused, as Windows' strict check does (CVE-2013-3900). */
+static int trailing(ptrdiff_t n, const uint8_t *p)
+{
+	if (n < 0 || n >= 8)
+		return 1;
+	for (ptrdiff_t i = 0; i < n; i++)
+		if (p[i])
+			return 1;
+	return 0;
+}
+
 /* Parse one PKCS#7 SignedData (der, n bytes) into items[res->nsigs - 1] and recurse
  * into its nested signatures.  A failure marks the slot invalid with the reason; -1 when
  * the signature limit is passed. */
@@ -378,6 +391,12 @@ static int collect(const uint8_t *der_p7, size_t n, int entry, int depth, int *n
 		return 0;
 	}
 	it->p7 = p7;
+	if (trailing(der_p7 + n - p, p)) { /* a blob beside the signature (CVE-2013-3900) */
+		snprintf(s->reason, sizeof(s->reason),
+			 "%zu byte(s) after the signature in its entry, not padding",
+			 (size_t)(der_p7 + n - p));
+		return 0;
+	}
 	if (!PKCS7_type_is_signed(p7) || !p7->d.sign || !p7->d.sign->contents ||
 	    !is_oid(p7->d.sign->contents->type, OID_SPC_INDIRECT) ||
 	    !p7->d.sign->contents->d.other ||
@@ -440,6 +459,7 @@ static int walk_table(const uint8_t *tab, size_t n, struct hf_ac_result *res,
 		uint32_t len;
 		uint16_t rev, type;
 		int nested_no = 0;
+		size_t next;
 
 		if (n - off < 8) {
 			snprintf(res->reason, sizeof(res->reason),
@@ -470,7 +490,17 @@ static int walk_table(const uint8_t *tab, size_t n, struct hf_ac_result *res,
 			return -1;
 		}
 		res->nentries++;
-		off += ((size_t)len + 7) / 8 * 8;
+		next = ((size_t)off + len + 7) / 8 * 8;
+		if (next > n)
+			next = n;
+		if (trailing((ptrdiff_t)(next - off - len), tab + off + len)) {
+			snprintf(res->reason, sizeof(res->reason),
+				 "certificate table entry %d at +%zu: the padding after it is not "
+				 "zero (a misaligned entry, or data no signature covers)",
+				 res->nentries - 1, off);
+			return -1;
+		}
+		off = next;
 	}
 	if (res->nentries == 0) {
 		snprintf(res->reason, sizeof(res->reason), "certificate table has no entry");
@@ -520,9 +550,33 @@ static int chain_ok(struct hf_ac_trust *t, X509 *signer, STACK_OF(X509) *certs, 
 	return ok;
 }
 
+/* A token's one signer is a timestamping authority: the timeStamping EKU, alone and
+ * critical, not a CA (X509_PURPOSE_TIMESTAMP_SIGN).  The trust store's purpose is ANY (a
+ * chain to any anchor), which TS_RESP_verify_token's own purpose check inherits and so
+ * does not make: without this, any certificate under the trust file, a code-signing
+ * leaf's too, could date an expired signature. */
+static int tsa_signer(PKCS7 *token)
+{
+	STACK_OF(X509) *s = PKCS7_get0_signers(token, NULL, 0);
+	X509 *c = sk_X509_num(s) == 1 ? sk_X509_value(s, 0) : NULL;
+	int ok = c && X509_check_purpose(c, X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1 &&
+		 X509_check_ca(c) == 0;
+
+	sk_X509_free(s);
+	return ok;
+}
+
+/* The imprint's digest: SHA-224 or stronger, as everywhere (sig.c's policy). */
+static int strong_imprint(const EVP_MD *md)
+{
+	int n = md ? EVP_MD_get_type(md) : NID_undef;
+
+	return n == NID_sha224 || n == NID_sha256 || n == NID_sha384 || n == NID_sha512;
+}
+
 /* The time an RFC 3161 timestamp token in si's unauthenticated attributes vouches for:
- * the token verifies (signature, TSA chain to the trust file, the imprint is the digest
- * of si's signature).  Returns 1 with *when and txt set, 0 if there is no such token. */
+ * the token verifies (signature, TSA chain to the trust file, the imprint -- SHA-224 or
+ * stronger -- is the digest of si's signature) and its signer is a TSA (tsa_signer).  Returns 1 with *when and txt set, 0 if there is no such token. */
 static int timestamp(struct hf_ac_trust *t, PKCS7_SIGNER_INFO *si, time_t *when, char *txt,
 		     size_t txtlen)
 {
@@ -550,7 +604,7 @@ static int timestamp(struct hf_ac_trust *t, PKCS7_SIGNER_INFO *si, time_t *when,
 		md = tst ? EVP_get_digestbyobj(TS_MSG_IMPRINT_get_algo(
 				   TS_TST_INFO_get_msg_imprint(tst))->algorithm)
 			 : NULL;
-		imprint = md ? OPENSSL_malloc(EVP_MAX_MD_SIZE) : NULL;
+		imprint = strong_imprint(md) ? OPENSSL_malloc(EVP_MAX_MD_SIZE) : NULL;
 		v = imprint ? TS_VERIFY_CTX_new() : NULL;
 		if (v && EVP_Digest(ASN1_STRING_get0_data(si->enc_digest),
 				    (size_t)ASN1_STRING_length(si->enc_digest), imprint, &ilen, md,
@@ -562,7 +616,7 @@ static int timestamp(struct hf_ac_trust *t, PKCS7_SIGNER_INFO *si, time_t *when,
 			TS_VERIFY_CTX_set_flags(v, TS_VFY_VERSION | TS_VFY_SIGNATURE |
 						    TS_VFY_IMPRINT);
 			memset(&t->chain, 0, sizeof(t->chain));
-			if (TS_RESP_verify_token(v, token) == 1 &&
+			if (TS_RESP_verify_token(v, token) == 1 && tsa_signer(token) &&
 			    ASN1_TIME_to_tm(TS_TST_INFO_get_time(tst), &tm) == 1) {
 				*when = timegm(&tm);
 				strftime(txt, txtlen, "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -95,6 +95,23 @@ out = bytearray(b[:va]) + t
 struct.pack_into('<II', out, dd, va, len(t))
 open(sys.argv[3], 'wb').write(bytes(out))
 PY
+# data planted inside the entry, after the signature (CVE-2013-3900): covered by no signature
+/usr/bin/python3 - s256.dll planted.dll <<'PY' || fail "crafting planted.dll"
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+lf = struct.unpack_from('<I', b, 0x3c)[0]
+magic = struct.unpack_from('<H', b, lf + 24)[0]
+dd = lf + 24 + (96 if magic == 0x10b else 112) + 4 * 8
+va, size = struct.unpack_from('<II', b, dd)
+junk = b'EVIL-UNSIGNED-PAYLOAD' * 40
+ln = struct.unpack_from('<I', b, va)[0]
+entry = b[va:va + ln] + junk
+entry += b'\0' * (-len(entry) % 8)
+struct.pack_into('<I', entry, 0, ln + len(junk))
+out = b[:va] + entry
+struct.pack_into('<II', out, dd, va, len(entry))
+open(sys.argv[2], 'wb').write(bytes(out))
+PY
 
 # ac ARGS...: hotfix authenticode ARGS, stdout in out, stderr in err, status in rc
 ac() {
@@ -145,6 +162,13 @@ check stamped.dll valid "short hotfix manifest signer" ok -t "$later" --trust pk
 check latestamp.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-new.pem
 check stamped.dll expired "short hotfix manifest signer" fail -t "$later" --trust pki/short-ca.pem
 check tampered.dll invalid "new hotfix manifest signer" fail
+# osslsigncode accepts it; Windows' strict check refuses the planted blob
+ac --pe-trust pki/new-ca.pem planted.dll
+[ "$rc" -eq 4 ] && [ "$(cat out)" = "planted.dll	invalid	-" ] && grep -q "after the signature in its entry" err ||
+    { cat out err; fail "planted.dll: a blob after the signature passed"; }
+osslsigncode verify -CAfile pki/new-ca.pem -in planted.dll > /dev/null 2>&1 ||
+    fail "planted.dll: osslsigncode refused it too (the case needs rethinking)"
+echo "ok planted.dll: invalid (osslsigncode accepts it)"
 check two.dll valid "new hotfix manifest signer" - # osslsigncode sees only entry 1
 check oldonly.dll untrusted "old hotfix manifest signer" fail
 # SHA-1 digests: osslsigncode accepts them, hotfix's policy never does

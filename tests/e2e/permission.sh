@@ -13,6 +13,10 @@ mkdir -p "$P"
 kbcopy "$P"
 M=$P/manifests/KB936465.xml
 chmod -R a+rX "$P" "$T/ca"
+# nobody runs a copy: the checkout may lie below a directory only root can enter (a CI
+# clone in mktemp -d), and valgrind, unlike the kernel's exec, must read the binary itself
+install -m 0755 "$BIN" "$P/hotfix"
+BIN=$P/hotfix
 export HOTFIX_TRUST=$TRUST
 
 # as HF ARGS but as nobody, from a directory nobody can read

@@ -227,7 +227,8 @@ static void test_misaligned_entry(void **state)
 	pegen_win_cert(table, blob, 5);       /* dwLength 13 */
 	pegen_win_cert(table + 13, blob, 5);  /* at +13, not +16 */
 	n = pegen_add_table(img, sizeof(img), n, &l, table, 32);
-	expect(n, HF_AC_INVALID, 1, "entry 1 at +16");
+	/* the first entry's padding holds the second's header: not zero */
+	expect(n, HF_AC_INVALID, 1, "entry 0 at +0: the padding after it is not zero");
 }
 
 static void test_length_past_end(void **state)
