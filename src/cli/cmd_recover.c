@@ -61,7 +61,7 @@ int cli_recover(const struct cli_opts *o, const char *unused, const char *site_r
 					   status);
 	hf_state_close(st);
 	hf_site_free(site);
-	return unwritten && !status ? 1 : status;
+	return unwritten && !status ? HF_EXIT_FAILED : status;
 }
 
 static const struct cli_hier_cmd hier = { "recover", HF_ORDER_ANY, 0, cli_recover, NULL, NULL, 0 };
