@@ -35,10 +35,10 @@ fail() {
 # hf ARGS...: run hotfix; stdout in $T/out, stderr in $T/err, status in $RC.
 hf() {
     HF_CALLS=$((HF_CALLS + 1))
-    w=$WRAP # a test may prefix WRAP (timeout, setpriv): a bare call drops only valgrind
-    [ $(( (HF_CALLS - 1) % ${HOTFIX_WRAP_EVERY:-1} )) -eq 0 ] || w=${WRAP%"$VALGRIND"}
+    HF_WRAP=$WRAP # a test may prefix WRAP (timeout, setpriv): a bare call drops only valgrind
+    [ $(( (HF_CALLS - 1) % ${HOTFIX_WRAP_EVERY:-1} )) -eq 0 ] || HF_WRAP=${WRAP%"$VALGRIND"}
     # shellcheck disable=SC2086
-    $w "$BIN" "$@" > "$T/out" 2> "$T/err"
+    $HF_WRAP "$BIN" "$@" > "$T/out" 2> "$T/err"
     RC=$?
     echo "+ hotfix $* -> $RC"
 }
@@ -79,6 +79,14 @@ sign() {
 }
 
 mkdll() { "$TOP/scripts/mkdll" "$@" || fail "mkdll $*"; }
+
+# kbfile SOURCE OUT: the KB936465 payload's file SOURCE (SP3/i386/Basesvr.dll, ...), the
+# signed DLL the hotfix installs, copied to OUT.
+kbfile() {
+    [ -d "$T/kbx" ] || { mkdir -p "$T/kbx" && gcab -x -C "$T/kbx" "$TOP/payloads/KB936465.cab" > /dev/null; } ||
+        fail "gcab -x KB936465.cab"
+    mkdir -p "$(dirname "$2")" && cp "$T/kbx/$1" "$2" || fail "kbfile $1"
+}
 
 FAULT_BIN=${HOTFIX_FAULT_BIN:-$TOP/build/hotfix-fault}
 HOLDFILE=${HOTFIX_HOLDFILE:-$TOP/build/tests/holdfile}

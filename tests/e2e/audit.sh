@@ -8,13 +8,13 @@ expect_out_count "outdated" 3
 expect_out "NOT compliant"
 
 # Bring the files to the hotfix's versions: compliant.
-mkdll "$T/cen/bin/i386/Basesvr.dll" 2.50.4253.3102 1769472
-mkdll "$T/cen/bin/i386/Baseutil.dll" 2.50.4253.3102 614400
+kbfile SP3/i386/Basesvr.dll "$T/cen/bin/i386/Basesvr.dll"
+kbfile SP3/i386/Baseutil.dll "$T/cen/bin/i386/Baseutil.dll"
 mkdll "$T/cen/bin/i386/Distmgr.dll" 2.50.4253.3200 421888
 before=$(snapshot "$T/cen")
 hf audit "$KB" --site "$T/cen" --trust "$TRUST" --verify-hashes
 expect_rc 0
-expect_out "Basesvr.dll .* ok  *e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4"
+expect_out "Basesvr.dll .* ok  *b1b5431254c6957d8e834f11b65d5a044002ea1ba27382b61b52378580ed68de"
 expect_out "Distmgr.dll .* newer"
 expect_out "^compliant"
 [ "$(snapshot "$T/cen")" = "$before" ] || fail "audit changed the site"

@@ -21,7 +21,7 @@ expect_out "restart required: no"
 # -v: sizes and hashes per file, the hotfix's from the manifest.
 hf check "$KB" --site "$T/cen" --trust "$TRUST" -v
 expect_rc 0
-expect_out "hotfix:    421888 bytes, sha256 344096c2d20be122b03ad3c539a35049dfa60cfd23121ddaaf8297d02878883a, from SP3/i386/Distmgr.dll"
+expect_out "hotfix:    421888 bytes, sha256 937dcc32920f2baabfb4e7da454ace689bb87b4c56c9d2e216682f698126c9ca, from SP3/i386/Distmgr.dll"
 expect_out "installed: 1769472 bytes, sha256 (not computed"
 
 # SP2 picks the SP2 file set.
@@ -35,9 +35,9 @@ expect_rc 3
 expect_err "does not apply to service pack 1; it applies to service pack 2, 3"
 
 # Current: the hotfix's own files installed.
-mkdll "$T/cen/bin/i386/Basesvr.dll" 2.50.4253.3102 1769472
-mkdll "$T/cen/bin/i386/Baseutil.dll" 2.50.4253.3102 614400
-mkdll "$T/cen/bin/i386/Distmgr.dll" 2.50.4253.3104 421888
+kbfile SP3/i386/Basesvr.dll "$T/cen/bin/i386/Basesvr.dll"
+kbfile SP3/i386/Baseutil.dll "$T/cen/bin/i386/Baseutil.dll"
+kbfile SP3/i386/Distmgr.dll "$T/cen/bin/i386/Distmgr.dll"
 hf check "$KB" --site "$T/cen" --trust "$TRUST"
 expect_rc 0
 expect_out_count "^  current " 3

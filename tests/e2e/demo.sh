@@ -30,6 +30,13 @@ grep -q 'CRA: no hotfixes installed' "$T/after" || fail "CRA not as before after
     fail "CRA's files are not the SP3 originals after recover"
 grep -q 'CRA: KB936465 revision 1 installed' "$T/kill" || fail "the apply run again did not install"
 
+# the Authenticode scene: the six payload DLLs valid, the tampered copy invalid (exit 4)
+sed -n "/^== Also: each DLL of the payload/,/^== Also: a tampered manifest/p" "$T/out" > "$T/ac"
+[ "$(grep -c '^payload/SP[23]/i386/[A-Za-z]*.dll	valid	/O=hotfix demo PKI/CN=demo vendor code signer$' "$T/ac")" = 6 ] ||
+    fail "the six payload DLLs are not shown valid"
+grep -q '^payload/Distmgr-tampered.dll	invalid	' "$T/ac" && grep -q '^(exit 4)$' "$T/ac" ||
+    fail "the tampered DLL is not shown invalid (exit 4)"
+
 # the site on disk: installed, no journal or hook left, its site.xml namespaced
 installed "$demo/CRA" KB936465 || fail "KB936465 not in CRA's registry"
 [ ! -e "$demo/CRA/.hotfix/journal" ] && [ ! -e "$demo/CRA/.hotfix/hook" ] ||

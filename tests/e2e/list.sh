@@ -8,7 +8,7 @@ expect_out "CEN: no hotfixes installed"
 [ ! -e "$T/cen/.hotfix" ] || fail "list created .hotfix/"
 
 mkdir -p "$T/cen/.hotfix"
-h1=e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4
+h1=b1b5431254c6957d8e834f11b65d5a044002ea1ba27382b61b52378580ed68de
 h2=01ba7f5f645c05cf779d29deb265c5cf614aa141e757d3f16e6b0f0ded9b9c68
 cat > "$T/cen/.hotfix/installed.xml" <<XML
 <?xml version="1.0" encoding="UTF-8"?>

@@ -23,6 +23,17 @@ check_file SP2/i386/Basesvr.dll 2.50.4160.2137 1769472
 check_file SP2/i386/Baseutil.dll 2.50.4160.2137 614400
 check_file SP2/i386/Distmgr.dll 2.50.4160.2137 417792
 
+# Each DLL carries the demo code signer's Authenticode signature, valid against the demo
+# CA for hotfix and for osslsigncode alike.
+for f in SP2/i386/Basesvr.dll SP2/i386/Baseutil.dll SP2/i386/Distmgr.dll \
+         SP3/i386/Basesvr.dll SP3/i386/Baseutil.dll SP3/i386/Distmgr.dll; do
+    hf authenticode "$T/x/$f" --pe-trust "$TRUST"
+    expect_rc 0
+    expect_out "	valid	/O=hotfix demo PKI/CN=demo vendor code signer\$"
+    osslsigncode verify -CAfile "$TRUST" -in "$T/x/$f" > "$T/osc" 2>&1 ||
+        { cat "$T/osc"; fail "osslsigncode verify $f"; }
+done
+
 # A damaged payload is caught by check before anything could use it (exit 4).
 site "$T/cen" CEN central - 3
 kbcopy "$T/k"

@@ -7,7 +7,7 @@
 . tests/lib.sh
 export HOTFIX_TRUST=$TRUST
 DLL=bin/i386/Basesvr.dll
-NEW=e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4 # its KB936465 SHA-256
+NEW=b1b5431254c6957d8e834f11b65d5a044002ea1ba27382b61b52378580ed68de # its KB936465 SHA-256
 
 # services DIR HEALTH-SHELL [START-ARGS]: site.xml of DIR with svcd as its service (run
 # dir DIR.run) and HEALTH-SHELL as its health command (1 retry, no pause, 3 s); the start

@@ -4,10 +4,12 @@
 
 command -v exiftool >/dev/null || fail "exiftool missing (scripts/install-deps installs it)"
 
-# The six KB936465 DLLs and the pre-hotfix ones of every service pack.
-mkdll "$T/dll/SP3/Basesvr.dll" 2.50.4253.3102 1769472
-mkdll "$T/dll/SP3/Distmgr.dll" 2.50.4253.3104 421888
-mkdll "$T/dll/SP2/Baseutil.dll" 2.50.4160.2137 614400
+# The six KB936465 DLLs (Authenticode-signed: a certificate table after the image) and
+# the pre-hotfix ones of every service pack.
+for f in SP2/i386/Basesvr.dll SP2/i386/Baseutil.dll SP2/i386/Distmgr.dll \
+         SP3/i386/Basesvr.dll SP3/i386/Baseutil.dll SP3/i386/Distmgr.dll; do
+    kbfile "$f" "$T/dll/$f"
+done
 mkdll "$T/dll/mixed/Odd.dll" 1.2.3.4 65536 65535.0.65535.7
 for sp in 1 2 3; do site "$T/site$sp" S0$sp primary CEN $sp; done
 cp "$T"/site1/bin/i386/Basesvr.dll "$T/dll/sp1-Basesvr.dll"
@@ -41,8 +43,8 @@ expect_out "Odd.dll	1.2.3.4	65535.0.65535.7"
 # Not PE, truncated, empty, directory: '-' '-' and a reason, exit 4, never a crash.
 printf 'hello' > "$T/text.dll"
 : > "$T/empty.dll"
-head -c 1000 "$T/dll/SP3/Basesvr.dll" > "$T/trunc.dll"
-hf version "$T/text.dll" "$T/empty.dll" "$T/trunc.dll" "$T" "$T/dll/SP3/Basesvr.dll"
+head -c 1000 "$T/dll/SP3/i386/Basesvr.dll" > "$T/trunc.dll"
+hf version "$T/text.dll" "$T/empty.dll" "$T/trunc.dll" "$T" "$T/dll/SP3/i386/Basesvr.dll"
 expect_rc 4
 expect_out "$T/text.dll	-	-"
 expect_out "$T/empty.dll	-	-"

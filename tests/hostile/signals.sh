@@ -15,7 +15,7 @@
 [ -x "$FAULT_BIN" ] || fail "no fault-injection build at $FAULT_BIN"
 DLL=bin/i386/Basesvr.dll
 OLD=01ba7f5f645c05cf779d29deb265c5cf614aa141e757d3f16e6b0f0ded9b9c68 # before KB936465
-NEW=e062296618abf43a2e6c9b5c79ca2a185a8f742e635ed8a9d052d929459093d4 # after
+NEW=b1b5431254c6957d8e834f11b65d5a044002ea1ba27382b61b52378580ed68de # after
 trap 'find "$T" -name "*.run" -type d | while read -r r; do "$SVCD" stop "$r" > /dev/null 2>&1; done; rm -rf "$T"' EXIT
 
 # dflt CMD...: run CMD with SIGINT, SIGTERM, SIGHUP and SIGQUIT at their defaults (a
