@@ -8,7 +8,8 @@ WRAP=${HOTFIX_WRAP:-}
 # Under valgrind each run costs a second or more.  With HOTFIX_WRAP_EVERY=N (make check's
 # valgrind pass: 3) hf runs its 1st, (N+1)th, (2N+1)th ... call of a test under
 # HOTFIX_WRAP and the others bare, with every assertion unchanged; the ASan+UBSan pass
-# runs every call instrumented.  Calls written as $WRAP "$BIN" are not sampled.
+# runs every call instrumented.  Calls written as $WRAP "$BIN" are not sampled (see
+# sample below).
 VALGRIND=$WRAP HF_CALLS=0
 MKPE=${HOTFIX_MKPE:-$TOP/build/tests/mkpe}
 export HOTFIX_DLL_CACHE=${HOTFIX_DLL_CACHE:-$TOP/build/dll-cache}
@@ -32,11 +33,18 @@ fail() {
     exit 1
 }
 
+# sample: HF_WRAP is what the next run is wrapped in -- WRAP, or under HOTFIX_WRAP_EVERY a
+# bare call, sampled as above (a test may prefix WRAP with timeout or setpriv: a bare call
+# drops only valgrind).  hf calls it; so may a test's own runner of a binary.
+sample() {
+    HF_CALLS=$((HF_CALLS + 1))
+    HF_WRAP=$WRAP
+    [ $(( (HF_CALLS - 1) % ${HOTFIX_WRAP_EVERY:-1} )) -eq 0 ] || HF_WRAP=${WRAP%"$VALGRIND"}
+}
+
 # hf ARGS...: run hotfix; stdout in $T/out, stderr in $T/err, status in $RC.
 hf() {
-    HF_CALLS=$((HF_CALLS + 1))
-    HF_WRAP=$WRAP # a test may prefix WRAP (timeout, setpriv): a bare call drops only valgrind
-    [ $(( (HF_CALLS - 1) % ${HOTFIX_WRAP_EVERY:-1} )) -eq 0 ] || HF_WRAP=${WRAP%"$VALGRIND"}
+    sample
     # shellcheck disable=SC2086
     $HF_WRAP "$BIN" "$@" > "$T/out" 2> "$T/err"
     RC=$?

@@ -115,8 +115,9 @@ PY
 
 # ac ARGS...: hotfix authenticode ARGS, stdout in out, stderr in err, status in rc
 ac() {
+    sample
     # shellcheck disable=SC2086
-    $WRAP "$BIN" authenticode "$@" > out 2> err
+    $HF_WRAP "$BIN" authenticode "$@" > out 2> err
     rc=$?
 }
 
@@ -128,8 +129,9 @@ check() {
     case ${1:-} in -t) vt=$2; shift 2 ;; esac
     case ${1:-} in --trust) tr=$2; shift 2 ;; esac
     if [ -n "$vt" ]; then
+        sample
         # shellcheck disable=SC2086
-        $WRAP "$AUTHCHECK" -t "$vt" "$tr" "$f" > out 2> err
+        $HF_WRAP "$AUTHCHECK" -t "$vt" "$tr" "$f" > out 2> err
         rc=$?
     else
         ac -v --pe-trust "$tr" "$f"
