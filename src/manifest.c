@@ -226,6 +226,31 @@ static int parse_expires(xmlNode *root, const char *name, struct hf_manifest *m,
 	return 0;
 }
 
+/* The required="..." of an element (an xs:boolean the schema checked: "true", "1",
+ * "false", "0", with the whitespace xs:boolean collapses).  A policy must never fail
+ * open: a value the schema let through but that is none of those is refused. */
+static int parse_required(xmlNode *node, const char *text, const char *name, int *out,
+			  struct hf_err *err)
+{
+	size_t len;
+
+	*out = 0;
+	if (!node)
+		return 0;
+	text = text ? text + strspn(text, " \t\r\n") : "";
+	len = strcspn(text, " \t\r\n");
+	if (text[len + strspn(text + len, " \t\r\n")] == '\0') {
+		if ((len == 4 && !strncmp(text, "true", 4)) || (len == 1 && text[0] == '1')) {
+			*out = 1;
+			return 0;
+		}
+		if ((len == 5 && !strncmp(text, "false", 5)) || (len == 1 && text[0] == '0'))
+			return 0;
+	}
+	return hf_err_set(err, HF_E_SCHEMA, "%s:%ld: <%s required=\"%.20s\">: not true or false",
+			  name, xmlGetLineNo(node), (const char *)node->name, text);
+}
+
 static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf_err *err)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -235,6 +260,8 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 	xmlNode *title = hf_xml_child(root, "title");
 	char *rev = hf_xml_attr(root, "revision");
 	char *restart_req = restart ? hf_xml_attr(restart, "required") : NULL;
+	xmlNode *ac = hf_xml_child(root, "authenticode");
+	char *ac_req = ac ? hf_xml_attr(ac, "required") : NULL;
 	char *psize = payload ? hf_xml_attr(payload, "size") : NULL;
 	char *psha = payload ? hf_xml_attr(payload, "sha256") : NULL;
 	uint64_t v = 0;
@@ -259,6 +286,9 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 	m->product_version = hf_xml_attr(product, "version");
 	m->restart_required = restart_req && (!strcmp(restart_req, "true") ||
 					      !strcmp(restart_req, "1"));
+	r = parse_required(ac, ac_req, name, &m->authenticode_required, err);
+	if (r)
+		goto out;
 	m->payload_href = hf_xml_attr(payload, "href");
 	r = parse_u64(psize, UINT64_C(1) << 40, &m->payload_size, "payload size", name, err);
 	if (!r)
@@ -294,6 +324,7 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 out:
 	free(rev);
 	free(restart_req);
+	free(ac_req);
 	free(psize);
 	free(psha);
 	return r;
