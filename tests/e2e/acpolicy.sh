@@ -1,12 +1,14 @@
 # The Authenticode policy of a manifest (<authenticode required="true"/>, hotfix-manifest(5)):
 # a site and a payload of two DLLs signed with osslsigncode by a CA made here.  check and
-# apply (--site and --hierarchy) pass with that CA as --pe-trust; a signer of another CA,
-# an unsigned DLL, a signed DLL with a byte changed (the manifest's hash updated and
-# re-signed), and no usable PE trust file each make check and apply exit 4 naming the file
-# and its status, the site byte-identical; a manifest without the policy applies unsigned
-# DLLs with no PE trust file at all.  audit --verify-signatures: compliant when valid; the
-# same files against another CA, and the unsigned DLLs of a manifest without the policy,
-# are not compliant (exit 1), named, with their status in text, JSON, CSV and XML.
+# apply (--site and --hierarchy) pass with that CA as --pe-trust; a signer of another CA
+# (or the CA missing from the trust file), an unsigned DLL, a signed DLL with a byte
+# changed (the manifest's hash updated and re-signed), a signer that expired (no
+# timestamp), and no usable PE trust file each make check and apply exit 4 naming the
+# file and its status, the site unchanged (check: byte for byte, .hotfix too); a manifest
+# without the policy applies unsigned DLLs with no PE trust file at all.
+# audit --verify-signatures: compliant when valid; the same files against another CA, and
+# the unsigned DLLs of a manifest without the policy, are not compliant (exit 1), named,
+# with their status in text, JSON, CSV and XML.
 . tests/lib.sh
 command -v osslsigncode >/dev/null || fail "osslsigncode is missing (scripts/install-deps)"
 unset HOTFIX_PE_TRUST
@@ -22,7 +24,36 @@ signpe() {
     osslsigncode sign -certs "pki/$3-signer.pem" -key "pki/$3-signer.key" -time 1700000000 \
         -h sha256 -in "$1" -out "$2" > /dev/null 2>&1 || fail "osslsigncode sign $2"
 }
+# a signer of the good CA that expired (2023) long before now, signing while valid, no
+# timestamp: expired
+cat > ca.cnf <<'CNF'
+[ca]
+default_ca = exp
+[exp]
+dir = .
+database = ./index.txt
+new_certs_dir = .
+serial = ./serial
+default_md = sha256
+policy = any
+unique_subject = no
+[any]
+commonName = supplied
+[leaf]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = codeSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+: > index.txt; echo 01 > serial
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout pki/exp-signer.key \
+    -out exp.csr -subj "/CN=expired hotfix signer" 2>/dev/null &&
+openssl ca -batch -config ca.cnf -cert pki/good-ca.pem -keyfile pki/good-ca.key -in exp.csr \
+    -out pki/exp-signer.pem -startdate 20230101000000Z -enddate 20240101000000Z \
+    -extensions leaf -notext > /dev/null 2>&1 || fail "the expired signer's certificate"
 signpe new-a.dll good-a.dll good; signpe new-b.dll good-b.dll good
+signpe new-a.dll exp-a.dll exp
 signpe new-b.dll evil-b.dll evil
 cp good-a.dll bad-a.dll # a byte of a section changed after signing
 printf 'X' | dd of=bad-a.dll bs=1 seek=1100 conv=notrunc 2>/dev/null
@@ -56,6 +87,7 @@ pkg good good-a.dll good-b.dll true
 pkg evil good-a.dll evil-b.dll true
 pkg unsigned good-a.dll new-b.dll true
 pkg tampered bad-a.dll good-b.dll true
+pkg expired exp-a.dll good-b.dll true
 pkg off new-a.dll new-b.dll false
 pkg none new-a.dll new-b.dll -
 
@@ -89,9 +121,24 @@ refused() {
 refused evil SP3/b.dll bin/i386/b.dll untrusted --pe-trust "$PE"
 refused unsigned SP3/b.dll bin/i386/b.dll unsigned --pe-trust "$PE"
 refused tampered SP3/a.dll bin/i386/a.dll invalid --pe-trust "$PE"
+refused expired SP3/a.dll bin/i386/a.dll expired --pe-trust "$PE"
 # the signer's CA not in the trust file (only the other CA's): untrusted
 refused good SP3/a.dll bin/i386/a.dll untrusted --pe-trust "$T/pki/evil-ca.pem"
-# the apply's failure is in the site's log, as any stage failure
+# the apply's failure is in its JSON report and the site's log, as any stage failure
+hf apply pkg-evil/m.xml --site s1 --trust "$TRUST" --pe-trust "$PE" --json
+expect_rc 4
+/usr/bin/python3 - "$T/out" <<'PY' || fail "apply --json lacks the stage failure"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "urn:hotfix:apply:1", d
+s = d["sites"][0]
+assert s["failed_step"] == "stage" and s["failed_file"] == "bin/i386/b.dll", s
+assert s["error_code"] == "signature" and s["changed"] == 0, s
+assert s["error"].startswith("staged SP3/b.dll (bin/i386/b.dll): Authenticode untrusted"), s
+PY
+hf check pkg-evil/m.xml --site s1 --trust "$TRUST" --pe-trust "$PE" --json
+expect_rc 4
+expect_out '"error_code": *"signature"'
 grep -q "failed at stage: staged SP3/a.dll (bin/i386/a.dll): Authenticode untrusted" \
     s1/.hotfix/log/ACgood.log || fail "the log lacks the stage failure"
 
