@@ -939,6 +939,8 @@ int hf_ac_require(struct hf_ac_trust *t, int fd, uint64_t size, const char *disp
 				 "PEM");
 		return -HF_E_SIGNATURE;
 	}
+	if (fd < 0)
+		return hf_err_set(err, HF_E_IO, "%s: not open", display);
 	res = malloc(sizeof(*res)); /* 16 signatures of text: kept off the stack */
 	if (!res)
 		return hf_err_set(err, HF_E_NOMEM, "%s: out of memory", display);

@@ -34,11 +34,11 @@ static void judge_authenticode(struct hf_check *k, struct hf_ac_trust *t)
 	const struct hf_plan *p = k->plan;
 	size_t n = p->count[HF_ACT_INSTALL], w = 0;
 	struct hf_payload_want *want = calloc(n ? n : 1, sizeof(*want));
-	const struct hf_plan_item **items = calloc(n ? n : 1, sizeof(*items));
+	size_t *at = calloc(n ? n : 1, sizeof(*at)); /* want[i] is p->items[at[i]] */
 	char which[HF_PAYLOAD_NAME_MAX + HF_SITE_REL_MAX + 16];
 	int r = 0;
 
-	if (!want || !items) {
+	if (!want || !at) {
 		hf_err_set(&k->err, HF_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -49,29 +49,30 @@ static void judge_authenticode(struct hf_check *k, struct hf_ac_trust *t)
 
 		if (it->action != HF_ACT_INSTALL)
 			continue;
-		items[w] = it;
+		at[w] = i;
 		want[w].source = it->file->source;
 		want[w].size = it->file->size;
 		want[w].sha256 = it->file->sha256;
 		want[w].fd = memfd_create("hotfix-check", MFD_CLOEXEC);
 		if (want[w++].fd < 0) {
-			r = hf_err_set(&k->err, HF_E_IO, "memfd_create: %s", strerror(errno));
+			hf_err_set(&k->err, HF_E_IO, "memfd_create: %s", strerror(errno));
 			goto out;
 		}
 	}
 	/* the payload was verified just before, with progress: this pass is silent */
 	r = hf_payload_extract(k->manifest, want, w, NULL, &k->err);
 	for (size_t i = 0; !r && i < w; i++) {
-		snprintf(which, sizeof(which), "staged %s (%s)", items[i]->file->source,
-			 items[i]->path);
-		r = hf_ac_require(t, want[i].fd, items[i]->file->size, which, &k->err);
+		const struct hf_plan_item *it = &p->items[at[i]];
+
+		snprintf(which, sizeof(which), "staged %s (%s)", it->file->source, it->path);
+		r = hf_ac_require(t, want[i].fd, it->file->size, which, &k->err);
 	}
 out:
 	for (size_t i = 0; want && i < w; i++)
 		if (want[i].fd >= 0)
 			close(want[i].fd);
 	free(want);
-	free(items);
+	free(at);
 }
 
 /* The plan's verdict: conflicts refuse; else the payload, when something is to install,

@@ -232,23 +232,26 @@ static int parse_expires(xmlNode *root, const char *name, struct hf_manifest *m,
 static int parse_required(xmlNode *node, const char *text, const char *name, int *out,
 			  struct hf_err *err)
 {
-	size_t len;
+	char word[8] = "";
+	size_t b = 0, e = text ? strlen(text) : 0;
 
 	*out = 0;
 	if (!node)
 		return 0;
-	text = text ? text + strspn(text, " \t\r\n") : "";
-	len = strcspn(text, " \t\r\n");
-	if (text[len + strspn(text + len, " \t\r\n")] == '\0') {
-		if ((len == 4 && !strncmp(text, "true", 4)) || (len == 1 && text[0] == '1')) {
-			*out = 1;
-			return 0;
-		}
-		if ((len == 5 && !strncmp(text, "false", 5)) || (len == 1 && text[0] == '0'))
-			return 0;
+	while (b < e && strchr(" \t\r\n", text[b])) /* xs:boolean's whitespace */
+		b++;
+	while (e > b && strchr(" \t\r\n", text[e - 1]))
+		e--;
+	if (text && e - b < sizeof(word))
+		memcpy(word, text + b, e - b);
+	if (!strcmp(word, "true") || !strcmp(word, "1")) {
+		*out = 1;
+		return 0;
 	}
+	if (!strcmp(word, "false") || !strcmp(word, "0"))
+		return 0;
 	return hf_err_set(err, HF_E_SCHEMA, "%s:%ld: <%s required=\"%.20s\">: not true or false",
-			  name, xmlGetLineNo(node), (const char *)node->name, text);
+			  name, xmlGetLineNo(node), (const char *)node->name, text ? text : "");
 }
 
 static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf_err *err)
