@@ -1,9 +1,12 @@
 /* audit: turn plans into per-file verdicts. */
 #include "audit.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "plan.h"
 
@@ -11,7 +14,7 @@ const char *hf_verdict_name(enum hf_verdict v)
 {
 	static const char *const names[] = { "ok",         "newer",    "outdated",
 					     "missing",    "unreadable", "modified",
-					     "not-applicable", "unknown" };
+					     "not-applicable", "unknown", "signature" };
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }
@@ -199,6 +202,52 @@ static enum hf_verdict verdict_of(const struct hf_plan_item *it)
 	return HF_V_MODIFIED;
 }
 
+/* --verify-signatures: the Authenticode status of a file that is ok or newer; one not valid
+ * is verdict signature, one that cannot be read unknown (the note says why). */
+static void verify_signature(struct hf_audit *a, const struct hf_site *site,
+			     struct hf_audit_record *rec)
+{
+	struct hf_ac_result *res = NULL;
+	struct hf_err err;
+	struct stat st;
+	int fd = -1, sys_errno = 0;
+	const char *why;
+
+	if (rec->verdict != HF_V_OK && rec->verdict != HF_V_NEWER)
+		return;
+	res = malloc(sizeof(*res));
+	if (!res) {
+		hf_err_set(&err, HF_E_NOMEM, "out of memory");
+		goto unknown;
+	}
+	if (hf_site_open_file(site, rec->path, &fd, NULL, &sys_errno, &err) != 0)
+		goto unknown;
+	if (fstat(fd, &st) != 0) {
+		hf_err_set(&err, HF_E_IO, "fstat: %s", strerror(errno));
+		goto unknown;
+	}
+	if (hf_ac_verify_fd(a->pe_trust, fd, (uint64_t)st.st_size, 0, res, &err) != 0)
+		goto unknown;
+	snprintf(rec->authenticode, sizeof(rec->authenticode), "%s",
+		 hf_ac_status_word(res->status));
+	if (res->status != HF_AC_VALID) {
+		why = hf_ac_reason(res);
+		rec->verdict = HF_V_SIGNATURE;
+		snprintf(rec->note, sizeof(rec->note), "Authenticode %s%s%.400s",
+			 hf_ac_status_word(res->status), why[0] ? ": " : "", why);
+	}
+	goto out;
+unknown:
+	snprintf(rec->authenticode, sizeof(rec->authenticode), "unknown");
+	rec->verdict = HF_V_UNKNOWN;
+	snprintf(rec->note, sizeof(rec->note), "Authenticode signature not verified: %.440s",
+		 err.msg);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(res);
+}
+
 int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct hf_site *site,
 		  struct hf_err *err)
 {
@@ -241,6 +290,8 @@ int hf_audit_site(struct hf_audit *a, const struct hf_manifest *m, const struct 
 		memcpy(rec->sha256, it->sha256, HF_SHA256_LEN);
 		rec->verdict = verdict_of(it);
 		memcpy(rec->note, it->reason, sizeof(rec->note));
+		if (a->pe_trust)
+			verify_signature(a, site, rec);
 	}
 	hf_plan_free(plan);
 	set_state(a, first);

@@ -10,13 +10,19 @@
  * states, as in SCCM: installed, required, not applicable, unknown.  Unknown is a file
  * that could not be read (verdict unknown), or a site that could not be audited at all
  * -- busy, damaged, unreadable: one record per manifest, without a file (hf_audit_unknown).
- * Unknown is never compliant: an audit with anything unknown is incomplete. */
+ * Unknown is never compliant: an audit with anything unknown is incomplete.
+ *
+ * With pe_trust (audit --verify-signatures), each file ok or newer is opened again and its
+ * Authenticode signature verified (authenticode.h): one that is not valid is verdict
+ * `signature` (not compliant, the note says the status and why); one that cannot be read
+ * is unknown. */
 #ifndef HOTFIX_AUDIT_H
 #define HOTFIX_AUDIT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "authenticode.h"
 #include "err.h"
 #include "hash.h"
 #include "manifest.h"
@@ -34,6 +40,8 @@ enum hf_verdict {
 	HF_V_UNKNOWN,       /* could not be read (note: the errno text), or two names fold to
 			     * its path (site.h: which is meant is not known); without a file: the
 			     * site could not be audited (note: busy, damaged, unreadable) */
+	HF_V_SIGNATURE,     /* (--verify-signatures) ok or newer, but its Authenticode
+			     * signature is not valid (authenticode holds the status) */
 };
 
 /* The state of one manifest on one site. */
@@ -62,6 +70,9 @@ struct hf_audit_record {
 	enum hf_verdict verdict;
 	enum hf_astate state; /* of the manifest on the site (the same on all its records) */
 	char note[512];
+	char authenticode[12]; /* (pe_trust set) the file's Authenticode status
+				* (hf_ac_status_word), "unknown" when it could not be read;
+				* "" when not verified: only a file ok or newer is */
 	int drift;           /* differs from the parent site's file (same service pack) */
 	char drift_note[96]; /* what the parent has */
 };
@@ -80,6 +91,9 @@ struct hf_audit {
 	size_t n, cap;
 	struct hf_audit_record *recs;
 	int verify_hashes;
+	struct hf_ac_trust *pe_trust; /* audit --verify-signatures: the anchors each installed
+				       * file (ok or newer) is verified against, set before the
+				       * walk; NULL: signatures are not looked at */
 	/* the index of the sites' records, so that a question about one site reads only its
 	 * records (an audit of 10,000 sites asks 10,000 of them): spans in the order of the
 	 * sites, and an open-addressed table of span numbers + 1 (0: free) keyed by site */

@@ -916,6 +916,52 @@ int hf_ac_image_hash(const uint8_t *buf, size_t len, const char *md, uint8_t *ou
 	return r;
 }
 
+const char *hf_ac_reason(const struct hf_ac_result *res)
+{
+	if (res->reason[0] || res->best < 0 || res->best >= res->nsigs)
+		return res->reason;
+	return res->sigs[res->best].reason;
+}
+
+int hf_ac_require(struct hf_ac_trust *t, int fd, uint64_t size, const char *display,
+		  struct hf_err *err)
+{
+	struct hf_ac_result *res = NULL;
+	const char *why;
+	int r;
+
+	if (!t) {
+		hf_err_set(err, HF_E_SIGNATURE,
+			   "%s: the manifest requires a valid Authenticode signature, and no PE "
+			   "trust file was loaded",
+			   display);
+		hf_err_hint(err, "give the code-signing CA certificates to trust with --pe-trust "
+				 "PEM");
+		return -HF_E_SIGNATURE;
+	}
+	if (fd < 0)
+		return hf_err_set(err, HF_E_IO, "%s: not open", display);
+	res = malloc(sizeof(*res)); /* 16 signatures of text: kept off the stack */
+	if (!res)
+		return hf_err_set(err, HF_E_NOMEM, "%s: out of memory", display);
+	r = hf_ac_verify_fd(t, fd, size, 0, res, err);
+	if (r) {
+		hf_err_prefix(err, "%s: Authenticode: ", display);
+		goto out;
+	}
+	if (res->status == HF_AC_VALID)
+		goto out;
+	why = hf_ac_reason(res);
+	r = hf_err_set(err, HF_E_SIGNATURE,
+		       "%s: Authenticode %s%s%.400s; the manifest requires a valid signature",
+		       display, hf_ac_status_word(res->status), why[0] ? ": " : "", why);
+	hf_err_hint(err, "get the file signed by the vendor, or give the CA that signs it "
+			 "with --pe-trust PEM");
+out:
+	free(res);
+	return r;
+}
+
 int hf_ac_trust_open(const char *trust_path, struct hf_ac_trust **out, struct hf_err *err)
 {
 	struct hf_ac_trust *t = calloc(1, sizeof(*t));

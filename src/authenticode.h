@@ -98,6 +98,19 @@ int hf_ac_verify_mem(struct hf_ac_trust *t, const uint8_t *buf, size_t len, time
 int hf_ac_verify_path(struct hf_ac_trust *t, const char *path, time_t now,
 		      struct hf_ac_result *res, struct hf_err *err) HF_MUST_CHECK;
 
+/* Why res is not valid: the file's reason, else its best signature's ("" when valid). */
+const char *hf_ac_reason(const struct hf_ac_result *res);
+
+/* A manifest's policy (<authenticode required="true"/>, hotfix-manifest(5)) on one payload
+ * file: the image in fd (size bytes) must be valid against t now.  display names the file
+ * ("staged SP3/i386/Basesvr.dll (bin/i386/Basesvr.dll)"); apply (txn) and check use this
+ * one call, so that both refuse the same files with the same message.  Errors:
+ * -HF_E_SIGNATURE ("DISPLAY: Authenticode STATUS: REASON; the manifest requires a valid
+ * signature", a hint naming --pe-trust; t NULL: no PE trust file was opened), -HF_E_IO,
+ * -HF_E_NOMEM. */
+int hf_ac_require(struct hf_ac_trust *t, int fd, uint64_t size, const char *display,
+		  struct hf_err *err) HF_MUST_CHECK;
+
 /* The Authenticode image hash of buf with digest md ("sha256", "sha1", ...) into out
  * (EVP_MAX_MD_SIZE, 64 bytes, is enough), its length into *outlen.  Errors:
  * -HF_E_MALFORMED (not a PE image, a bad table: err says what), -HF_E_NOMEM. */

@@ -1,9 +1,12 @@
 /* check: the refusals apply would make, found without changing anything (check.h). */
 #include "check.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "payload.h"
 #include "state.h"
@@ -23,9 +26,59 @@ int hf_checks_init(struct hf_checks *cs, struct hf_manifest *const *ms, size_t n
 	return 0;
 }
 
-/* The plan's verdict: conflicts refuse; else the payload, when something is to install. */
+/* The manifest's Authenticode policy, as apply's stage() applies it: each file to install
+ * extracted (into anonymous memory files, nothing on the site) and verified with the
+ * message apply would give. */
+static void judge_authenticode(struct hf_check *k, struct hf_ac_trust *t)
+{
+	const struct hf_plan *p = k->plan;
+	size_t n = p->count[HF_ACT_INSTALL], w = 0;
+	struct hf_payload_want *want = calloc(n ? n : 1, sizeof(*want));
+	size_t *at = calloc(n ? n : 1, sizeof(*at)); /* want[i] is p->items[at[i]] */
+	char which[HF_PAYLOAD_NAME_MAX + HF_SITE_REL_MAX + 16];
+	int r = 0;
+
+	if (!want || !at) {
+		hf_err_set(&k->err, HF_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		want[i].fd = -1;
+	for (size_t i = 0; i < p->n && w < n; i++) {
+		const struct hf_plan_item *it = &p->items[i];
+
+		if (it->action != HF_ACT_INSTALL)
+			continue;
+		at[w] = i;
+		want[w].source = it->file->source;
+		want[w].size = it->file->size;
+		want[w].sha256 = it->file->sha256;
+		want[w].fd = memfd_create("hotfix-check", MFD_CLOEXEC);
+		if (want[w++].fd < 0) {
+			hf_err_set(&k->err, HF_E_IO, "memfd_create: %s", strerror(errno));
+			goto out;
+		}
+	}
+	/* the payload was verified just before, with progress: this pass is silent */
+	r = hf_payload_extract(k->manifest, want, w, NULL, &k->err);
+	for (size_t i = 0; !r && i < w; i++) {
+		const struct hf_plan_item *it = &p->items[at[i]];
+
+		snprintf(which, sizeof(which), "staged %s (%s)", it->file->source, it->path);
+		r = hf_ac_require(t, want[i].fd, it->file->size, which, &k->err);
+	}
+out:
+	for (size_t i = 0; want && i < w; i++)
+		if (want[i].fd >= 0)
+			close(want[i].fd);
+	free(want);
+	free(at);
+}
+
+/* The plan's verdict: conflicts refuse; else the payload, when something is to install,
+ * and the manifest's Authenticode policy. */
 static void judge_plan(struct hf_check *k, const struct hf_site *site,
-		       const struct hf_progress *pr)
+		       const struct hf_progress *pr, struct hf_ac_trust *pe_trust)
 {
 	const struct hf_plan *p = k->plan;
 
@@ -36,6 +89,8 @@ static void judge_plan(struct hf_check *k, const struct hf_site *site,
 		hf_err_hint(&k->err, "restore or investigate the files marked 'conflict'");
 	} else if (p->count[HF_ACT_INSTALL]) {
 		k->payload_checked = hf_payload_verify(k->manifest, pr, &k->err) == 0;
+		if (k->payload_checked && k->manifest->authenticode_required)
+			judge_authenticode(k, pe_trust);
 	}
 }
 
@@ -86,13 +141,13 @@ static void scan_inuse(struct hf_check *k, const char *proc)
 
 static void check_one(struct hf_check *k, const struct hf_site *site, int sdir,
 		      const struct hf_registry *inst, const char *proc,
-		      const struct hf_progress *pr)
+		      const struct hf_checks *cs)
 {
 	const struct hf_manifest *m = k->manifest;
 
 	if (hf_registry_check_fresh(inst, site->code, m->id, m->revision, &k->err) == 0 &&
 	    hf_plan_make(m, site, HF_HASH_EQUAL, &k->plan, &k->err) == 0)
-		judge_plan(k, site, pr);
+		judge_plan(k, site, cs->progress, cs->pe_trust);
 	if (k->plan && k->err.code == HF_OK)
 		rehearse(k, site, sdir, inst);
 	if (k->plan && k->plan->count[HF_ACT_INSTALL])
@@ -135,7 +190,7 @@ void hf_check_site(struct hf_checks *cs, struct hf_site *site, int sdir, const c
 	}
 	cs->site_ok = 1;
 	for (size_t i = 0; i < cs->n; i++)
-		check_one(&cs->c[i], site, sdir, cs->inst, proc, cs->progress);
+		check_one(&cs->c[i], site, sdir, cs->inst, proc, cs);
 	/* a matrix that cannot be built leaves the checks as they are */
 	cs->has_matrix = matrix_of(cs, &err) == 0;
 }

@@ -13,19 +13,25 @@
  *   plan        not applicable, or a file unreadable (plan, HF_HASH_EQUAL);
  *   conflicts   any file in conflict: HF_E_CONFLICT, the files marked 'conflict';
  *   payload     its size and SHA-256, only when something is to install (payload);
+ *   authenticode  when the manifest requires it (<authenticode required="true"/>) and
+ *               something is to install: each file to install extracted into an
+ *               anonymous memory file (memfd_create: never a file on the site) and
+ *               verified as apply verifies it when staging (hf_ac_require against
+ *               cs->pe_trust): -HF_E_SIGNATURE with apply's message;
  *   rehearsal   with no error so far: would a rollback work (rehearsal); failed:
  *               HF_E_CONFLICT naming its problems;
  *   in use      when something is to install: which processes use the present files it
  *               replaces (inuse, under proc); a scan that fails is a warning, no error;
  *   matrix      with the site read: the manifests and the registry (matrix).
  *
- * Calls: inuse, matrix, payload, plan, registry, rehearsal, site (hf_site_trust), state
- * (hf_state_writable). */
+ * Calls: authenticode (hf_ac_require), inuse, matrix, payload, plan, registry, rehearsal,
+ * site (hf_site_trust), state (hf_state_writable). */
 #ifndef HOTFIX_CHECK_H
 #define HOTFIX_CHECK_H
 
 #include <stddef.h>
 
+#include "authenticode.h"
 #include "err.h"
 #include "inuse.h"
 #include "manifest.h"
@@ -56,6 +62,9 @@ struct hf_checks {
 	int has_matrix;          /* matrix was built (site_ok, and no error building it) */
 	const struct hf_progress *progress; /* the caller's, set before hf_check_site: told
 					     * how verifying a payload goes; NULL: nobody */
+	struct hf_ac_trust *pe_trust; /* the caller's, set before hf_check_site: the anchors
+				       * of a manifest's Authenticode policy; NULL: none
+				       * loaded (a manifest that requires it is refused) */
 	struct hf_matrix matrix; /* with site_ok: as built (has_matrix), or as a failed
 				  * build left it; else zeroed */
 	/* private */

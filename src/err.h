@@ -18,7 +18,8 @@ enum hf_code {
 	HF_E_NOMEM = 1024,    /* out of memory */
 	HF_E_IO,              /* a file could not be read or written */
 	HF_E_USAGE,           /* bad command line */
-	HF_E_SIGNATURE,       /* signature missing, invalid or untrusted */
+	HF_E_SIGNATURE,       /* signature missing, invalid or untrusted (a manifest's; a
+			       * payload file's Authenticode, when its manifest requires it) */
 	HF_E_SCHEMA,          /* XML is not well-formed or does not match its schema */
 	HF_E_MALFORMED,       /* input is structurally wrong (bounds, values) */
 	HF_E_HASH,            /* SHA-256 mismatch */

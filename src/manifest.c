@@ -226,6 +226,34 @@ static int parse_expires(xmlNode *root, const char *name, struct hf_manifest *m,
 	return 0;
 }
 
+/* The required="..." of an element (an xs:boolean the schema checked: "true", "1",
+ * "false", "0", with the whitespace xs:boolean collapses).  A policy must never fail
+ * open: a value the schema let through but that is none of those is refused. */
+static int parse_required(xmlNode *node, const char *text, const char *name, int *out,
+			  struct hf_err *err)
+{
+	char word[8] = "";
+	size_t b = 0, e = text ? strlen(text) : 0;
+
+	*out = 0;
+	if (!node)
+		return 0;
+	while (b < e && strchr(" \t\r\n", text[b])) /* xs:boolean's whitespace */
+		b++;
+	while (e > b && strchr(" \t\r\n", text[e - 1]))
+		e--;
+	if (text && e - b < sizeof(word))
+		memcpy(word, text + b, e - b);
+	if (!strcmp(word, "true") || !strcmp(word, "1")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(word, "false") || !strcmp(word, "0"))
+		return 0;
+	return hf_err_set(err, HF_E_SCHEMA, "%s:%ld: <%s required=\"%.20s\">: not true or false",
+			  name, xmlGetLineNo(node), (const char *)node->name, text ? text : "");
+}
+
 static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf_err *err)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -235,6 +263,8 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 	xmlNode *title = hf_xml_child(root, "title");
 	char *rev = hf_xml_attr(root, "revision");
 	char *restart_req = restart ? hf_xml_attr(restart, "required") : NULL;
+	xmlNode *ac = hf_xml_child(root, "authenticode");
+	char *ac_req = ac ? hf_xml_attr(ac, "required") : NULL;
 	char *psize = payload ? hf_xml_attr(payload, "size") : NULL;
 	char *psha = payload ? hf_xml_attr(payload, "sha256") : NULL;
 	uint64_t v = 0;
@@ -259,6 +289,9 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 	m->product_version = hf_xml_attr(product, "version");
 	m->restart_required = restart_req && (!strcmp(restart_req, "true") ||
 					      !strcmp(restart_req, "1"));
+	r = parse_required(ac, ac_req, name, &m->authenticode_required, err);
+	if (r)
+		goto out;
 	m->payload_href = hf_xml_attr(payload, "href");
 	r = parse_u64(psize, UINT64_C(1) << 40, &m->payload_size, "payload size", name, err);
 	if (!r)
@@ -294,6 +327,7 @@ static int build(xmlDoc *doc, const char *name, struct hf_manifest *m, struct hf
 out:
 	free(rev);
 	free(restart_req);
+	free(ac_req);
 	free(psize);
 	free(psha);
 	return r;

@@ -43,6 +43,8 @@ struct hf_manifest {
 	char *title;
 	char *product_name, *product_version;
 	int restart_required;
+	int authenticode_required; /* <authenticode required="true"/>: every payload file
+				    * must be Authenticode-valid when staged (txn, check) */
 	char *payload_href; /* as written */
 	char *payload_path; /* resolved against the manifest's directory */
 	uint64_t payload_size;

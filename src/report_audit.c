@@ -33,9 +33,9 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 {
 	char v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN], hex[HF_SHA256_HEX], sp[16], size[24];
 	size_t t[HF_ASTATES];
-	fprintf(out, "%-4s %-9s %-3s %-10s %-24s %-15s %-15s %9s %-14s%s\n", "SITE", "TYPE", "SP",
+	fprintf(out, "%-4s %-9s %-3s %-10s %-24s %-15s %-15s %9s %-14s%s%s\n", "SITE", "TYPE", "SP",
 		"HOTFIX", "PATH", "INSTALLED", "EXPECTED", "SIZE", "VERDICT",
-		a->verify_hashes ? " SHA256" : "");
+		a->verify_hashes ? " SHA256" : "", a->pe_trust ? " AUTHENTICODE" : "");
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
 		int seen = !HF_SITE_UNSEEN(r->site);
@@ -50,14 +50,16 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 			continue;
 		}
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
-		fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9s %-14s%s%s\n",
+		fprintf(out, "%-4s %-9s %-3u %-10s %-24s %-15s %-15s %9s %-14s%s%s%s%s\n",
 			r->site->code, hf_site_type_name(r->site->type), r->site->servicepack,
 			r->manifest->id, hf_audit_path(r),
 			r->has_version ? hf_version_format(&r->installed, v1) : "-",
 			hf_version_format(&r->file->version, v2),
 			r->verdict == HF_V_UNKNOWN && !r->present ? "-" : size,
 			hf_verdict_name(r->verdict), a->verify_hashes ? " " : "",
-			a->verify_hashes ? (r->hashed ? hf_sha256_hex(r->sha256, hex) : "-") : "");
+			a->verify_hashes ? (r->hashed ? hf_sha256_hex(r->sha256, hex) : "-") : "",
+			a->pe_trust ? " " : "",
+			a->pe_trust ? (r->authenticode[0] ? r->authenticode : "-") : "");
 	}
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
@@ -66,11 +68,12 @@ void hf_report_audit_text(FILE *out, const struct hf_audit *a)
 			fprintf(out, "drift: %s %s: %s\n", r->site->code, hf_audit_path(r),
 				r->drift_note);
 	}
-	/* a file that could not be read: why (a whole site's reason is in its row) */
+	/* a file that could not be read, or whose signature is not valid: why (a whole site's
+	 * reason is in its row) */
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
 
-		if (r->file && r->verdict == HF_V_UNKNOWN)
+		if (r->file && (r->verdict == HF_V_UNKNOWN || r->verdict == HF_V_SIGNATURE))
 			fprintf(out, "%s: %s %s: %s\n", hf_verdict_name(r->verdict), r->site->code,
 				hf_audit_path(r), r->note);
 	}
@@ -109,6 +112,8 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 
 	json_object_set_new(doc, "schema", json_string("urn:hotfix:audit:1"));
 	json_object_set_new(doc, "verify_hashes", json_boolean(a->verify_hashes));
+	if (a->pe_trust) /* audit --verify-signatures; without it the document is as it was */
+		json_object_set_new(doc, "verify_signatures", json_true());
 	json_object_set_new(doc, "compliant", json_boolean(hf_audit_compliant(a, NULL)));
 	json_object_set_new(doc, "complete", json_boolean(hf_audit_complete(a, NULL)));
 	json_object_set_new(doc, "verdict", json_string(hf_audit_verdict(a)));
@@ -118,9 +123,7 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 		const struct hf_audit_record *r = &a->recs[i];
 		int seen = !HF_SITE_UNSEEN(r->site);
 
-		json_array_append_new(
-			recs,
-			json_pack("{s:s?, s:s, s:s?, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, "
+		json_t *jr = json_pack("{s:s?, s:s, s:s?, s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, "
 				  "s:s, s:s, s:o}",
 				  "site", seen ? r->site->code : NULL, "root", r->site->root, "type",
 				  seen ? hf_site_type_name(r->site->type) : NULL, "servicepack",
@@ -135,7 +138,13 @@ int hf_report_audit_json(FILE *out, const struct hf_audit *a)
 				  "sha256", hf_json_hex_or_null(r->hashed, r->sha256), "verdict",
 				  hf_verdict_name(r->verdict), "state", hf_astate_name(r->state),
 				  "note", r->note, "drift",
-				  r->drift ? json_string(r->drift_note) : json_null()));
+				  r->drift ? json_string(r->drift_note) : json_null());
+
+		if (jr && a->pe_trust)
+			json_object_set_new(jr, "authenticode", r->authenticode[0]
+									? json_string(r->authenticode)
+									: json_null());
+		json_array_append_new(recs, jr);
 		/* a site's records are contiguous (audit.h) */
 		if (i == 0 || a->recs[i - 1].site != r->site)
 			json_array_append_new(
@@ -236,9 +245,12 @@ int hf_report_audit_csv(FILE *out, const struct hf_audit *a)
 		"note",	   "state",		"root",
 	};
 	const size_t nh = sizeof(head) / sizeof(head[0]);
+	int ac = a->pe_trust != NULL; /* --verify-signatures: one more column, last */
 
 	for (size_t k = 0; k < nh; k++)
-		csv_field(out, head[k], k + 1 == nh);
+		csv_field(out, head[k], k + 1 == nh && !ac);
+	if (ac)
+		csv_field(out, "authenticode", 1);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct hf_audit_record *r = &a->recs[i];
 		char sp[16], rev[24], size[24], v1[HF_VERSION_STRLEN], v2[HF_VERSION_STRLEN],
@@ -267,7 +279,9 @@ int hf_report_audit_csv(FILE *out, const struct hf_audit *a)
 		f[15] = hf_astate_name(r->state);
 		f[16] = r->site->root;
 		for (size_t k = 0; k < nh; k++)
-			csv_field(out, f[k], k + 1 == nh);
+			csv_field(out, f[k], k + 1 == nh && !ac);
+		if (ac)
+			csv_field(out, r->authenticode, 1);
 	}
 	return ferror(out) ? hf_err_set(NULL, HF_E_IO, "writing the CSV failed") : 0;
 }
@@ -315,6 +329,8 @@ static int xml_record(xmlTextWriter *w, const struct hf_audit_record *r)
 		bad |= attr(w, "sha256", hf_sha256_hex(r->sha256, hex));
 	bad |= attr(w, "verdict", hf_verdict_name(r->verdict));
 	bad |= attr(w, "state", hf_astate_name(r->state));
+	if (r->authenticode[0])
+		bad |= attr(w, "authenticode", r->authenticode);
 	if (r->drift)
 		bad |= attr(w, "drift", r->drift_note);
 	if (r->note[0])
@@ -340,6 +356,8 @@ int hf_report_audit_xml(FILE *out, const struct hf_audit *a)
 		bad |= attr(w, "verdict", hf_audit_verdict(a));
 		bad |= attr(w, "drift", hf_audit_has_drift(a, NULL) ? "true" : "false");
 		bad |= attr(w, "verify-hashes", a->verify_hashes ? "true" : "false");
+		if (a->pe_trust)
+			bad |= attr(w, "verify-signatures", "true");
 		bad |= totals(w, a, NULL);
 	}
 	for (size_t i = 0; !bad && i < a->n; i++) {

@@ -33,6 +33,7 @@ enum hf_lock_mode { HF_LOCK_SHARED, HF_LOCK_EXCLUSIVE };
 
 struct hf_receipt_key;
 struct hf_progress;
+struct hf_ac_trust;
 
 struct hf_state {
 	const struct hf_site *site;
@@ -40,6 +41,9 @@ struct hf_state {
 					       * (txlog.h); NULL: no receipts */
 	const struct hf_progress *progress;   /* told how staging goes (progress.h,
 					       * payload.h); NULL: nobody */
+	struct hf_ac_trust *pe_trust;         /* the anchors a manifest's Authenticode
+					       * policy is verified against when staging
+					       * (authenticode.h); NULL: none loaded */
 	int dirfd;  /* SITE/.hotfix, or -1 when a reader found none */
 	int lockfd; /* -1 when not locked */
 	enum hf_lock_mode mode;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "authenticode.h"
 #include "fsop.h"
 #include "history.h"
 #include "hookrec.h"
@@ -121,8 +122,9 @@ static enum slot to_slot(const struct hf_journal *j)
 
 /* --- stage: the new files into staging/<i> (apply) --- */
 
-/* Stage every file: extract, check the version resource, give it the target's owner and
- * mode, fsync.  st_target[k] is the target's stat. */
+/* Stage every file: extract, check the version resource (and, when the manifest requires
+ * it, the Authenticode signature), give it the target's owner and mode, fsync.
+ * st_target[k] is the target's stat. */
 static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, size_t n,
 		 const struct stat *st_target, struct hf_err *err)
 {
@@ -169,6 +171,12 @@ static int stage(struct ctx *c, const struct hf_plan *plan, const size_t *idx, s
 				       "%s: its version resource says %s, the manifest says %s",
 				       display, hf_version_format(&pe.file_version, v1),
 				       hf_version_format(&f->version, v2));
+		if (!r && plan->manifest->authenticode_required) {
+			char which[HF_STATE_NAME_MAX + HF_SITE_REL_MAX + 4];
+
+			snprintf(which, sizeof(which), "%s (%s)", display, path);
+			r = hf_ac_require(c->st->pe_trust, want[k].fd, f->size, which, err);
+		}
 		if (!r)
 			r = hf_fs_copy_meta(want[k].fd, &st_target[k], 0, display, err);
 		if (!r && hf_fs_fsync(want[k].fd) != 0)
@@ -858,7 +866,7 @@ static int fail(struct ctx *c, struct hf_txn_result *res, const struct hf_journa
 	struct hf_err again;
 	char cause[sizeof(err->msg)];
 	int verification = r == -HF_E_HASH || r == -HF_E_SIZE || r == -HF_E_MALFORMED ||
-			   r == -HF_E_NOTPE || r == -HF_E_NOVERSION;
+			   r == -HF_E_NOTPE || r == -HF_E_NOVERSION || r == -HF_E_SIGNATURE;
 	int sig = r == -HF_E_INTR ? hf_intr_signal() : 0;
 	const char *op = j ? hf_journal_op_name(j->op) : c->op, *id = j ? j->id : c->id;
 

@@ -49,7 +49,8 @@ enum { CLI_SITE = 1, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8,
        CLI_RECEIPT = 64,   /* --receipt-key FILE, --receipt-cert FILE */
        CLI_VERIFY_LOG = 128,
        CLI_JOBS = 256,     /* with --hierarchy: --jobs N, --keep-going (the runner's) */
-       CLI_PE_TRUST = 512 }; /* --pe-trust PEM: the anchors of Authenticode signatures */
+       CLI_PE_TRUST = 512, /* --pe-trust PEM: the anchors of Authenticode signatures */
+       CLI_VERIFY_SIGNATURES = 1024 }; /* audit: each installed file's Authenticode */
 
 /* A parsed command line. */
 struct cli_opts {
@@ -61,6 +62,7 @@ struct cli_opts {
 	const char *format; /* the format: --format, "json" for --json, else the first */
 	const char *receipt_key, *receipt_cert; /* sign receipts (txlog.h), or NULL */
 	int verify_log;
+	int verify_signatures; /* audit --verify-signatures */
 	const char *pe_trust; /* --pe-trust, else the system file or $HOTFIX_PE_TRUST (as
 			       * --trust), when the syntax accepts CLI_PE_TRUST; else NULL */
 	char **args;        /* the operands */
@@ -152,6 +154,14 @@ void cli_inuse(const struct cli_common *c, const struct hf_inuse_target *t, size
 /* Load, verify and parse a manifest with c's trust options; on failure print why and
  * return the exit status (0 on success). */
 int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_manifest **m);
+
+/* The Authenticode trust store (--pe-trust) when one of the n manifests requires valid
+ * signatures on its payload files (<authenticode required="true"/>); else *t is NULL and
+ * no file is opened.  Returns 0, or the exit status of a PE trust file that cannot be
+ * used (4, printed); close *t with hf_ac_trust_close. */
+struct hf_ac_trust;
+int cli_pe_trust_for(const struct cli_opts *o, struct hf_manifest *const *ms, size_t n,
+		     struct hf_ac_trust **t);
 
 /* Fill the trust options from c, warning loudly when the signature is skipped. */
 void cli_trust(const struct cli_common *c, struct hf_trust *t);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "authenticode.h"
 #include "plan.h"
 #include "report_txn.h"
 #include "site.h"
@@ -13,13 +14,16 @@
 static const char *const formats[] = { "text", "json", NULL };
 
 const struct cli_syntax cli_apply_syntax = {
-	CLI_SITE | CLI_HIERARCHY | CLI_JOBS | CLI_DRY_RUN | CLI_RECEIPT, 1, 1, "MANIFEST",
+	CLI_SITE | CLI_HIERARCHY | CLI_JOBS | CLI_DRY_RUN | CLI_RECEIPT | CLI_PE_TRUST, 1, 1,
+	"MANIFEST",
 	"MANIFEST", formats,
 	"With -v, also each file's size and SHA-256.  A hierarchy is applied parents\n"
 	"before children.  The site is locked, anything a crash left pending is\n"
 	"recovered, the plan is made from the files' version resources and hashes, then\n"
 	"the new files are staged, verified and swapped in under a journal.  Any\n"
-	"failure is undone: the site ends exactly as before or as after.\n\n"
+	"failure is undone: the site ends exactly as before or as after.  A manifest\n"
+	"with <authenticode required=\"true\"/> has each staged file's Authenticode\n"
+	"signature verified against --pe-trust: one not valid refuses the apply.\n\n"
 };
 
 /* report_txn's printers of an apply, for cli_txn_end */
@@ -45,13 +49,18 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	struct hf_inuse still;
 	struct hf_receipt_key rkey = {o->receipt_key, o->receipt_cert};
 	struct cli_txn_report rep;
+	struct hf_ac_trust *pe = NULL;
 	struct hf_err err;
 	char say[CLI_SAY_MAX];
 	int status = HF_EXIT_OK, r;
 
 	status = cli_load_manifest(c, manifest, &m);
-	if (status)
+	if (!status)
+		status = cli_pe_trust_for(o, &m, 1, &pe); /* before the site is touched */
+	if (status) {
+		hf_manifest_free(m);
 		return status;
+	}
 	hf_err_clear(&err);
 	memset(&res, 0, sizeof(res));
 	memset(&txn, 0, sizeof(txn));
@@ -62,6 +71,8 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	r = cli_open_site(site_root, HF_LOCK_EXCLUSIVE, &site, &st, &err);
 	if (!r && o->receipt_key)
 		st->receipt = &rkey;
+	if (!r)
+		st->pe_trust = pe;
 	if (!r)
 		st->progress = cli_progress(o);
 	res.check.site = site;
@@ -96,6 +107,7 @@ int cli_apply(const struct cli_opts *o, const char *manifest, const char *site_r
 	hf_txn_result_free(&txn);
 	hf_plan_free(plan);
 	hf_site_free(site);
+	hf_ac_trust_close(pe);
 	hf_manifest_free(m);
 	return status;
 }

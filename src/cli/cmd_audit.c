@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "auditor.h"
+#include "authenticode.h"
 #include "report_audit.h"
 #include "report_txn.h"
 #include "cli.h"
@@ -21,13 +22,18 @@
 static const char *const formats[] = { "text", "json", "csv", "xml", "dot", NULL };
 
 const struct cli_syntax cli_audit_syntax = {
-	CLI_SITE | CLI_HIERARCHY | CLI_VERIFY_HASHES | CLI_VERIFY_LOG, 0, -1, "MANIFEST",
+	CLI_SITE | CLI_HIERARCHY | CLI_VERIFY_HASHES | CLI_VERIFY_LOG | CLI_VERIFY_SIGNATURES |
+		CLI_PE_TRUST,
+	0, -1, "MANIFEST",
 	"[MANIFEST...]", formats,
 	"Formats: text (default), json, csv (RFC 4180), xml (manifests/audit.xsd) or dot\n"
 	"(Graphviz: the tree, coloured by compliance).  With --hierarchy, parents first;\n"
 	"files that differ from the parent site's (same service pack) are flagged: drift.\n"
 	"A site that is busy, damaged or unreadable, or a file that cannot be read, is\n"
-	"reported unknown, never compliant; audit then exits 7 (incomplete).\n\n"
+	"reported unknown, never compliant; audit then exits 7 (incomplete).\n"
+	"With --verify-signatures, each installed file (ok or newer) must also carry\n"
+	"an Authenticode signature valid against --pe-trust, or it is not compliant\n"
+	"(verdict 'signature').\n\n"
 };
 
 static int print(const char *format, const struct hf_audit *a)
@@ -132,6 +138,12 @@ int cmd_audit(int argc, char **argv)
 		return cli_fail(&err);
 	}
 	ar.audit.verify_hashes = o.verify_hashes;
+	if (o.verify_signatures && o.nargs > 0 &&
+	    hf_ac_trust_open(o.pe_trust, &ar.audit.pe_trust, &err) != 0) {
+		hf_auditor_free(&ar);
+		cli_error_file(o.pe_trust);
+		return cli_fail(&err);
+	}
 	ar.trust = o.c.skip_signature ? NULL : o.c.trust;
 	ar.hooks = &hooks;
 	ms = calloc((size_t)o.nargs + 1, sizeof(struct hf_manifest *));
@@ -166,6 +178,7 @@ int cmd_audit(int argc, char **argv)
 	if (!bad_input)
 		status = hf_auditor_status(&ar, nm, logs_bad);
 out:
+	hf_ac_trust_close(ar.audit.pe_trust);
 	hf_auditor_free(&ar);
 	for (size_t i = 0; i < nm; i++)
 		hf_manifest_free(ms[i]);

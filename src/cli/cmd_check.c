@@ -15,12 +15,15 @@
 static const char *const formats[] = { "text", "json", NULL };
 
 const struct cli_syntax cli_check_syntax = {
-	CLI_SITE | CLI_HIERARCHY | CLI_JOBS, 1, -1, "MANIFEST", "MANIFEST...", formats,
+	CLI_SITE | CLI_HIERARCHY | CLI_JOBS | CLI_PE_TRUST, 1, -1, "MANIFEST", "MANIFEST...",
+	formats,
 	"With -v, also each file's size and SHA-256, installed and in the hotfix.\n"
 	"With several MANIFESTs (--site only): each is checked, then a matrix\n"
 	"of the files each hotfix touches, installed ones included, flags two\n"
 	"hotfixes owning a file, a file that would go down in version (in the\n"
-	"order given), and a hotfix a newer one supersedes.\n\n"
+	"order given), and a hotfix a newer one supersedes.  A manifest with\n"
+	"<authenticode required=\"true\"/> has the files it would install extracted\n"
+	"to memory and verified against --pe-trust, as apply verifies them.\n\n"
 };
 
 /* What report prints of check i (site: opened, or NULL). */
@@ -99,6 +102,9 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 		status = cli_fail(&err);
 		goto out;
 	}
+	status = cli_pe_trust_for(o, ms, n, &cs.pe_trust);
+	if (status)
+		goto out;
 	cs.progress = cli_progress(o);
 	if (cli_open_site(site_root, HF_LOCK_SHARED, &site, &st, &err))
 		hf_checks_refuse(&cs, &err);
@@ -123,6 +129,7 @@ static int check_site(const struct cli_opts *o, char **manifests, size_t n,
 	cli_result(n == 1 ? hf_check_result_word(&results[0]) : hf_outcome_word(HF_OUT_CHECKED),
 		   n == 1 ? would_change(&results[0]) : 0);
 out:
+	hf_ac_trust_close(cs.pe_trust);
 	hf_checks_free(&cs);
 	for (size_t i = 0; i < n; i++)
 		hf_manifest_free(ms[i]);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "authenticode.h"
 #include "intr.h"
 #include "report_error.h"
 #include "report_txn.h"
@@ -21,7 +22,8 @@
 
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
        OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED,
-       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL, OPT_PE_TRUST };
+       OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL, OPT_PE_TRUST,
+       OPT_VERIFY_SIGNATURES };
 
 int cli_result_fd = -1;
 static int changes_sites; /* cli_catch_signals() was called */
@@ -119,6 +121,9 @@ static const struct cli_option {
 	{ "verify-log", OPT_VERIFY_LOG, NULL, CLI_VERIFY_LOG,
 	  "check each site's hash-chained transaction log and its\nsigned receipts (against "
 	  "--trust); MANIFESTs are then optional" },
+	{ "verify-signatures", OPT_VERIFY_SIGNATURES, NULL, CLI_VERIFY_SIGNATURES,
+	  "also verify each installed file's Authenticode signature\n(against --pe-trust): one "
+	  "not valid is not compliant" },
 	{ "receipt-key", OPT_RECEIPT_KEY, "PEM", CLI_RECEIPT,
 	  "sign a receipt of the outcome with this private key\n(.hotfix/receipts/; see "
 	  "hotfix(1) RECEIPTS)" },
@@ -218,6 +223,9 @@ static int set_option(const struct cli_cmd *cmd, struct cli_opts *o, int opt, co
 		break;
 	case OPT_PE_TRUST:
 		o->pe_trust = arg;
+		break;
+	case OPT_VERIFY_SIGNATURES:
+		o->verify_signatures = 1;
 		break;
 	case OPT_INSECURE:
 		o->c.skip_signature = 1;
@@ -694,6 +702,37 @@ void cli_trust(const struct cli_common *c, struct hf_trust *t)
 		fprintf(stderr,
 			"hotfix: WARNING: --insecure-skip-signature: the manifest's signature is "
 			"NOT verified; anyone could have written it\n");
+}
+
+int cli_pe_trust_for(const struct cli_opts *o, struct hf_manifest *const *ms, size_t n,
+		     struct hf_ac_trust **t)
+{
+	const struct hf_manifest *m = NULL;
+	struct hf_err err;
+
+	*t = NULL;
+	for (size_t i = 0; i < n && !m; i++)
+		if (ms[i] && ms[i]->authenticode_required)
+			m = ms[i];
+	if (!m) /* no policy: no PE trust file is needed, none is read */
+		return HF_EXIT_OK;
+	hf_err_clear(&err);
+	if (!o->pe_trust) {
+		hf_err_set(&err, HF_E_SIGNATURE,
+			   "%s: %s requires a valid Authenticode signature on every payload file, "
+			   "and no PE trust file was given",
+			   m->path, m->id);
+		hf_err_hint(&err, "give the code-signing CA certificates to trust with --pe-trust "
+				  "PEM");
+		return cli_fail(&err);
+	}
+	if (hf_ac_trust_open(o->pe_trust, t, &err) == 0)
+		return HF_EXIT_OK;
+	hf_err_prefix(&err, "%s: %s requires a valid Authenticode signature on every payload "
+			    "file, and the PE trust file cannot be used: ",
+		      m->path, m->id);
+	cli_error_file(o->pe_trust);
+	return cli_fail(&err);
 }
 
 int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_manifest **m)

@@ -24,6 +24,7 @@ static void test_state_of_verdicts(void **state)
 		{ HF_V_OUTDATED, HF_AS_REQUIRED },    { HF_V_MISSING, HF_AS_REQUIRED },
 		{ HF_V_UNREADABLE, HF_AS_REQUIRED },  { HF_V_MODIFIED, HF_AS_REQUIRED },
 		{ HF_V_NOTAPPLICABLE, HF_AS_NOTAPPLICABLE }, { HF_V_UNKNOWN, HF_AS_UNKNOWN },
+		{ HF_V_SIGNATURE, HF_AS_REQUIRED },
 	};
 	const size_t n = sizeof(one) / sizeof(one[0]);
 
@@ -43,6 +44,9 @@ static void test_state_of_verdicts(void **state)
 	assert_int_equal(hf_astate_add(HF_AS_INSTALLED, HF_V_OK), HF_AS_INSTALLED);
 	assert_false(hf_verdict_compliant(HF_V_UNKNOWN));
 	assert_string_equal(hf_verdict_name(HF_V_UNKNOWN), "unknown");
+	/* --verify-signatures: ok by version, its signature not valid: not compliant */
+	assert_false(hf_verdict_compliant(HF_V_SIGNATURE));
+	assert_string_equal(hf_verdict_name(HF_V_SIGNATURE), "signature");
 	assert_string_equal(hf_astate_name(HF_AS_INSTALLED), "installed");
 	assert_string_equal(hf_astate_name(HF_AS_REQUIRED), "required");
 	assert_string_equal(hf_astate_name(HF_AS_NOTAPPLICABLE), "not-applicable");

@@ -252,6 +252,84 @@ static void test_valid_minimal(void **state)
 	hf_manifest_free(m);
 }
 
+/* A manifest with elem (e.g. an <authenticode/>) between <restart> and <payload>. */
+static int parse_policy(const char *elem, struct hf_manifest **m, struct hf_err *err)
+{
+	char buf[8192], f[256];
+
+	snprintf(buf, sizeof(buf),
+		 "<hotfix xmlns=\"urn:hotfix:manifest:1\" id=\"T1\" revision=\"3\"><title>t</title>"
+		 "<product name=\"SMS\" version=\"2003\"/><restart required=\"false\"/>%s"
+		 "<payload href=\"p.cab\" size=\"10\" sha256=\""
+		 "0000000000000000000000000000000000000000000000000000000000000000\"/>"
+		 "<fileset servicepack=\"3\" platform=\"x86\">%s</fileset></hotfix>",
+		 elem, file(f, "x.dll", "1.0.0.1"));
+	return hf_manifest_parse((const uint8_t *)buf, strlen(buf), "dir/t.xml", m, err);
+}
+
+/* <authenticode required="..."/>: true (and 1, and xs:boolean's whitespace), false (and
+ * 0), absent; a bad value, a missing attribute, the element elsewhere or twice: schema
+ * errors, never a silent "not required". */
+static void test_authenticode_policy(void **state)
+{
+	static const struct {
+		const char *elem;
+		int required;
+	} ok[] = {
+		{ "<authenticode required=\"true\"/>", 1 },
+		{ "<authenticode required=\"1\"/>", 1 },
+		{ "<authenticode required=\" true \"/>", 1 },
+		{ "<authenticode required=\"false\"/>", 0 },
+		{ "<authenticode required=\"0\"/>", 0 },
+		{ "", 0 },
+	};
+	static const char *const bad[] = {
+		"<authenticode required=\"yes\"/>",
+		"<authenticode required=\"TRUE\"/>",
+		"<authenticode required=\"\"/>",
+		"<authenticode/>",
+		"<authenticode required=\"true\"/><authenticode required=\"true\"/>",
+		"<authenticode required=\"true\" strict=\"1\"/>",
+	};
+	struct hf_manifest *m = NULL;
+	struct hf_err err;
+	int r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		r = parse_policy(ok[i].elem, &m, &err);
+		if (r)
+			fail_msg("'%s' gave %d: %s", ok[i].elem, r, err.msg);
+		if (m->authenticode_required != ok[i].required)
+			fail_msg("'%s': required %d", ok[i].elem, m->authenticode_required);
+		hf_manifest_free(m);
+		m = NULL;
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = parse_policy(bad[i], &m, &err);
+		assert_null(m);
+		if (r != -HF_E_SCHEMA)
+			fail_msg("'%s' gave %d, not a schema error", bad[i], r);
+	}
+	/* before <restart>: out of its place */
+	{
+		char buf[8192], f[256];
+
+		snprintf(buf, sizeof(buf),
+			 "<hotfix xmlns=\"urn:hotfix:manifest:1\" id=\"T1\" revision=\"3\">"
+			 "<title>t</title><product name=\"SMS\" version=\"2003\"/>"
+			 "<authenticode required=\"true\"/><restart required=\"false\"/>"
+			 "<payload href=\"p.cab\" size=\"10\" sha256=\""
+			 "0000000000000000000000000000000000000000000000000000000000000000\"/>"
+			 "<fileset servicepack=\"3\" platform=\"x86\">%s</fileset></hotfix>",
+			 file(f, "x.dll", "1.0.0.1"));
+		assert_int_equal(hf_manifest_parse((const uint8_t *)buf, strlen(buf), "dir/t.xml",
+						   &m, &err),
+				 -HF_E_SCHEMA);
+		assert_null(m);
+	}
+}
+
 static void test_load_signature_required(void **state)
 {
 	struct hf_trust t = { "manifests/demo-pki/demo-ca.pem", 0, 0 };
@@ -287,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_unsafe_paths),    cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_not_xml_and_size), cmocka_unit_test(test_valid_minimal),
 		cmocka_unit_test(test_load_signature_required),
+		cmocka_unit_test(test_authenticode_policy),
 		cmocka_unit_test(test_case_duplicates), cmocka_unit_test(test_caps_named),
 	};
 
