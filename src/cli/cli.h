@@ -64,7 +64,8 @@ struct cli_opts {
 	int verify_log;
 	int verify_signatures; /* audit --verify-signatures */
 	const char *pe_trust; /* --pe-trust, else the system file or $HOTFIX_PE_TRUST (as
-			       * --trust), when the syntax accepts CLI_PE_TRUST; else NULL */
+			       * --trust), when the syntax accepts CLI_PE_TRUST; else NULL.
+			       * Opened (cli_pe_trust_open) only by a command that needs it */
 	char **args;        /* the operands */
 	int nargs;
 };
@@ -155,11 +156,17 @@ void cli_inuse(const struct cli_common *c, const struct hf_inuse_target *t, size
  * return the exit status (0 on success). */
 int cli_load_manifest(const struct cli_common *c, const char *path, struct hf_manifest **m);
 
-/* The Authenticode trust store (--pe-trust) when one of the n manifests requires valid
- * signatures on its payload files (<authenticode required="true"/>); else *t is NULL and
- * no file is opened.  Returns 0, or the exit status of a PE trust file that cannot be
- * used (4, printed); close *t with hf_ac_trust_close. */
+/* The Authenticode trust store o->pe_trust, for a command that needs it now: running as
+ * root, the file must pass trustpath's rule, as the trust file does (checked here, not
+ * at parsing: a check of a manifest without the policy neither reads nor refuses one).
+ * Returns 0, or -1 with err (about o->pe_trust); close *t with hf_ac_trust_close. */
 struct hf_ac_trust;
+int cli_pe_trust_open(const struct cli_opts *o, struct hf_ac_trust **t, struct hf_err *err);
+
+/* The Authenticode trust store (cli_pe_trust_open) when one of the n manifests requires
+ * valid signatures on its payload files (<authenticode required="true"/>); else *t is
+ * NULL and no file is opened.  Returns 0, or the exit status of a PE trust file that
+ * cannot be used (4, printed); close *t with hf_ac_trust_close. */
 int cli_pe_trust_for(const struct cli_opts *o, struct hf_manifest *const *ms, size_t n,
 		     struct hf_ac_trust **t);
 

@@ -139,7 +139,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	ar.audit.verify_hashes = o.verify_hashes;
 	if (o.verify_signatures && o.nargs > 0 &&
-	    hf_ac_trust_open(o.pe_trust, &ar.audit.pe_trust, &err) != 0) {
+	    cli_pe_trust_open(&o, &ar.audit.pe_trust, &err) != 0) {
 		hf_auditor_free(&ar);
 		cli_error_file(o.pe_trust);
 		return cli_fail(&err);

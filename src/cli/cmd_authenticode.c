@@ -42,7 +42,7 @@ int cmd_authenticode(int argc, char **argv)
 		return status;
 	status = HF_EXIT_OK;
 	hf_err_clear(&err);
-	if (hf_ac_trust_open(o.pe_trust, &t, &err) != 0) {
+	if (cli_pe_trust_open(&o, &t, &err) != 0) {
 		cli_error_file(o.pe_trust);
 		return cli_fail(&err);
 	}

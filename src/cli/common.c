@@ -416,15 +416,6 @@ int cli_parse(int argc, char **argv, const char *name, struct cli_opts *o)
 			return cli_fail(&err);
 		}
 	}
-	if (o->pe_trust && geteuid() == 0) { /* the anchors of Authenticode signatures */
-		struct hf_err err;
-
-		hf_err_clear(&err);
-		if (trust_owned("PE trust file", o->pe_trust, &err) != 0) {
-			cli_error_file(o->pe_trust);
-			return cli_fail(&err);
-		}
-	}
 	if (o->receipt_key) { /* a key that cannot sign is refused before any change */
 		struct hf_err err;
 
@@ -704,6 +695,16 @@ void cli_trust(const struct cli_common *c, struct hf_trust *t)
 			"NOT verified; anyone could have written it\n");
 }
 
+int cli_pe_trust_open(const struct cli_opts *o, struct hf_ac_trust **t, struct hf_err *err)
+{
+	*t = NULL;
+	if (!o->pe_trust)
+		return hf_err_set(err, HF_E_USAGE, "this command takes no --pe-trust");
+	if (geteuid() == 0 && trust_owned("PE trust file", o->pe_trust, err) != 0)
+		return -1;
+	return hf_ac_trust_open(o->pe_trust, t, err) ? -1 : 0;
+}
+
 int cli_pe_trust_for(const struct cli_opts *o, struct hf_manifest *const *ms, size_t n,
 		     struct hf_ac_trust **t)
 {
@@ -717,16 +718,7 @@ int cli_pe_trust_for(const struct cli_opts *o, struct hf_manifest *const *ms, si
 	if (!m) /* no policy: no PE trust file is needed, none is read */
 		return HF_EXIT_OK;
 	hf_err_clear(&err);
-	if (!o->pe_trust) {
-		hf_err_set(&err, HF_E_SIGNATURE,
-			   "%s: %s requires a valid Authenticode signature on every payload file, "
-			   "and no PE trust file was given",
-			   m->path, m->id);
-		hf_err_hint(&err, "give the code-signing CA certificates to trust with --pe-trust "
-				  "PEM");
-		return cli_fail(&err);
-	}
-	if (hf_ac_trust_open(o->pe_trust, t, &err) == 0)
+	if (cli_pe_trust_open(o, t, &err) == 0)
 		return HF_EXIT_OK;
 	hf_err_prefix(&err, "%s: %s requires a valid Authenticode signature on every payload "
 			    "file, and the PE trust file cannot be used: ",

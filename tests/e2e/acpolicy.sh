@@ -156,6 +156,20 @@ expect_out '"schema": *"urn:hotfix:error:1"'
 [ "$(snapshot s1)" = "$before" ] || fail "a missing PE trust file changed the site"
 echo "ok: no usable PE trust file: exit 4"
 
+# a PE trust file others can write: root refuses it where it is needed (a required
+# manifest; hotfix authenticode), and a manifest without the policy never reads it
+install -m 0666 "$PE" "$T/ca/open.pem"
+hf check pkg-good/m.xml --site s1 --trust "$TRUST" --pe-trust "$T/ca/open.pem"
+expect_rc 4
+expect_err "PE trust file $T/ca/open.pem: running as root"
+hf authenticode --pe-trust "$T/ca/open.pem" new-b.dll
+expect_rc 4
+expect_err "PE trust file $T/ca/open.pem: running as root"
+hf check pkg-none/m.xml --site s1 --trust "$TRUST" --pe-trust "$T/ca/open.pem"
+expect_rc 0
+[ "$(snapshot s1)" = "$before" ] || fail "a refused PE trust file changed the site"
+echo "ok: root refuses a PE trust file others can write only where one is needed"
+
 # the policy off, or no element: unsigned DLLs, no PE trust file needed
 mksite s2 S02
 mksite s3 S03
