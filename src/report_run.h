@@ -4,9 +4,9 @@
  * run's totals: how many sites had each result word, in outcome's order (outcome.h),
  * and the run's wall time.
  *
- * Owns: struct hf_summary_row and those two formats.  It decides nothing: each row's
- * result word and the run's exit status come from the hierarchy driver (src/cli/hier.c)
- * and the workers. */
+ * Owns: struct hf_summary_row, struct hf_run_report and those two formats.  It decides
+ * nothing: each row's result word, the run's budget, why it halted and its exit status
+ * come from the hierarchy driver (src/cli/hier.c), the runner and the workers. */
 #ifndef HOTFIX_REPORT_RUN_H
 #define HOTFIX_REPORT_RUN_H
 
