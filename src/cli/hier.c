@@ -241,13 +241,6 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	x.arg = arg;
 	x.h = h;
 	x.live = isatty(STDERR_FILENO) && !o->json;
-	for (size_t i = 0; i < h->n; i++)
-		ring_sites[h->sites[i].ring]++;
-	x.ring_sites = ring_sites;
-	x.tell_halt = policy.told;
-	if (o->keep_going)
-		budget.unlimited = 1; /* --keep-going: no limit (cli_parse: not with --max-fail) */
-	policy.budget = hf_budget_sites(&budget, h->n);
 	jobs = calloc(h->n, sizeof(*jobs));
 	x.jobs = jobs;
 	rows = calloc(h->n, sizeof(*rows));
@@ -257,6 +250,13 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		status = cli_fail(&err);
 		goto out;
 	}
+	for (size_t i = 0; i < h->n; i++)
+		ring_sites[h->sites[i].ring]++;
+	x.ring_sites = ring_sites;
+	x.tell_halt = policy.told;
+	if (o->keep_going)
+		budget.unlimited = 1; /* --keep-going: no limit (cli_parse: not with --max-fail) */
+	policy.budget = hf_budget_sites(&budget, h->n);
 	if (hf_run_sites(h, cmd->order, &policy, &ops, &x, jobs, &res, &err)) {
 		status = cli_fail(&err);
 		goto out;
