@@ -75,6 +75,54 @@ static int stand_in(struct hf_hsite *hs, const char *root, const struct hf_err *
 	return 0;
 }
 
+/* A site's ring attribute: absent (ring_given 0), or a decimal 0..HF_RING_MAX.  The schema
+ * refuses anything else first; this is the bound checked again, where it is used. */
+static int read_ring(const struct hf_hierarchy *h, xmlNode *c, struct hf_hsite *hs,
+		     struct hf_err *err)
+{
+	char *text = hf_xml_attr(c, "ring");
+	size_t len = text ? strlen(text) : 0;
+	unsigned v = 0;
+	int ok = len >= 1 && len <= 2 && (len == 1 || text[0] != '0');
+
+	hs->ring_given = text != NULL;
+	for (size_t k = 0; ok && k < len; k++) {
+		ok = text[k] >= '0' && text[k] <= '9';
+		v = v * 10 + (unsigned)(text[k] - '0');
+	}
+	if (text && (!ok || v > HF_RING_MAX)) {
+		hf_err_set(err, HF_E_MALFORMED, "%s:%ld: ring \"%.20s\" is not a number from 0 to %d",
+			   h->path, xmlGetLineNo(c), text, HF_RING_MAX);
+		hf_err_hint(err, "ring 0 runs first (the canary), then ring 1, ...; a site "
+				 "without a ring is in the last one");
+		free(text);
+		return -HF_E_MALFORMED;
+	}
+	free(text);
+	hs->ring = v;
+	return 0;
+}
+
+/* Sites without a ring: in the last one, one past the highest given (0 when none). */
+static void last_ring(struct hf_hierarchy *h)
+{
+	unsigned top = 0, last;
+	int any = 0, some_without = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		if (!h->sites[i].ring_given)
+			some_without = 1;
+		else if (!any || h->sites[i].ring > top)
+			top = h->sites[i].ring;
+		any |= h->sites[i].ring_given;
+	}
+	last = any ? top + 1 : 0;
+	h->nrings = some_without ? last + 1 : top + 1;
+	for (size_t i = 0; i < h->n; i++)
+		if (!h->sites[i].ring_given)
+			h->sites[i].ring = last;
+}
+
 static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, int partial, struct hf_err *err)
 {
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -109,6 +157,9 @@ static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, int partial, struct h
 			snprintf(path, sizeof(path), "%s/%s", dir, rel);
 		free(rel);
 		h->sites[h->n].parent = HF_NO_PARENT;
+		r = read_ring(h, c, &h->sites[h->n], err);
+		if (r)
+			break;
 		r = hf_site_open(path, &h->sites[h->n].site, err);
 		if (r == -HF_E_IO && partial) {
 			r = stand_in(&h->sites[h->n], path, err, err);
@@ -121,6 +172,8 @@ static int read_roots(struct hf_hierarchy *h, xmlDoc *doc, int partial, struct h
 			h->n++;
 	}
 	free(copy);
+	if (!r)
+		last_ring(h);
 	return r;
 }
 
@@ -164,6 +217,13 @@ static size_t check_tree(struct hf_hierarchy *h, struct problems *p)
 		else if (h->sites[h->sites[i].parent].site->type == HF_SITE_SECONDARY)
 			problem(p, "secondary site %s has a child: %s",
 				h->sites[h->sites[i].parent].site->code, s->code);
+		if (h->sites[i].parent != HF_NO_PARENT &&
+		    h->sites[h->sites[i].parent].ring > h->sites[i].ring)
+			problem(p,
+				"site %s (ring %u) has its parent %s in a later ring (%u): a "
+				"parent's ring must not come after its child's",
+				s->code, h->sites[i].ring, h->sites[h->sites[i].parent].site->code,
+				h->sites[h->sites[i].parent].ring);
 	}
 	if (centrals == 0 && !nunseen)
 		problem(p, "no central site");
@@ -223,6 +283,18 @@ static int link_tree(struct hf_hierarchy *h, struct hf_err *err)
 		}
 	}
 	return 0;
+}
+
+void hf_hierarchy_by_ring(const struct hf_hierarchy *h, const size_t *in, size_t *out)
+{
+	size_t start[HF_RING_MAX + 3] = { 0 }; /* rings 0..HF_RING_MAX + 1, and the end */
+
+	for (size_t k = 0; k < h->n; k++)
+		start[h->sites[in[k]].ring + 1]++;
+	for (unsigned r = 1; r < HF_RING_MAX + 3; r++)
+		start[r] += start[r - 1];
+	for (size_t k = 0; k < h->n; k++)
+		out[start[h->sites[in[k]].ring]++] = in[k];
 }
 
 static int load(const char *path, int partial, struct hf_hierarchy **out, struct hf_err *err)

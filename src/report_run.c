@@ -53,7 +53,7 @@ static json_t *totals_json(const struct hf_summary_row *rows, size_t n, double s
 }
 
 void hf_report_summary_text(FILE *out, const char *command, const struct hf_summary_row *rows,
-			    size_t n, int status, double seconds)
+			    size_t n, const struct hf_run_report *run, int status, double seconds)
 {
 	fprintf(out, "\n%s summary (%zu sites)\n%-4s %-9s %-3s %-14s %5s %9s  %s\n", command, n,
 		"SITE", "TYPE", "SP", "RESULT", "FILES", "SECONDS", "NOTE");
@@ -64,6 +64,8 @@ void hf_report_summary_text(FILE *out, const char *command, const struct hf_summ
 			hf_site_type_name(r->site->type), r->site->servicepack, r->result,
 			r->changed, r->seconds, r->reason ? r->reason : "");
 	}
+	if (run->halted && run->tell_halt)
+		fprintf(out, "halted: %s\n", run->halted);
 	if (status >= 0) /* -q: the exit status is the process's own (hier.c) */
 		fprintf(out, "exit status %d\n", status);
 	totals_text(out, rows, n, seconds);
@@ -84,9 +86,10 @@ static const char *run_schema(const char *command)
 
 int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarchy,
 			     const char *const *docs, const struct hf_summary_row *rows, size_t n,
-			     int status, double seconds)
+			     const struct hf_run_report *run, int status, double seconds)
 {
 	json_t *doc = NULL, *sites = json_array(), *summary = json_array();
+	json_t *not_started = json_array();
 
 	for (size_t i = 0; i < n; i++) {
 		const struct hf_summary_row *r = &rows[i];
@@ -109,13 +112,16 @@ int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarc
 							       "result", r->result, "reason",
 							       r->reason ? r->reason : ""));
 		json_array_append_new(
-			summary, json_pack("{s:s, s:s, s:I, s:s, s:I, s:f, s:s, s:o}", "site",
-					   r->site->code, "type", hf_site_type_name(r->site->type),
-					   "servicepack", (json_int_t)r->site->servicepack, "result",
-					   r->result, "files_changed", (json_int_t)r->changed,
-					   "seconds", r->seconds, "note", r->reason ? r->reason : "",
-					   "exit", r->status < 0 ? json_null()
-								 : json_integer(r->status)));
+			summary,
+			json_pack("{s:s, s:s, s:I, s:I, s:s, s:I, s:f, s:s, s:o}", "site",
+				  r->site->code, "type", hf_site_type_name(r->site->type),
+				  "servicepack", (json_int_t)r->site->servicepack, "ring",
+				  (json_int_t)r->ring, "result", r->result, "files_changed",
+				  (json_int_t)r->changed, "seconds", r->seconds, "note",
+				  r->reason ? r->reason : "", "exit",
+				  r->status < 0 ? json_null() : json_integer(r->status)));
+		if (r->halted)
+			json_array_append_new(not_started, json_string(r->site->code));
 		json_decref(one);
 	}
 	if (!doc)
@@ -125,6 +131,14 @@ int hf_report_hierarchy_json(FILE *out, const char *command, const char *hierarc
 	json_object_set_new(doc, "sites", sites);
 	json_object_set_new(doc, "summary", summary);
 	json_object_set_new(doc, "totals", totals_json(rows, n, seconds));
+	json_object_set_new(doc, "rings", json_integer((json_int_t)run->rings));
+	json_object_set_new(doc, "budget",
+			    run->budget < 0 ? json_null() : json_integer((json_int_t)run->budget));
+	json_object_set_new(doc, "failed", json_integer((json_int_t)run->failed));
+	json_object_set_new(doc, "halted", json_boolean(run->halted != NULL));
+	json_object_set_new(doc, "halt_reason",
+			    run->halted ? json_string(run->halted) : json_null());
+	json_object_set_new(doc, "not_started", not_started);
 	json_object_set_new(doc, "exit", json_integer(status));
 	return hf_json_dump(out, doc);
 }

@@ -41,7 +41,13 @@ static double now(void)
 struct run {
 	const struct hf_hierarchy *h;
 	enum hf_order order;
-	int keep_going, stop;
+	const struct hf_run_policy *policy;
+	size_t failed;      /* sites that failed */
+	int canary_failed;  /* a site of ring 0 did */
+	enum hf_halt halt;  /* why no site starts any more, or HF_HALT_NONE */
+	size_t nhalted;     /* sites the halt kept from starting */
+	size_t *seq;        /* the order to start them in: ring by ring */
+	size_t pos;         /* every site before seq[pos] has ended */
 	const struct hf_run_ops *ops;
 	void *ctx;
 	struct hf_job *jobs;
@@ -86,6 +92,25 @@ static void forward(struct run *r)
 			kill(r->jobs[i].pid, sig);
 }
 
+/* Site i never starts: the run halted. */
+static int halted(struct run *r, size_t i)
+{
+	r->jobs[i].halted = 1;
+	r->nhalted++;
+	skip(r, i,
+	     r->policy->told ? "not started (halted)"
+			     : "not started: an earlier site failed (--keep-going goes on)",
+	     "");
+	return -1;
+}
+
+/* A site the halt kept from starting keeps the sites waiting for it too (with a budget
+ * given; before budgets they were skipped for it, and still are by default). */
+static int halted_too(const struct run *r, size_t waited_for)
+{
+	return r->policy->told && r->jobs[waited_for].halted;
+}
+
 /* 1: may start now; 0: must wait; -1: skipped (reason set). */
 static int ready(struct run *r, size_t i)
 {
@@ -103,6 +128,8 @@ static int ready(struct run *r, size_t i)
 	if (r->order == HF_ORDER_PARENTS_FIRST && s->parent != HF_NO_PARENT) {
 		if (!ended(r, s->parent))
 			return 0;
+		if (halted_too(r, s->parent))
+			return halted(r, i);
 		if (!done_ok(r, s->parent)) {
 			skip(r, i,
 			     " (the parent) did not succeed: a child never gets newer hotfix files "
@@ -116,6 +143,9 @@ static int ready(struct run *r, size_t i)
 			if (!ended(r, s->children[c]))
 				return 0;
 		}
+		for (size_t c = 0; c < s->nchildren; c++)
+			if (halted_too(r, s->children[c]))
+				return halted(r, i);
 		for (size_t c = 0; c < s->nchildren; c++) {
 			if (!done_ok(r, s->children[c])) {
 				skip(r, i,
@@ -126,9 +156,10 @@ static int ready(struct run *r, size_t i)
 			}
 		}
 	}
-	if (r->stop) {
-		skip(r, i, "not started: an earlier site failed (--keep-going goes on)", "");
-		return -1;
+	if (r->halt == HF_HALT_BUDGET || (r->canary_failed && s->ring > 0)) {
+		if (r->halt == HF_HALT_NONE)
+			r->halt = HF_HALT_CANARY; /* a failed canary keeps the later rings */
+		return halted(r, i);
 	}
 	return 1;
 }
@@ -252,8 +283,13 @@ static void reap(struct run *r, size_t i)
 	}
 	j->state = HF_JOB_DONE;
 	r->running--;
-	if (hf_status_failed(j->status) && !r->keep_going)
-		r->stop = 1;
+	if (hf_status_failed(j->status)) {
+		r->failed++;
+		if (r->h->sites[i].ring == 0)
+			r->canary_failed = 1;
+		if (r->failed > r->policy->budget) /* one more than the budget allows */
+			r->halt = HF_HALT_BUDGET;
+	}
 	if (r->ops->event)
 		r->ops->event(r->ctx, i, j);
 }
@@ -313,15 +349,103 @@ static int wait_some(struct run *r, struct hf_err *err)
 	return 0;
 }
 
-int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, int keep_going,
-		 const struct hf_run_ops *ops, void *ctx, struct hf_job *jobs,
-		 struct hf_err *err)
+int hf_budget_parse(const char *text, struct hf_budget *b)
 {
-	struct run r = { .h = h, .order = order, .keep_going = keep_going, .ops = ops,
-			 .ctx = ctx, .jobs = jobs };
+	size_t len = strlen(text), digits = strspn(text, "0123456789");
+	int percent = len > 0 && text[len - 1] == '%';
+	unsigned long v = 0;
+
+	memset(b, 0, sizeof(*b));
+	if (digits == 0 || digits != len - (size_t)percent || digits > 6)
+		return -1; /* a sign, a space, "%%", nothing, or too long to be in bounds */
+	for (size_t k = 0; k < digits; k++)
+		v = v * 10 + (unsigned long)(text[k] - '0');
+	if (v > (percent ? 100UL : (unsigned long)HF_BUDGET_COUNT_MAX))
+		return -1;
+	b->value = v;
+	b->percent = percent;
+	return 0;
+}
+
+size_t hf_budget_sites(const struct hf_budget *b, size_t nsites)
+{
+	if (b->unlimited)
+		return HF_BUDGET_UNLIMITED;
+	if (b->percent) /* rounded down; nsites <= 100000 in a file, no overflow */
+		return nsites / 100 * b->value + nsites % 100 * b->value / 100;
+	return b->value;
+}
+
+/* One pass over the sites that may start: the current ring (the first with a site that
+ * has not ended) -- or, once the run halted or was interrupted, every site left, so that
+ * each is skipped at once.  *changed counts the sites started or skipped. */
+static int pass(struct run *r, size_t njobs, size_t *waiting, size_t *changed,
+		struct hf_err *err)
+{
+	const struct hf_hierarchy *h = r->h;
+	unsigned ring = h->sites[r->seq[r->pos]].ring;
+	int rc = 0;
+
+	for (size_t k = r->pos; k < h->n && !rc; k++) {
+		size_t i = r->seq[k];
+
+		if (r->jobs[i].state != HF_JOB_WAITING)
+			continue;
+		if (h->sites[i].ring != ring && !r->sig && r->halt == HF_HALT_NONE &&
+		    !r->canary_failed) {
+			(*waiting)++; /* a later ring: once this one has ended */
+			break;
+		}
+		if (r->running >= njobs && !r->sig) { /* interrupted: skip at once */
+			(*waiting)++;
+			continue;
+		}
+		switch (ready(r, i)) {
+		case 1:
+			rc = start(r, i, err);
+			(*changed)++;
+			break;
+		case 0:
+			(*waiting)++;
+			break;
+		default:
+			(*changed)++;
+			break;
+		}
+	}
+	return rc;
+}
+
+int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order,
+		 const struct hf_run_policy *policy, const struct hf_run_ops *ops, void *ctx,
+		 struct hf_job *jobs, struct hf_run_result *res, struct hf_err *err)
+{
+	struct run r = { .h = h, .order = order, .policy = policy, .ops = ops, .ctx = ctx,
+			 .jobs = jobs };
+	size_t *in = calloc(h->n ? h->n : 1, sizeof(*in));
+	size_t *seq = calloc(h->n ? h->n : 1, sizeof(*seq));
+	size_t njobs = policy->njobs < 1 ? 1 : (size_t)policy->njobs;
 	sigset_t three, orig, open_mask;
 	int rc = 0;
 
+	memset(res, 0, sizeof(*res));
+	if (!in || !seq) {
+		free(in);
+		free(seq);
+		return hf_err_set(err, HF_E_NOMEM, "out of memory");
+	}
+	/* parents first: breadth-first order; children first: its reverse; any: the file's;
+	 * each ring by ring (children first: the last ring first) */
+	for (size_t k = 0; k < h->n; k++)
+		in[k] = order == HF_ORDER_ANY ? k : h->order[k];
+	hf_hierarchy_by_ring(h, in, seq);
+	if (order == HF_ORDER_CHILDREN_FIRST)
+		for (size_t k = 0; k < h->n; k++)
+			in[k] = seq[h->n - 1 - k];
+	else
+		memcpy(in, seq, h->n * sizeof(*in));
+	free(seq);
+	r.seq = in;
 	hf_intr_sigset(&three);
 	sigprocmask(SIG_BLOCK, &three, &orig);
 	open_mask = orig;
@@ -331,39 +455,21 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 	sigdelset(&open_mask, SIGQUIT);
 	r.orig = orig; /* (through locals: gcc -fanalyzer loses r once its address escapes) */
 	r.open_mask = open_mask;
-	if (njobs < 1)
-		njobs = 1;
 	for (size_t i = 0; i < h->n; i++)
 		jobs[i].fd[0] = jobs[i].fd[1] = jobs[i].fd[2] = -1;
 	for (;;) {
-		size_t waiting = 0;
+		size_t waiting = 0, changed = 0;
 
 		forward(&r);
-		for (size_t k = 0; k < h->n && !rc; k++) {
-			/* parents first: breadth-first order; children first: its reverse */
-			size_t i = order == HF_ORDER_ANY ? k
-				   : order == HF_ORDER_PARENTS_FIRST ? h->order[k]
-								      : h->order[h->n - 1 - k];
-
-			if (jobs[i].state != HF_JOB_WAITING)
-				continue;
-			if (r.running >= (size_t)njobs && !r.sig) { /* interrupted: skip at once */
-				waiting++;
-				continue;
-			}
-			switch (ready(&r, i)) {
-			case 1:
-				rc = start(&r, i, err);
-				break;
-			case 0:
-				waiting++;
-				break;
-			default:
-				break;
-			}
-		}
-		if (rc || (r.running == 0 && waiting == 0))
+		while (r.pos < h->n && ended(&r, r.seq[r.pos]))
+			r.pos++;
+		if (r.pos == h->n) /* every site ended (a running one has not) */
 			break;
+		rc = pass(&r, njobs, &waiting, &changed, err);
+		if (rc)
+			break;
+		if (r.running == 0 && changed)
+			continue; /* a ring may have ended without running anything */
 		if (r.running == 0) {
 			/* nothing runs and nothing can start: only possible if the tree is broken */
 			rc = hf_err_set(err, HF_E_MALFORMED, "%zu site(s) can never start", waiting);
@@ -376,5 +482,9 @@ int hf_run_sites(const struct hf_hierarchy *h, enum hf_order order, int njobs, i
 	while (r.running > 0 && wait_some(&r, err) == 0)
 		; /* after a scheduler error, still collect the children */
 	sigprocmask(SIG_SETMASK, &orig, NULL);
+	res->halt = r.halt;
+	res->failed = r.failed;
+	res->halted = r.nhalted;
+	free(in);
 	return rc;
 }

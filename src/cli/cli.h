@@ -48,7 +48,8 @@ enum { CLI_SITE = 1, CLI_DRY_RUN = 4, CLI_VERIFY_HASHES = 8,
        CLI_HIERARCHY = 32, /* --hierarchy FILE (instead of --site, or required alone) */
        CLI_RECEIPT = 64,   /* --receipt-key FILE, --receipt-cert FILE */
        CLI_VERIFY_LOG = 128,
-       CLI_JOBS = 256,     /* with --hierarchy: --jobs N, --keep-going (the runner's) */
+       CLI_JOBS = 256,     /* with --hierarchy: --jobs N, --keep-going, --max-fail N[%]
+			    * (the runner's) */
        CLI_PE_TRUST = 512, /* --pe-trust PEM: the anchors of Authenticode signatures */
        CLI_VERIFY_SIGNATURES = 1024 }; /* audit: each installed file's Authenticode */
 
@@ -59,6 +60,8 @@ struct cli_opts {
 	int json; /* --json, or --format json */
 	int dry_run, verify_hashes, keep_going;
 	int jobs, jobs_given; /* --jobs N, default 1 */
+	struct hf_budget max_fail; /* --max-fail N or P% (runner.h), default 0 */
+	int max_fail_given;
 	const char *format; /* the format: --format, "json" for --json, else the first */
 	const char *receipt_key, *receipt_cert; /* sign receipts (txlog.h), or NULL */
 	int verify_log;

@@ -23,7 +23,7 @@
 enum { OPT_TRUST = 1000, OPT_INSECURE, OPT_SITE, OPT_JSON, OPT_VERIFY_HASHES,
        OPT_FORMAT, OPT_DRY_RUN, OPT_HIERARCHY, OPT_JOBS, OPT_KEEP_GOING, OPT_ALLOW_EXPIRED,
        OPT_RECEIPT_KEY, OPT_RECEIPT_CERT, OPT_VERIFY_LOG, OPT_SECURITY_LEVEL, OPT_PE_TRUST,
-       OPT_VERIFY_SIGNATURES };
+       OPT_VERIFY_SIGNATURES, OPT_MAX_FAIL };
 
 int cli_result_fd = -1;
 static int changes_sites; /* cli_catch_signals() was called */
@@ -114,6 +114,9 @@ static const struct cli_option {
 	{ "jobs", OPT_JOBS, "N", CLI_JOBS, "with --hierarchy: up to N sites at once (1 to 256)" },
 	{ "keep-going", OPT_KEEP_GOING, NULL, CLI_JOBS,
 	  "with --hierarchy: go on past a failed site where the\nversion-skew rule allows" },
+	{ "max-fail", OPT_MAX_FAIL, "N[%]", CLI_JOBS,
+	  "with --hierarchy: halt once more than N sites (or N%\nof the sites, rounded down) "
+	  "failed; default 0" },
 	{ "dry-run", OPT_DRY_RUN, NULL, CLI_DRY_RUN,
 	  "only check: the same as 'hotfix check' (nothing changes)" },
 	{ "verify-hashes", OPT_VERIFY_HASHES, NULL, CLI_VERIFY_HASHES,
@@ -217,6 +220,16 @@ static int set_option(const struct cli_cmd *cmd, struct cli_opts *o, int opt, co
 		break;
 	case OPT_KEEP_GOING:
 		o->keep_going = 1;
+		break;
+	case OPT_MAX_FAIL:
+		if (hf_budget_parse(arg, &o->max_fail)) {
+			(void)cli_usage_error(cmd,
+					      "--max-fail takes a number of sites, 0 to %d, or a "
+					      "percentage of the run's sites, 0%% to 100%%; not '%s'",
+					      HF_BUDGET_COUNT_MAX, arg);
+			return -1;
+		}
+		o->max_fail_given = 1;
 		break;
 	case OPT_TRUST:
 		o->c.trust = arg;
@@ -406,6 +419,12 @@ int cli_parse(int argc, char **argv, const char *name, struct cli_opts *o)
 	if (o->jobs_given && !o->hierarchy)
 		return cli_usage_error(cmd, "--jobs is for --hierarchy (how many sites at once); "
 					    "--site is one site");
+	if (o->max_fail_given && !o->hierarchy)
+		return cli_usage_error(cmd, "--max-fail is for --hierarchy (how many sites may "
+					    "fail); --site is one site");
+	if (o->max_fail_given && o->keep_going)
+		return cli_usage_error(cmd, "--keep-going is a budget without a limit, --max-fail "
+					    "one with a limit: give one of them");
 	if (syn->operand && !strcmp(syn->operand, "MANIFEST") && !o->c.skip_signature &&
 	    geteuid() == 0) { /* the commands that verify signatures: apply, check, audit */
 		struct hf_err err;
@@ -491,7 +510,7 @@ void cli_usage(const struct cli_cmd *cmd, char *buf, size_t size)
 		ADD(" %s", syn->operands);
 	if ((syn->accept & CLI_SITE) && (syn->accept & CLI_HIERARCHY))
 		ADD(" (--site DIR | --hierarchy FILE%s)",
-		    (syn->accept & CLI_JOBS) ? " [--jobs N] [--keep-going]" : "");
+		    (syn->accept & CLI_JOBS) ? " [--jobs N] [--keep-going | --max-fail N[%]]" : "");
 	else if (syn->accept & CLI_SITE)
 		ADD(" --site DIR");
 	else if (syn->accept & CLI_HIERARCHY)

@@ -2,7 +2,9 @@
  * through the scheduler: progress on stderr, each site's report as it ends, a summary.
  * What differs per command -- the order, what is verified first, what runs under a
  * parent that is not applicable -- is the command's struct cli_hier_cmd (cli.h): this
- * file names no command and calls none but through it. */
+ * file names no command and calls none but through it.  The run's failure budget
+ * (--max-fail, --keep-going) and rings are the runner's; this file turns the options into
+ * its policy, says on stderr when a ring starts, and reports the halt. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,9 @@ struct hctx {
 	const char *arg;
 	const struct hf_hierarchy *h;
 	size_t started, ended, failed, skipped;
+	const size_t *ring_sites; /* sites per ring */
+	unsigned ring_shown;      /* the last ring said to start, + 1; 0: none yet */
+	int tell_halt;            /* a budget was given: a halted site is "not started" */
 	int live; /* the progress line: stderr is a terminal, no --json (-q or not) */
 	int drawn; /* it is on the terminal now */
 	const struct hf_job *jobs; /* the parent's view; a worker sees it as of its fork */
@@ -99,6 +104,14 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 	if (job->state == HF_JOB_DONE && hf_status_failed(job->status))
 		x->failed++;
 	progress_clear(x); /* the reports below never share a line with it */
+	if (job->state == HF_JOB_RUNNING && x->h->nrings > 1 &&
+	    x->ring_shown != x->h->sites[i].ring + 1) {
+		x->ring_shown = x->h->sites[i].ring + 1;
+		if (!x->o->c.quiet)
+			fprintf(stderr, "hotfix: ring %u of %u started (%zu site%s)\n",
+				x->h->sites[i].ring, x->h->nrings, x->ring_sites[x->h->sites[i].ring],
+				x->ring_sites[x->h->sites[i].ring] == 1 ? "" : "s");
+	}
 	if (job->state == HF_JOB_DONE) { /* the site's own report, whole */
 		if (job->out && !x->o->json && !x->cmd->tree_order)
 			fputs(job->out, stdout);
@@ -115,6 +128,9 @@ static void event(void *ctx, size_t i, const struct hf_job *job)
 				s->code, job->word[0] ? job->word : hf_outcome_word(HF_OUT_FAILED),
 				job->status, job->seconds, x->ended, x->h->n,
 				job->reason[0] ? ": " : "", job->reason);
+		else if (job->halted && x->tell_halt)
+			fprintf(stderr, "hotfix: %s: not started (halted; %zu of %zu done)\n", s->code,
+				x->ended, x->h->n);
 		else if (job->interrupted)
 			fprintf(stderr, "hotfix: %s: not started (interrupted by %s; %zu of %zu done)\n",
 				s->code, hf_intr_name(job->interrupted), x->ended, x->h->n);
@@ -163,6 +179,30 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Why the run halted ("failure budget exceeded (3 failed, budget 2)"), into buf; NULL
+ * when it did not. */
+static const char *halt_reason(const struct hf_run_result *res, const struct hf_run_policy *p,
+			       const struct hf_hierarchy *h, const struct hf_job *jobs,
+			       const size_t *ring_sites, char *buf, size_t size)
+{
+	size_t canary = 0;
+
+	if (res->halt == HF_HALT_NONE)
+		return NULL;
+	if (res->halt == HF_HALT_BUDGET) {
+		snprintf(buf, size, "failure budget exceeded (%zu failed, budget %zu)", res->failed,
+			 p->budget);
+		return buf;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		canary += h->sites[i].ring == 0 && jobs[i].state == HF_JOB_DONE &&
+			  hf_status_failed(jobs[i].status);
+	snprintf(buf, size, "the canary failed (ring 0: %zu of %zu site%s failed); no later ring "
+			    "started",
+		 canary, ring_sites[0], ring_sites[0] == 1 ? "" : "s");
+	return buf;
+}
+
 int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, const char *arg)
 {
 	double began = now();
@@ -170,7 +210,12 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 	struct hf_hierarchy *h = NULL;
 	struct hf_job *jobs = NULL;
 	struct hf_summary_row *rows = NULL;
-	char **docs = NULL;
+	struct hf_run_policy policy = { o->jobs, 0, o->max_fail_given || o->keep_going };
+	struct hf_run_result res;
+	struct hf_run_report run;
+	struct hf_budget budget = o->max_fail;
+	size_t ring_sites[HF_RING_MAX + 2] = { 0 };
+	char **docs = NULL, why[200];
 	struct hf_err err;
 	struct hctx x;
 	int status;
@@ -205,12 +250,26 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		status = cli_fail(&err);
 		goto out;
 	}
-	if (hf_run_sites(h, cmd->order, o->jobs, o->keep_going, &ops, &x, jobs, &err)) {
+	for (size_t i = 0; i < h->n; i++)
+		ring_sites[h->sites[i].ring]++;
+	x.ring_sites = ring_sites;
+	x.tell_halt = policy.told;
+	if (o->keep_going)
+		budget.unlimited = 1; /* --keep-going: no limit (cli_parse: not with --max-fail) */
+	policy.budget = hf_budget_sites(&budget, h->n);
+	if (hf_run_sites(h, cmd->order, &policy, &ops, &x, jobs, &res, &err)) {
 		status = cli_fail(&err);
 		goto out;
 	}
 	progress_clear(&x); /* nothing of it stays */
 	status = overall(jobs, h->n);
+	run.budget = policy.budget == HF_BUDGET_UNLIMITED ? -1 : (long long)policy.budget;
+	run.failed = (unsigned long)res.failed;
+	run.halted = halt_reason(&res, &policy, h, jobs, ring_sites, why, sizeof(why));
+	run.tell_halt = policy.told;
+	run.rings = h->nrings;
+	if (run.halted && policy.told) /* a halt with a budget given: not all was done */
+		status = HF_EXIT_PARTIAL;
 	if (hf_intr_signal()) /* the summary still says what ran, what was undone, what not */
 		status = HF_EXIT_SIGNAL_BASE + hf_intr_signal();
 	for (size_t k = 0; k < h->n; k++) {
@@ -220,7 +279,8 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		if (cmd->tree_order && jobs[i].out && !o->json)
 			fputs(jobs[i].out, stdout);
 		rows[k].site = h->sites[i].site;
-		rows[k].result = jobs[i].interrupted ? hf_outcome_word(HF_OUT_NOT_STARTED)
+		rows[k].result = jobs[i].interrupted || (jobs[i].halted && policy.told)
+					 ? hf_outcome_word(HF_OUT_NOT_STARTED)
 				 : jobs[i].state == HF_JOB_SKIPPED ? hf_outcome_word(HF_OUT_SKIPPED)
 				 : jobs[i].word[0]		   ? jobs[i].word
 								   : hf_outcome_word(HF_OUT_FAILED);
@@ -235,17 +295,19 @@ int cli_hierarchy(const struct cli_hier_cmd *cmd, const struct cli_opts *o, cons
 		rows[k].seconds = jobs[i].seconds;
 		rows[k].reason = jobs[i].reason;
 		rows[k].status = jobs[i].state == HF_JOB_SKIPPED ? -1 : jobs[i].status;
+		rows[k].ring = h->sites[i].ring;
+		rows[k].halted = jobs[i].halted;
 		docs[k] = jobs[i].out;
 	}
 	if (o->json) {
 		/* an output that cannot be written changes no status (main) */
 		if (hf_report_hierarchy_json(stdout, cmd->name, h->path, (const char *const *)docs,
-					     rows, h->n, status, now() - began) &&
+					     rows, h->n, &run, status, now() - began) &&
 		    !ferror(stdout))
 			status = HF_EXIT_FAILED;
 	} else {
-		hf_report_summary_text(stdout, cmd->name, rows, h->n, o->c.quiet ? -1 : status,
-				       now() - began);
+		hf_report_summary_text(stdout, cmd->name, rows, h->n, &run,
+				       o->c.quiet ? -1 : status, now() - began);
 	}
 out:
 	hf_run_free(jobs, h->n);

@@ -2,7 +2,8 @@
 # labelled as one and changes no site; its kill -9 lands inside the transaction (journal
 # and health hook there, the new files in place, uncommitted) and `hotfix recover`
 # undoes it, the site then as before (nothing installed, the SP3 originals), and the
-# apply run again installs it.  The sample sites it makes (make-sample-site) are in
+# apply run again installs it; its rollout in rings shows a failed canary and a halt at
+# the failure budget.  The sample sites it makes (make-sample-site) are in
 # urn:hotfix:site:1.
 . "$HOTFIX_TOP/tests/lib.sh"
 
@@ -43,4 +44,18 @@ installed "$demo/CRA" KB936465 || fail "KB936465 not in CRA's registry"
     fail "CRA still has a journal or a hook record"
 grep -q '<site xmlns="urn:hotfix:site:1"' "$demo/CEN/site.xml" ||
     fail "make-sample-site's site.xml is not in urn:hotfix:site:1"
-echo "ok: the demo's dry run is labelled, its kill lands inside the transaction and recover undoes it"
+# the rings (issue 20): a failed canary keeps the later rings, a budget of 1 halts at the
+# second failure; the sites that never started are untouched
+sed -n '/^== 9a\./,/^== 9b\./p' "$T/out" > "$T/canary"
+grep -q '^halted: the canary failed (ring 0: 1 of 2 sites failed); no later ring started$' "$T/canary" ||
+    fail "the demo shows no failed canary"
+[ "$(grep -c 'not started (halted)$' "$T/canary")" = 6 ] || fail "the canary: not 6 sites halted"
+grep -q '^(exit 6)$' "$T/canary" || fail "the canary's run does not exit 6"
+sed -n '/^== 9b\./,/^== Also/p' "$T/out" > "$T/halt"
+grep -q '^halted: failure budget exceeded (2 failed, budget 1)$' "$T/halt" || fail "the demo shows no halt"
+grep -q '^RP4 .* not-started .* not started (halted)$' "$T/halt" || fail "RP4 not halted"
+grep -q '^RP1 .* applied ' "$T/halt" || fail "the repaired canary was not applied"
+for s in RP4 RS4; do
+    [ ! -e "$demo/rings/$s/.hotfix" ] || fail "$s never started, yet has .hotfix"
+done
+echo "ok: the demo's dry run is labelled, its rings halt, its kill lands inside the transaction and recover undoes it"
