@@ -25,6 +25,9 @@ unset HOTFIX_TRUST
 install -d -m 0755 "$T/ca"
 install -m 0644 "$TRUST" "$T/ca/demo-ca.pem"
 TRUST=$T/ca/demo-ca.pem
+# KB936465 requires valid Authenticode signatures on its DLLs (the demo code signer's,
+# issued by the demo CA): the PE trust file, by default, is the same copy
+export HOTFIX_PE_TRUST=$TRUST
 
 fail() {
     echo "FAIL: $*"

@@ -289,7 +289,7 @@ echo "ok a bad trust file"
 if [ ! -e /etc/hotfix/pe-trust.pem ]; then
     HOTFIX_PE_TRUST=pki/new-ca.pem ac s256.dll
     [ "$rc" -eq 0 ] || { cat out err; fail "\$HOTFIX_PE_TRUST: exit $rc"; }
-    ac s256.dll
+    HOTFIX_PE_TRUST= ac s256.dll # (tests/lib.sh exports the demo CA's)
     [ "$rc" -eq 4 ] && grep -q "/etc/hotfix/pe-trust.pem: cannot open" err ||
         { cat out err; fail "the default trust file: exit $rc"; }
     echo "ok \$HOTFIX_PE_TRUST, the default trust file"

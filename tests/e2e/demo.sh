@@ -37,6 +37,14 @@ sed -n "/^== Also: each DLL of the payload/,/^== Also: a tampered manifest/p" "$
     fail "the six payload DLLs are not shown valid"
 grep -q '^payload/Distmgr-tampered.dll	invalid	' "$T/ac" && grep -q '^(exit 4)$' "$T/ac" ||
     fail "the tampered DLL is not shown invalid (exit 4)"
+# ... and a properly signed manifest around it refused by check and apply (the policy), PR3
+# left unpatched
+[ "$(grep -c '^hotfix: staged SP3/i386/Distmgr.dll (bin/i386/Distmgr.dll): Authenticode invalid' "$T/ac")" = 2 ] ||
+    fail "check and apply of the repacked package do not refuse the tampered DLL"
+[ "$(grep -c '^(exit 4)$' "$T/ac")" = 3 ] || fail "the refusals are not exit 4"
+grep -q '^PR3: no hotfixes installed$' "$T/ac" || fail "PR3 changed by a refused apply"
+[ ! -e "$demo/PR3/.hotfix/installed.xml" ] && cmp -s "$demo/PR3/bin/i386/Distmgr.dll" "$demo/PR2/.hotfix/backup/KB936465/bin/i386/Distmgr.dll" ||
+    fail "PR3's files are not its SP3 originals"
 
 # the site on disk: installed, no journal or hook left, its site.xml namespaced
 installed "$demo/CRA" KB936465 || fail "KB936465 not in CRA's registry"
