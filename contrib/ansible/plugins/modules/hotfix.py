@@ -227,18 +227,18 @@ def outcome(s):
 
 
 def failure_msg(s, verb, hid, rc):
-    """One line: hotfix's error, the step and file, whether it was undone, the log."""
+    """One line: hotfix's error, and what it does not say of the step and file it failed
+    at, whether it was undone, and the site's log."""
     who = s.get('site') or s.get('root') or ''
-    parts = [s.get('error') or '%s: hotfix %s %s exited %d (%s)'
-             % (who, verb, hid or '', rc, s.get('result'))]
-    if s.get('failed_step'):
-        where = "failed at step '%s'" % s['failed_step']
-        if s.get('failed_file'):
-            where += ' on %s' % s['failed_file']
-        parts.append(where)
-    if s.get('undone'):
+    error = s.get('error') or ('%s: hotfix %s %s exited %d (%s)'
+                               % (who, verb, hid or '', rc, s.get('result')))
+    parts = [error]
+    step, path = s.get('failed_step'), s.get('failed_file')
+    if step and ("step '%s'" % step not in error or (path and path not in error)):
+        parts.append("failed at step '%s'%s" % (step, ' on %s' % path if path else ''))
+    if s.get('undone') and 'undone' not in error:
         parts.append('undone: the site is as before')
-    if s.get('log'):
+    if s.get('log') and s['log'] not in error:
         parts.append('log: %s' % s['log'])
     return one_line('; '.join(parts))
 
