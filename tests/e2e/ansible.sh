@@ -341,7 +341,7 @@ done
 cp "$T/cab/SP3/i386/Baseutil.dll" "$T/s/SEC/bin/i386/Baseutil.dll"
 printf 'X' | dd of="$T/s/SEC/bin/i386/Baseutil.dll" bs=1 seek=100000 conv=notrunc 2>/dev/null
 mid=$(sums "$T/s")
-play rollout
+play rollout -e hotfix_package=   # staged by the runs before
 [ "$RC" -ne 0 ] || fail "the rollout went on with a site in conflict"
 [ "$(sums "$T/s")" = "$mid" ] || fail "a site changed although one would fail"
 for s in CEN PRI; do
@@ -368,8 +368,10 @@ mkdir -p "$B/inv/group_vars" "$B/inv/host_vars"
 cp "$T/out" "$B/inv/inventory.json"
 printf 'hotfix_binary: %s\n' "$BIN" > "$B/inv/group_vars/all.yml"
 printf 'hotfix_binary: %s\n' "$FAULT_BIN" > "$B/inv/host_vars/PRA.yml"
-python3 -c "import json,sys; v=json.load(open(sys.argv[1])); del v['hotfix_binary']; print(json.dumps(v))" \
-    "$T/vars.json" > "$B/vars.json" || fail "vars.json"
+# the package is already on the "hosts": $T/pkg itself, no copy (hotfix_package "")
+python3 -c "import json,sys; v=json.load(open(sys.argv[1])); del v['hotfix_binary']
+v.update(hotfix_package='', hotfix_remote_dir=sys.argv[2]); print(json.dumps(v))" \
+    "$T/vars.json" "$T/pkg" > "$B/vars.json" || fail "vars.json"
 fault_n() { # SITE: the number of the rename over Baseutil.dll in an apply of a copy of SITE
     rm -rf "$T/probe"; cp -a "$1" "$T/probe"
     HOTFIX_FAULT=count HOTFIX_FAULT_TRACE=1 "$FAULT_BIN" apply "$KB" --site "$T/probe" --trust "$TRUST" -q 2>&1 >/dev/null |
