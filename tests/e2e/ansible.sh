@@ -226,7 +226,8 @@ expect_res "R['absagain']['changed'], R['absagain']['failed'], R['absagain']['re
 
 # a transaction that fails (the fault build fails the rename over CEN's Baseutil.dll):
 # the task fails with hotfix's JSON and a one-line msg, and the site is as before; a
-# failure without a report (a site that does not exist): hotfix's error document
+# failure without a report (a site that does not exist): hotfix's error document;
+# pe_trust passed on
 rm -rf "$T/probe"; cp -a "$T/m/CEN" "$T/probe"
 n=$(HOTFIX_FAULT=count HOTFIX_FAULT_TRACE=1 "$FAULT_BIN" apply "$KB" --site "$T/probe" --trust "$TRUST" -q 2>&1 >/dev/null |
     sed -n 's/^hotfix-fault: op \([0-9]*\) rename Baseutil.dll$/\1/p' | head -n 1)
@@ -253,9 +254,19 @@ cat > "$T/fail.yml" <<YAML
         binary: "{{ hotfix_binary }}"
       register: r_error
       ignore_errors: true
+    - name: pe_trust
+      hotfix.hotfix.hotfix:
+        manifest: $T/pkg/manifests/KB936465.xml
+        site: "{{ hotfix_site_root }}"
+        trust: "{{ hotfix_trust }}"
+        pe_trust: "{{ hotfix_trust }}"
+        binary: "{{ hotfix_binary }}"
+      check_mode: true
+      register: r_pe
+      ignore_errors: true
     - name: keep the results
       ansible.builtin.copy:
-        content: "{{ {'fail': r_fail, 'error': r_error} | to_nice_json }}"
+        content: "{{ {'fail': r_fail, 'error': r_error, 'pe': r_pe} | to_nice_json }}"
         dest: $T/res/fail.json
         mode: "0644"
 YAML
@@ -263,7 +274,7 @@ ansible-playbook -i "$T/m/inventory.json" -e "@$T/vars.json" "$T/fail.yml" > "$T
 RC=$?; echo "+ ansible-playbook fail.yml -> $RC"
 [ "$RC" -eq 0 ] || { cat "$T/play.out"; fail "fail.yml did not run"; }
 [ "$(task "a failed apply" | grep -c "^fatal: \[CEN\]: FAILED")" -eq 1 ] || { cat "$T/play.out"; fail "the failed apply did not fail its task"; }
-python3 - "$T/res/fail.json" "$T/m/CEN" <<'PY' || fail "the failed tasks' results: $(cat "$T/res/fail.json")"
+python3 - "$T/res/fail.json" "$T/m/CEN" "$TRUST" <<'PY' || fail "the failed tasks' results: $(cat "$T/res/fail.json")"
 import json, sys
 R, root = json.load(open(sys.argv[1])), sys.argv[2]
 r = R['fail']
@@ -278,6 +289,13 @@ for w in ("failed at step 'swap'", 'bin/i386/Baseutil.dll', 'undone', r['log']):
 r = R['error']
 assert r['failed'] is True and r['rc'] == 4 and r['result'] == 'error', r
 assert 'cannot open the directory' in r['msg'] and '\n' not in r['msg'], r['msg']
+# pe_trust is hotfix's --pe-trust (a PEM root may trust; this manifest requires no
+# Authenticode, so a hotfix with the option checks as without it, and one without the
+# option refuses it as a usage error, on one line)
+r = R['pe']
+assert r['cmd'][1] == 'check' and r['cmd'][r['cmd'].index('--pe-trust') + 1] == sys.argv[3], r['cmd']
+assert (r['rc'], r['failed'], r['changed'], r['result']) == (0, False, True, 'install') or \
+    (r['rc'], r['failed']) == (2, True) and '--pe-trust' in r['msg'] and '\n' not in r['msg'], r
 PY
 sh "$T/snap.sh" "$T/m/CEN" "$T/res/CEN.failed"
 cmp -s "$T/res/CEN.before" "$T/res/CEN.failed" || fail "CEN is not as before after the failed apply"

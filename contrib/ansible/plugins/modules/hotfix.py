@@ -127,7 +127,8 @@ hotfix:
   type: str
   sample: KB936465
 site:
-  description: The site's code (null when site.xml could not be read).
+  description: The site's code (null when site.xml could not be read, or hotfix printed
+    its error document, urn:hotfix:error:1, instead of a report).
   returned: when hotfix ran
   type: str
   sample: CEN
@@ -142,7 +143,8 @@ result:
       not-applicable, rehearsal-failed, error; apply - applied, current, conflict,
       not-applicable, failed, interrupted, busy, error; rollback - rolled-back,
       not-installed, conflict, failed, interrupted, busy, error. In check mode for
-      I(state=absent), installed or not-installed.
+      I(state=absent), installed or not-installed. Null when hotfix printed its error
+      document instead of a report.
   returned: when hotfix ran
   type: str
   sample: applied
@@ -202,6 +204,11 @@ from ansible_collections.hotfix.hotfix.plugins.module_utils.hotfix_cli import (
     EXIT_OK, EXIT_NOT_APPLICABLE, error_msg, is_error_doc, one_line, run_json)
 
 
+# The result keys of a run that has no site object (hotfix's error document).
+NO_SITE = {'site': None, 'result': None, 'failed_step': None, 'failed_file': None,
+           'undone': None, 'log': None, 'files': []}
+
+
 def site_object(module, doc, common):
     """sites[0] of a check, apply or rollback document; fails the module when hotfix
     printed an error document or a report without a site."""
@@ -247,8 +254,8 @@ def present(module, site, trust, pe_trust):
     verb = 'check' if module.check_mode else 'apply'
     rc, doc, err, argv = run_json(module, [verb, module.params['manifest'], '--site', site]
                                   + trust + pe_trust)
-    common = {'rc': rc, 'cmd': argv, 'stderr': err, 'report': doc, 'root': site,
-              'hotfix': doc.get('hotfix')}
+    common = dict(NO_SITE, rc=rc, cmd=argv, stderr=err, report=doc, root=site,
+                  hotfix=doc.get('hotfix'))
     s = site_object(module, doc, common)
     files = s.get('files') or []
     common.update(outcome(s))
@@ -322,8 +329,7 @@ def absent(module, site, trust, pe_trust):
                          diff=restore_diff(code, entry), rc=rc, cmd=argv, stderr=err,
                          report=doc)
     rc, doc, err, argv = run_json(module, ['rollback', hid, '--site', site] + trust)
-    common = {'rc': rc, 'cmd': argv, 'stderr': err, 'report': doc, 'root': site,
-              'hotfix': hid}
+    common = dict(NO_SITE, rc=rc, cmd=argv, stderr=err, report=doc, root=site, hotfix=hid)
     s = site_object(module, doc, common)
     common.update(outcome(s))
     common['files'] = (entry or {}).get('files') or []
