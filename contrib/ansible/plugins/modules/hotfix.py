@@ -291,7 +291,7 @@ def hotfix_id(module, site, trust, pe_trust):
         module.fail_json(msg=error_msg(doc, rc) if is_error_doc(doc) else
                          '%s: hotfix check read no hotfix id from %s'
                          % (site, module.params['manifest']),
-                         rc=rc, cmd=argv, stderr=err, report=doc, root=site)
+                         **dict(NO_SITE, rc=rc, cmd=argv, stderr=err, report=doc, root=site))
     return doc['hotfix']
 
 
@@ -301,7 +301,8 @@ def registry_entry(module, site, hid):
     if rc != EXIT_OK or is_error_doc(doc):
         module.fail_json(msg=error_msg(doc, rc) if is_error_doc(doc) else
                          '%s: hotfix list exited %d' % (site, rc),
-                         rc=rc, cmd=argv, stderr=err, report=doc, root=site, hotfix=hid)
+                         **dict(NO_SITE, rc=rc, cmd=argv, stderr=err, report=doc, root=site,
+                                hotfix=hid))
     for entry in doc.get('installed') or []:
         if isinstance(entry, dict) and entry.get('hotfix') == hid:
             return entry, (rc, doc, err, argv)
