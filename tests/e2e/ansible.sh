@@ -13,7 +13,8 @@
 #   parents first, one report with every site; the rollback goes children first; a site
 #   that would fail stops the rollout before any site changes;
 # - rings and the failure budget across hosts: a failed canary halts the rollout; within
-#   a budget the others go on and a failed site's children are left out.
+#   a budget the others go on and a failed site's children are left out; a rollback
+#   within a budget keeps the hotfix on a parent whose child failed to roll it back.
 # Skipped under valgrind (make check runs it in the ASan+UBSan pass): the playbooks are
 # the same whichever build runs them.
 . tests/lib.sh
@@ -425,4 +426,21 @@ for s in PRB; do installed "$B/$s" KB936465 || fail "$s was not applied within t
     "(1, 'swap')" ] || fail "PRA's failure in the report: $(cat "$T/report.json")"
 [ "$(report "[s for s in r['sites'] if s['host'] == 'SEA'][0]['result']['reason']")" = \
     "its parent PRA did not take the hotfix" ] || fail "SEA's reason: $(cat "$T/report.json")"
+# the rollback within a budget, PRB's rollback failing: PRA (not installed) and SEA are
+# done, CEN keeps the hotfix since its child PRB does
+rm "$B/inv/host_vars/PRA.yml" "$T/report.json"
+printf 'hotfix_binary: %s\n' "$FAULT_BIN" > "$B/inv/host_vars/PRB.yml"
+rm -rf "$T/probe"; cp -a "$B/PRB" "$T/probe"
+n=$(HOTFIX_FAULT=count HOTFIX_FAULT_TRACE=1 "$FAULT_BIN" rollback KB936465 --site "$T/probe" -q 2>&1 >/dev/null |
+    sed -n 's/^hotfix-fault: op \([0-9]*\) rename Basesvr.dll$/\1/p' | head -n 1)
+[ -n "$n" ] || fail "no rename of Basesvr.dll in PRB's rollback trace"
+HOTFIX_FAULT=eio:$n ansible-playbook -i "$B/inv/inventory.json" -e "@$B/vars.json" \
+    -e '{"hotfix_serial_primary": ["100%"], "hotfix_max_fail_primary": 50}' hotfix.hotfix.rollback > "$T/play.out" 2>&1
+RC=$?; echo "+ ansible-playbook hotfix.hotfix.rollback (PRB failing) -> $RC"
+[ "$RC" -ne 0 ] || fail "a failed rollback did not fail the run"
+for s in CEN PRB; do installed "$B/$s" KB936465 || fail "$s does not have the hotfix any more"; done
+[ "$(report "' '.join(s['host'] + ':' + s['action'] + ':' + str(s['failed']) for s in r['sites'])")" = \
+    "CEN:skipped:False PRA:rollback:False PRB:rollback:True SEA:rollback:False" ] || fail "rollback budget report: $(cat "$T/report.json")"
+[ "$(report "[s for s in r['sites'] if s['host'] == 'CEN'][0]['result']['reason']")" = \
+    "its child PRB did not roll the hotfix back" ] || fail "CEN's reason: $(cat "$T/report.json")"
 echo "ansible: ok"
