@@ -46,8 +46,11 @@ sample() {
 }
 
 # hf ARGS...: run hotfix; stdout in $T/out, stderr in $T/err, status in $RC.
-hf() {
-    sample
+# hf_wrapped ARGS...: the same, always under WRAP, never sampled (a run timed for the
+# runs a test makes itself with $WRAP "$BIN").
+hf() { sample; hf_run "$@"; }
+hf_wrapped() { HF_WRAP=$WRAP; hf_run "$@"; }
+hf_run() {
     # shellcheck disable=SC2086
     $HF_WRAP "$BIN" "$@" > "$T/out" 2> "$T/err"
     RC=$?

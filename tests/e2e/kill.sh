@@ -44,14 +44,13 @@ cat > "$T/before/site.xml" <<XML
 <site code="BIG" type="central"><product name="SMS" version="2003" servicepack="3"/></site>
 XML
 cp -a "$T/before" "$T/after"
-# the timing runs are wrapped as the killed runs below are (not sampled)
 start=$(date +%s%N)
-$WRAP "$BIN" apply "$M" --site "$T/after" -q > "$T/out" 2> "$T/err"; RC=$?
+hf_wrapped apply "$M" --site "$T/after" -q
 expect_rc 0
 ms_apply=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
 cp -a "$T/after" "$T/probe"
 start=$(date +%s%N)
-$WRAP "$BIN" rollback BIG1 --site "$T/probe" -q > "$T/out" 2> "$T/err"; RC=$?
+hf_wrapped rollback BIG1 --site "$T/probe" -q
 expect_rc 0
 ms_rollback=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
 rm -rf "$T/probe"
